@@ -1,0 +1,80 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "OrderFlow",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "order-worker", targets: ["OrderWorker"]),
+        .executable(name: "order-api", targets: ["OrderAPI"]),
+        .library(name: "TemporalBridge", targets: ["TemporalBridge"]),
+        .library(name: "OrderCore", targets: ["OrderCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        // The only code that touches gRPC-core.
+        .target(
+            name: "CGRPCShim",
+            linkerSettings: [.linkedLibrary("grpc"), .linkedLibrary("gpr")]
+        ),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(
+            name: "TemporalBridge",
+            dependencies: [
+                "CGRPCShim",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "OrderCore",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations")]
+        ),
+        .executableTarget(
+            name: "OrderWorker",
+            dependencies: [
+                "OrderCore", "TemporalBridge",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "OrderAPI",
+            dependencies: [
+                "OrderCore", "TemporalBridge",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Public")]
+        ),
+        .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore"]),
+        .testTarget(name: "TemporalBridgeTests", dependencies: ["TemporalBridge"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OrderWorkerTests", dependencies: ["OrderWorker", "OrderCore", "TemporalBridge"]),
+        .testTarget(
+            name: "OrderAPITests",
+            dependencies: [
+                "OrderAPI", "OrderCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

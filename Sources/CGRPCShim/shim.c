@@ -1,0 +1,2 @@
+#include "cgrpcshim.h"
+int cgrpc_shim_version(void) { return 1; }

@@ -1,0 +1,1 @@
+public enum OrderCoreInfo { public static let name = "OrderCore" }

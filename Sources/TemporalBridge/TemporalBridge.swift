@@ -1,0 +1,1 @@
+// TemporalBridge: a small Temporal SDK.
