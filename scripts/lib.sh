@@ -1,0 +1,53 @@
+# Shared helpers for the scripts in this folder. Source it; it sets ROOT, DATA and the defaults of DESIGN.md.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DATA="$ROOT/.data"
+LOGS="$DATA/logs"
+mkdir -p "$LOGS"
+
+: "${POSTGRES_HOST:=localhost}" "${POSTGRES_PORT:=5432}" "${POSTGRES_USER:=orderflow}"
+: "${POSTGRES_PASSWORD:=orderflow123}" "${POSTGRES_DB:=orderflow}"
+: "${TEMPORAL_HOST_PORT:=localhost:7233}" "${TEMPORAL_NAMESPACE:=default}"
+: "${API_HOST:=127.0.0.1}" "${API_PORT:=8080}"
+export POSTGRES_HOST POSTGRES_PORT POSTGRES_USER POSTGRES_PASSWORD POSTGRES_DB TEMPORAL_HOST_PORT TEMPORAL_NAMESPACE API_HOST API_PORT
+
+PG_BIN="$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || true)"
+PG_DATA="$DATA/postgres"
+PG_RUN="$DATA/postgres-run"
+TEMPORAL_PORT="${TEMPORAL_HOST_PORT##*:}"
+VENV="$ROOT/.venv"
+
+# pip may install console scripts where PATH does not look yet (pyenv, ~/.local/bin).
+for d in "$HOME/.local/bin" "$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))' 2>/dev/null)"; do
+    [ -n "$d" ] && [ -d "$d" ] && case ":$PATH:" in *":$d:"*) ;; *) PATH="$PATH:$d" ;; esac
+done
+export PATH
+
+say()  { printf '==> %s\n' "$*"; }
+die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# wait_for SECONDS DESCRIPTION COMMAND... : polls COMMAND every half second until it succeeds.
+wait_for() {
+    local seconds=$1 what=$2; shift 2
+    local deadline=$((SECONDS + seconds))
+    until "$@" >/dev/null 2>&1; do
+        [ $SECONDS -lt $deadline ] || return 1
+        sleep 0.5
+    done
+    say "$what is ready"
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# stop_pidfile FILE NAME: stops the process recorded in FILE (never by name), waits for it to exit.
+stop_pidfile() {
+    local file=$1 name=$2
+    if pid_alive "$file"; then
+        local pid; pid=$(cat "$file")
+        say "stopping $name (pid $pid)"
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$file"
+}
