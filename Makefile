@@ -1,0 +1,63 @@
+# OrderFlow — developer entry points. `make run` brings the system up; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+SCRIPTS := scripts
+VENV := .venv
+SWIFT_BUILD_FLAGS ?=
+RELEASE_BIN = $(shell swift build -c release --show-bin-path 2>/dev/null)
+
+.PHONY: help deps build build-release services-up services-down run start-full-stack stop run-worker run-api \
+        test test-unit test-integration test-python test-coverage fmt lint bench drill grpc-leak-check \
+        db-connect db-migrate db-reset docker-build docker-up docker-down docker-logs docker-clean compose-check
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+deps: ## install system packages, the Temporal CLI and the test venv (idempotent)
+	@bash $(SCRIPTS)/deps.sh
+
+build: deps ## debug build of everything
+	swift build $(SWIFT_BUILD_FLAGS)
+
+build-release: deps
+	swift build -c release --product order-worker
+	swift build -c release --product order-api
+
+services-up: ## start PostgreSQL and the Temporal dev server (if not already answering)
+	@bash $(SCRIPTS)/services.sh up
+
+services-down: ## stop the services started by services-up
+	@bash $(SCRIPTS)/services.sh down
+
+run: deps services-up build-release ## everything: services, migrations, worker and API in the background
+	@bash $(SCRIPTS)/run.sh start
+
+start-full-stack: run ## seed name of `make run`
+
+stop: ## stop the worker, the API and the services
+	@bash $(SCRIPTS)/run.sh stop
+	@bash $(SCRIPTS)/services.sh down
+
+run-worker: ## order-worker in the foreground against running services
+	swift run order-worker run
+
+run-api: ## order-api in the foreground against running services
+	swift run order-api
+
+db-migrate: services-up ## apply pending migrations
+	swift run order-worker migrate
+
+db-reset: services-up ## drop and recreate the database (asks unless FORCE=1)
+	@bash $(SCRIPTS)/db.sh reset
+
+db-connect: ## psql on the OrderFlow database
+	@bash $(SCRIPTS)/db.sh connect
+
+test: deps services-up ## every test: unit, integration (real PostgreSQL + Temporal), conformance, interop
+	@bash $(SCRIPTS)/test.sh
+
+test-coverage: deps services-up ## tests with llvm-cov summary per target
+	@COVERAGE=1 bash $(SCRIPTS)/test.sh
+
+grpc-leak-check: deps services-up ## gRPC shim calls under valgrind
+	@bash $(SCRIPTS)/grpc-leak-check.sh

@@ -1,1 +1,0 @@
-public enum OrderCoreInfo { public static let name = "OrderCore" }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# make test: everything that checks the system. Services are already up (make test depends on services-up).
+# Tests that restart a service run after the others, alone, so they cannot disturb them.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+mkdir -p test-output
+
+COVERAGE_FLAG=()
+[ "${COVERAGE:-0}" = 1 ] && COVERAGE_FLAG=(--enable-code-coverage)
+
+say "building (debug, with tests)"
+swift build --build-tests "${COVERAGE_FLAG[@]}"
+
+say "proto subset conformance against the upstream descriptors in temporalio"
+"$VENV/bin/python" Proto/conformance_test.py
+
+if [ -f Tests/interop/run.sh ]; then
+    say "interop with the Temporal Python SDK"
+    bash Tests/interop/run.sh
+fi
+
+say "swift tests that restart services (run alone)"
+swift test --skip-build "${COVERAGE_FLAG[@]}" --filter Disruptive
+
+say "swift tests"
+swift test --skip-build "${COVERAGE_FLAG[@]}" --skip Disruptive
+
+if [ "${COVERAGE:-0}" = 1 ]; then
+    bash "$ROOT/scripts/coverage.sh"
+fi
