@@ -1,0 +1,7 @@
+/// Business failure kinds; the raw values are the Temporal ApplicationFailure types.
+public enum OrderFailureType: String, Sendable, Codable, CaseIterable {
+    case invalidProduct = "InvalidProduct"
+    case insufficientInventory = "InsufficientInventory"
+    case paymentDeclined = "PaymentDeclined"
+    case invalidOrder = "InvalidOrder"
+}
