@@ -61,3 +61,23 @@ test-coverage: deps services-up ## tests with llvm-cov summary per target
 
 grpc-leak-check: deps services-up ## gRPC shim calls under valgrind
 	@bash $(SCRIPTS)/grpc-leak-check.sh
+
+compose-check: ## validate the compose files (no Docker engine needed)
+	docker-compose -f docker-compose.yml config -q
+	docker-compose -f docker-compose.yml -f docker-compose.prod.yml config -q
+	@echo "compose files valid"
+
+docker-build: ## build the orderflow image
+	docker compose build
+
+docker-up: ## the production-shaped stack (postgres, redis, temporal, temporal-ui, worker, api)
+	docker compose up -d --build
+
+docker-down:
+	docker compose down
+
+docker-logs:
+	docker compose logs -f --tail=200
+
+docker-clean: ## remove containers, volumes and the image
+	docker compose down -v --rmi local

