@@ -81,3 +81,9 @@ docker-logs:
 
 docker-clean: ## remove containers, volumes and the image
 	docker compose down -v --rmi local
+
+fmt: ## format the Swift sources in place
+	swift format format --in-place --parallel --recursive Sources Tests --configuration .swift-format
+
+lint: ## lint the Swift sources (fails on findings)
+	swift format lint --strict --parallel --recursive Sources Tests --configuration .swift-format
