@@ -4,7 +4,8 @@ SHELL := /bin/bash
 SCRIPTS := scripts
 VENV := .venv
 SWIFT_BUILD_FLAGS ?=
-RELEASE_BIN = $(shell swift build -c release --show-bin-path 2>/dev/null)
+# Generated protobuf code is left as protoc-gen-swift writes it.
+SWIFT_SOURCES = $(shell find Sources Tests -name '*.swift' -not -path '*/Generated/*')
 
 .PHONY: help deps build build-release services-up services-down run start-full-stack stop run-worker run-api \
         test test-unit test-integration test-python test-coverage fmt lint bench drill grpc-leak-check \
@@ -83,7 +84,7 @@ docker-clean: ## remove containers, volumes and the image
 	docker compose down -v --rmi local
 
 fmt: ## format the Swift sources in place
-	swift format format --in-place --parallel --recursive Sources Tests --configuration .swift-format
+	swift format format --in-place --parallel --configuration .swift-format $(SWIFT_SOURCES)
 
 lint: ## lint the Swift sources (fails on findings)
-	swift format lint --strict --parallel --recursive Sources Tests --configuration .swift-format
+	swift format lint --strict --parallel --configuration .swift-format $(SWIFT_SOURCES)
