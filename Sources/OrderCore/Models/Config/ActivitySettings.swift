@@ -1,0 +1,26 @@
+/// The retry policy and timeout every order activity runs with.
+public struct ActivitySettings: Sendable, Equatable {
+    public var maxAttempts: Int
+    public var initialInterval: Duration
+    public var backoffCoefficient: Double
+    public var maximumInterval: Duration
+    public var startToCloseTimeout: Duration
+
+    public init(
+        maxAttempts: Int = 5, initialInterval: Duration = .milliseconds(1000), backoffCoefficient: Double = 2.0,
+        maximumInterval: Duration = .seconds(30), startToCloseTimeout: Duration = .seconds(10)
+    ) {
+        self.maxAttempts = maxAttempts
+        self.initialInterval = initialInterval
+        self.backoffCoefficient = backoffCoefficient
+        self.maximumInterval = maximumInterval
+        self.startToCloseTimeout = startToCloseTimeout
+    }
+
+    init(reading env: EnvironmentReader) throws(ConfigError) {
+        self.init(
+            // At least 1: Temporal reads 0 as "retry forever", which no one means by setting it.
+            maxAttempts: try env.integer("ACTIVITY_MAX_ATTEMPTS", default: 5, in: 1...1000),
+            initialInterval: try env.milliseconds("ACTIVITY_INITIAL_INTERVAL_MS", default: 1000, minimum: 1))
+    }
+}

@@ -1,0 +1,27 @@
+extension OrderFlowConfig {
+    /// Every environment variable with its default and meaning, for `--help` texts and the README.
+    public static let settingsHelp: [(variable: String, defaultValue: String, meaning: String)] = [
+        ("POSTGRES_HOST", "localhost", "PostgreSQL host"),
+        ("POSTGRES_PORT", "5432", "PostgreSQL port"),
+        ("POSTGRES_USER", "orderflow", "PostgreSQL user"),
+        ("POSTGRES_PASSWORD", "orderflow123", "PostgreSQL password"),
+        ("POSTGRES_DB", "orderflow", "PostgreSQL database"),
+        ("TEMPORAL_HOST_PORT", "localhost:7233", "Temporal frontend gRPC address (host:port)"),
+        ("TEMPORAL_NAMESPACE", "default", "Temporal namespace"),
+        ("TEMPORAL_TASK_QUEUE", "order-processing", "task queue of OrderWorkflow and its activities"),
+        ("TEMPORAL_TLS_CA", "(unset)", "PEM file of the CA that signed the Temporal server certificate; set = TLS"),
+        ("TEMPORAL_TLS_CERT", "(unset)", "PEM client certificate for mTLS (together with TEMPORAL_TLS_KEY)"),
+        ("TEMPORAL_TLS_KEY", "(unset)", "PEM client private key for mTLS (together with TEMPORAL_TLS_CERT)"),
+        ("TEMPORAL_API_KEY", "(unset)", "API key sent as bearer token (e.g. Temporal Cloud); implies TLS"),
+        ("TEMPORAL_UI_URL", "http://localhost:8088", "Temporal Web UI base URL, for links to workflows"),
+        ("API_HOST", "127.0.0.1", "address the HTTP API listens on"),
+        ("API_PORT", "8080", "port the HTTP API listens on"),
+        ("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error or critical"),
+        ("REDIS_URL", "(unset)", "redis:// URL; enables rate limiting and the live status feed"),
+        ("PAYMENT_MAX_AMOUNT", "10000.00", "payments above this amount are declined (PaymentDeclined)"),
+        ("PAYMENT_FAILURE_RATE", "0.0", "share of payment attempts that fail transiently (0.0–1.0)"),
+        ("PAYMENT_DELAY_MS", "0", "simulated payment processing time in milliseconds"),
+        ("ACTIVITY_MAX_ATTEMPTS", "5", "attempts per activity before it fails (backoff 2.0, max interval 30 s, start-to-close 10 s)"),
+        ("ACTIVITY_INITIAL_INTERVAL_MS", "1000", "first retry interval of activities in milliseconds"),
+    ]
+}
