@@ -1,0 +1,210 @@
+import CLibPQ
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The rows and affected-row count of one statement.
+struct PostgresQueryResult: Sendable {
+    var rows: [PostgresRow]
+    var affectedRows: Int
+}
+
+/// One libpq connection, opened lazily and reopened after it breaks. Thread-confined: only the
+/// `ConnectionWorker` thread that owns it ever touches it, so libpq's blocking calls never run
+/// on Swift's cooperative pool.
+final class PostgresConnection {
+    private let settings: PostgresSettings
+    private let logger: Logger
+    private let label: String
+    private var handle: OpaquePointer?
+    /// Counts the connections opened so far; a transaction pins the one it began on so that a
+    /// reconnect in the middle can never silently continue its statements in autocommit mode.
+    private(set) var generation = 0
+
+    init(settings: PostgresSettings, label: String, logger: Logger) {
+        self.settings = settings
+        self.label = label
+        self.logger = logger
+    }
+
+    deinit { drop(reason: nil) }
+
+    /// Makes sure there is a healthy connection, opening a fresh one if there is none or the old
+    /// one went away while idle (server restart, `pg_terminate_backend`).
+    func ensureOpen() throws(PostgresError) {
+        if let handle {
+            if PQstatus(handle) == CONNECTION_OK, !hasUnexpectedInput(handle) { return }
+            drop(reason: "connection lost while idle")
+        }
+        try open()
+    }
+
+    /// Runs one parameterised statement (`PQexecParams`, text-format parameters and results).
+    /// With `pinnedTo`, the statement runs only on that very connection (inside a transaction).
+    func execute(_ sql: String, _ params: [PostgresBind], pinnedTo pinned: Int? = nil) throws(PostgresError) -> PostgresQueryResult {
+        try prepare(pinnedTo: pinned)
+        guard let handle else { throw PostgresError(kind: .connection, message: "not connected") }
+        for (index, param) in params.enumerated() where param.text?.utf8.contains(0) == true {
+            throw PostgresError(kind: .query, sqlState: "22021",
+                                message: "parameter $\(index + 1) contains a NUL character")
+        }
+        let result = withCStrings(params.map(\.text)) { values in
+            PQexecParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+        }
+        return try consume(result, handle: handle)
+    }
+
+    /// Runs a fixed multi-statement script with the simple protocol (`PQexec`). Only for the
+    /// migration files shipped with the package; it takes no parameters by design.
+    func executeScript(_ sql: String, pinnedTo pinned: Int? = nil) throws(PostgresError) {
+        try prepare(pinnedTo: pinned)
+        guard let handle else { throw PostgresError(kind: .connection, message: "not connected") }
+        _ = try consume(PQexec(handle, sql), handle: handle)
+    }
+
+    /// Closes the connection (if any) so the next statement opens a fresh one.
+    func drop(reason: String?) {
+        guard let handle else { return }
+        if let reason { logger.warning("dropping PostgreSQL connection", metadata: ["connection": "\(label)", "reason": "\(reason)"]) }
+        PQfinish(handle)
+        self.handle = nil
+    }
+
+    var isOpen: Bool { handle != nil }
+
+    private func prepare(pinnedTo pinned: Int?) throws(PostgresError) {
+        guard let pinned else { return try ensureOpen() }
+        guard handle != nil, generation == pinned else {
+            throw PostgresError(kind: .connection, message: "the connection of this transaction was lost")
+        }
+    }
+
+    // MARK: - private
+
+    private func open() throws(PostgresError) {
+        let parameters: [(String, String)] = [
+            ("host", settings.host),
+            ("port", String(settings.port)),
+            ("user", settings.user),
+            ("password", settings.password),
+            ("dbname", settings.database),
+            ("connect_timeout", "5"),
+            ("application_name", "orderflow"),
+            ("client_encoding", "UTF8"),
+            // Row decoding relies on ISO timestamps in UTC.
+            ("options", "-c DateStyle=ISO -c TimeZone=UTC"),
+            ("keepalives", "1"),
+            ("keepalives_idle", "30"),
+        ]
+        let connection = withCStrings(parameters.map(\.0) + [nil]) { keywords in
+            withCStrings(parameters.map(\.1) + [nil]) { values in
+                PQconnectdbParams(keywords, values, 0)
+            }
+        }
+        guard let connection else {
+            throw PostgresError(kind: .connection, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.trimmed(PQerrorMessage(connection))
+            PQfinish(connection)
+            throw PostgresError(kind: .connection, message: message.isEmpty ? "connection failed" : message)
+        }
+        handle = connection
+        generation += 1
+        logger.debug("opened PostgreSQL connection", metadata: ["connection": "\(label)", "host": "\(settings.host):\(settings.port)"])
+    }
+
+    /// A connection we are not using should have nothing to read. The server writes to an idle
+    /// connection when it terminates it (restart, `pg_terminate_backend`) and then closes it, so
+    /// readable input here means the connection is gone (a NOTIFY would be the only other cause,
+    /// and this layer never LISTENs).
+    private func hasUnexpectedInput(_ handle: OpaquePointer) -> Bool {
+        let socket = PQsocket(handle)
+        guard socket >= 0 else { return true }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, 0)
+        if ready < 0 { return false }
+        return ready > 0
+    }
+
+    private func consume(_ result: OpaquePointer?, handle: OpaquePointer) throws(PostgresError) -> PostgresQueryResult {
+        guard let result else {
+            let error = PostgresError(kind: .connection, message: Self.trimmed(PQerrorMessage(handle)))
+            drop(reason: error.message)
+            throw error
+        }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY else {
+            let error = makeError(result, handle: handle)
+            if error.breaksConnection || PQstatus(handle) != CONNECTION_OK { drop(reason: error.message) }
+            throw error
+        }
+        return PostgresQueryResult(rows: Self.rows(of: result), affectedRows: Int(Self.string(PQcmdTuples(result))) ?? 0)
+    }
+
+    private func makeError(_ result: OpaquePointer, handle: OpaquePointer) -> PostgresError {
+        let sqlState = PQresultErrorField(result, Self.diagnosticSQLState).map { String(cString: $0) }
+        var message = PQresultErrorField(result, Self.diagnosticMessage).map { String(cString: $0) }
+            ?? Self.trimmed(PQresultErrorMessage(result))
+        if message.isEmpty { message = Self.trimmed(PQerrorMessage(handle)) }
+        if let detail = PQresultErrorField(result, Self.diagnosticDetail).map({ String(cString: $0) }) {
+            message += " (\(detail))"
+        }
+        let broken = PQstatus(handle) != CONNECTION_OK
+        let kind: PostgresError.Kind = (broken && sqlState == nil) ? .connection : .query
+        return PostgresError(kind: kind, sqlState: sqlState, message: message)
+    }
+
+    private static func rows(of result: OpaquePointer) -> [PostgresRow] {
+        let rowCount = Int(PQntuples(result))
+        let columnCount = Int(PQnfields(result))
+        guard rowCount > 0, columnCount > 0 else { return [] }
+        var columnIndex: [String: Int] = [:]
+        for column in 0..<columnCount {
+            let name = string(PQfname(result, Int32(column)))
+            if columnIndex[name] == nil { columnIndex[name] = column }
+        }
+        var rows: [PostgresRow] = []
+        rows.reserveCapacity(rowCount)
+        for row in 0..<rowCount {
+            var values: [String?] = []
+            values.reserveCapacity(columnCount)
+            for column in 0..<columnCount {
+                if PQgetisnull(result, Int32(row), Int32(column)) != 0 {
+                    values.append(nil)
+                } else {
+                    values.append(string(PQgetvalue(result, Int32(row), Int32(column))))
+                }
+            }
+            rows.append(PostgresRow(columnIndex: columnIndex, values: values))
+        }
+        return rows
+    }
+
+    private static let diagnosticSQLState = Int32(UInt8(ascii: "C"))  // PG_DIAG_SQLSTATE
+    private static let diagnosticMessage = Int32(UInt8(ascii: "M"))   // PG_DIAG_MESSAGE_PRIMARY
+    private static let diagnosticDetail = Int32(UInt8(ascii: "D"))    // PG_DIAG_MESSAGE_DETAIL
+
+    private static func string(_ pointer: UnsafePointer<CChar>?) -> String {
+        pointer.map { String(cString: $0) } ?? ""
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+        pointer.map { String(cString: $0) } ?? ""
+    }
+
+    private static func trimmed(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+        string(pointer).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Calls `body` with C copies of `strings` (nil entries stay NULL) that live for the call.
+private func withCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    let copies = strings.map { $0.flatMap { strdup($0) } }
+    defer { copies.forEach { free($0) } }
+    return body(copies.map { $0.map { UnsafePointer($0) } })
+}
