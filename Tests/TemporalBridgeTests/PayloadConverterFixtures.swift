@@ -33,6 +33,16 @@ struct PayloadFixtureDocument: Codable, Equatable {
         cases.first { $0.name == name }?.payload.payload
     }
 
+    struct MissingCase: Error, CustomStringConvertible {
+        var name: String
+        var description: String { "fixture case '\(name)' is missing" }
+    }
+
+    func requirePayload(named name: String) throws -> Temporal_Api_Common_V1_Payload {
+        guard let payload = payload(named: name) else { throw MissingCase(name: name) }
+        return payload
+    }
+
     static let folder = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()
         .appendingPathComponent("Fixtures/payloads")

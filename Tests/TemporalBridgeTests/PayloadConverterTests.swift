@@ -14,7 +14,7 @@ struct PayloadConverterTests {
     func decodesPythonPayloads() throws {
         let python = try PayloadFixtureDocument.load("python_payloads.json")
         func payload(_ name: String) throws -> Temporal_Api_Common_V1_Payload {
-            try #require(python.payload(named: name), "fixture \(name) missing")
+            try python.requirePayload(named: name)
         }
         typealias V = PayloadFixtureValues
         #expect(try converter.fromPayload(payload("string"), as: String.self) == V.string)
@@ -41,7 +41,7 @@ struct PayloadConverterTests {
         // those two cases are compared by value in the other tests.
         let byValueOnly: Set = ["unicode", "workflow_metadata"]
         for (name, ours) in try PayloadFixtureValues.swiftPayloads(converter) where !byValueOnly.contains(name) {
-            let theirs = try #require(python.payload(named: name), "fixture \(name) missing")
+            let theirs = try python.requirePayload(named: name)
             #expect(ours.metadata == theirs.metadata, "metadata of \(name)")
             #expect(text(ours.data) == text(theirs.data), "data of \(name)")
             #expect(ours.data == theirs.data, "bytes of \(name)")
