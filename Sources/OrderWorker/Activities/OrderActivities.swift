@@ -1,0 +1,68 @@
+import Logging
+import OrderCore
+
+/// The bodies of the six order activities. Each is one OrderStore transaction (two for
+/// ProcessPayment: a read before charging, then the record), idempotent by its keys, and throws
+/// errors already mapped for Temporal (see `ActivityErrorMapping`).
+struct OrderActivities: Sendable {
+    let store: OrderStore
+    let payments: PaymentSimulator
+    let logger: Logger
+
+    private var finalizer: OrderFinalizer { OrderFinalizer(pool: store.pool) }
+
+    /// CreateOrder: the order row and its items, priced from the catalog; status `created`.
+    func createOrder(_ input: CreateOrderInput) async throws -> CreateOrderResult {
+        try await ActivityErrorMapping.mapping {
+            let total = try await store.createOrder(input.order, workflowId: input.workflowId, runId: input.runId)
+            return CreateOrderResult(orderId: input.order.orderId, total: total)
+        }
+    }
+
+    /// CheckInventory: reserves stock for every item, all or nothing; status `inventory_reserved`.
+    func checkInventory(_ input: OrderReference) async throws -> CheckInventoryResult {
+        try await ActivityErrorMapping.mapping {
+            try await store.reserveInventory(orderId: input.orderId)
+            return CheckInventoryResult(orderId: input.orderId, reserved: true)
+        }
+    }
+
+    /// ProcessPayment: charges once per order; status `payment_processed`. A retry after a
+    /// recorded payment returns that payment without charging again.
+    func processPayment(_ input: ProcessPaymentInput) async throws -> ProcessPaymentResult {
+        try await ActivityErrorMapping.mapping {
+            if let existing = try await store.paymentTransactionId(orderId: input.orderId) {
+                return ProcessPaymentResult(orderId: input.orderId, transactionId: existing, amount: input.amount)
+            }
+            let charged = try await payments.charge(orderId: input.orderId, amount: input.amount)
+            let stored = try await store.recordPayment(orderId: input.orderId, amount: input.amount, transactionId: charged)
+            return ProcessPaymentResult(orderId: input.orderId, transactionId: stored, amount: input.amount)
+        }
+    }
+
+    /// SendNotification: records the notification and the order's matching terminal status
+    /// (`completed`, `failed` or `cancelled`) together.
+    func sendNotification(_ input: SendNotificationInput) async throws -> SendNotificationResult {
+        try await ActivityErrorMapping.mapping {
+            let status = try await finalizer.finish(input)
+            logger.info(
+                "notification sent",
+                metadata: ["order_id": "\(input.orderId)", "kind": "\(input.kind.rawValue)", "channel": "\(input.channel)"])
+            return SendNotificationResult(orderId: input.orderId, status: status)
+        }
+    }
+
+    /// ReleaseInventory (compensation): gives reserved stock back, exactly once.
+    func releaseInventory(_ input: OrderReference) async throws -> ReleaseInventoryResult {
+        try await ActivityErrorMapping.mapping {
+            ReleaseInventoryResult(orderId: input.orderId, released: try await store.releaseInventory(orderId: input.orderId))
+        }
+    }
+
+    /// RefundPayment (compensation): refunds the order's payment, exactly once.
+    func refundPayment(_ input: OrderReference) async throws -> RefundPaymentResult {
+        try await ActivityErrorMapping.mapping {
+            RefundPaymentResult(orderId: input.orderId, refunded: try await store.refundPayment(orderId: input.orderId))
+        }
+    }
+}
