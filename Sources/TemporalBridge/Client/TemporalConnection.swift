@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+import SwiftProtobuf
+
+/// A connection to the Temporal frontend: one gRPC channel, one completion-queue thread,
+/// and unary WorkflowService calls with metadata, deadlines, cancellation and retries.
+///
+/// Share one connection per process; calls run concurrently over it. Dropping the last
+/// reference cancels calls still in flight and closes the channel.
+public final class TemporalConnection: Sendable {
+    public static let servicePath = "/temporal.api.workflowservice.v1.WorkflowService/"
+
+    public let options: TemporalConnectionOptions
+    private let channel: GRPCChannel
+    private let metadata: [(key: String, value: String)]
+    private let backoff = RetryBackoff()
+    private let logger: Logger
+
+    public init(options: TemporalConnectionOptions = TemporalConnectionOptions(), logger: Logger = Logger(label: "temporal.connection")) throws {
+        self.options = options
+        self.channel = try GRPCChannel(target: options.target, tls: options.tls)
+        self.metadata = options.callMetadata
+        self.logger = logger
+    }
+
+    public var namespace: String { options.namespace }
+    public var identity: String { options.identity }
+
+    /// Calls currently in flight on the channel (diagnostics and tests).
+    public var callsInFlight: Int { channel.callsInFlight }
+
+    /// Calls `method` (the bare RPC name, e.g. "StartWorkflowExecution").
+    ///
+    /// Each attempt gets its own `timeout` as gRPC deadline. With `.safe` the call is
+    /// re-sent on UNAVAILABLE / RESOURCE_EXHAUSTED after an exponential, fully jittered
+    /// backoff. Throws `TemporalRPCError`, or `CancellationError` when the task is cancelled.
+    public func unary<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+        _ method: String,
+        _ request: Request,
+        timeout: Duration,
+        retry: RPCRetryPolicy = .default,
+        as: Response.Type = Response.self
+    ) async throws -> Response {
+        let body: Data = try request.serializedBytes()
+        var attempt = 1
+        while true {
+            do {
+                return try await attemptOnce(method, body: body, timeout: timeout)
+            } catch let error as TemporalRPCError where RPCRetryPolicy.isRetryable(error) && attempt < retry.maxAttempts {
+                let delay = backoff.delay(afterAttempt: attempt)
+                logger.debug("retrying after transient error", metadata: [
+                    "method": "\(method)", "attempt": "\(attempt)", "code": "\(error.code)",
+                    "error": "\(error.message)", "delay_ms": "\(delay.milliseconds)",
+                ])
+                try await Task.sleep(for: delay)
+                attempt += 1
+            }
+        }
+    }
+
+    private func attemptOnce<Response: SwiftProtobuf.Message>(_ method: String, body: Data, timeout: Duration) async throws -> Response {
+        let result = try await UnaryCall.perform(
+            channel: channel, path: Self.servicePath + method, request: body, metadata: metadata, timeout: timeout)
+        guard result.statusCode == RPCStatusCode.ok.rawValue else {
+            throw TemporalRPCError(
+                code: RPCStatusCode(rawCode: result.statusCode),
+                message: result.statusMessage,
+                details: TemporalErrorDetail.decode(statusDetailsBin: result.statusDetailsBin),
+                method: method)
+        }
+        do {
+            // Unknown fields (newer server) are kept aside, never an error.
+            return try Response(serializedBytes: result.response ?? Data())
+        } catch {
+            throw TemporalRPCError(code: .internal, message: "cannot decode \(Response.self): \(error)", method: method)
+        }
+    }
+}

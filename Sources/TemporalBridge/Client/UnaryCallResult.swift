@@ -1,0 +1,9 @@
+import Foundation
+
+/// What one unary attempt produced, copied out of gRPC-core's buffers.
+struct UnaryCallResult: Sendable {
+    var statusCode: Int
+    var statusMessage: String
+    var statusDetailsBin: Data
+    var response: Data?
+}

@@ -1,0 +1,30 @@
+/// Requests that carry a namespace, filled in by `WorkflowServiceClient` when left empty.
+public protocol NamespacedRequest {
+    var namespace: String { get set }
+}
+
+/// Requests that carry the caller's identity, filled in by `WorkflowServiceClient` when left empty.
+public protocol IdentifiedRequest: NamespacedRequest {
+    var identity: String { get set }
+}
+
+extension Temporal_Api_Workflowservice_V1_DescribeNamespaceRequest: NamespacedRequest {}
+extension Temporal_Api_Workflowservice_V1_StartWorkflowExecutionRequest: IdentifiedRequest {}
+extension Temporal_Api_Workflowservice_V1_SignalWorkflowExecutionRequest: IdentifiedRequest {}
+extension Temporal_Api_Workflowservice_V1_SignalWithStartWorkflowExecutionRequest: IdentifiedRequest {}
+extension Temporal_Api_Workflowservice_V1_QueryWorkflowRequest: NamespacedRequest {}
+extension Temporal_Api_Workflowservice_V1_DescribeWorkflowExecutionRequest: NamespacedRequest {}
+extension Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest: IdentifiedRequest {}
+extension Temporal_Api_Workflowservice_V1_TerminateWorkflowExecutionRequest: IdentifiedRequest {}
+extension Temporal_Api_Workflowservice_V1_GetWorkflowExecutionHistoryRequest: NamespacedRequest {}
+extension Temporal_Api_Workflowservice_V1_ListWorkflowExecutionsRequest: NamespacedRequest {}
+extension Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueRequest: IdentifiedRequest {}
+extension Temporal_Api_Workflowservice_V1_PollActivityTaskQueueRequest: IdentifiedRequest {}
+extension Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedRequest: IdentifiedRequest {}
+extension Temporal_Api_Workflowservice_V1_RespondWorkflowTaskFailedRequest: IdentifiedRequest {}
+extension Temporal_Api_Workflowservice_V1_RespondQueryTaskCompletedRequest: NamespacedRequest {}
+extension Temporal_Api_Workflowservice_V1_RecordActivityTaskHeartbeatRequest: IdentifiedRequest {}
+extension Temporal_Api_Workflowservice_V1_RespondActivityTaskCompletedRequest: IdentifiedRequest {}
+extension Temporal_Api_Workflowservice_V1_RespondActivityTaskFailedRequest: IdentifiedRequest {}
+extension Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest: IdentifiedRequest {}
+extension Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest: IdentifiedRequest {}
