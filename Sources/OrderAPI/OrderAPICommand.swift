@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import OrderCore
+import Prometheus
+import ServiceLifecycle
+
+/// `order-api`: the HTTP API and web page. Settings come from the environment (see
+/// `--help`); the flags override the listen address and log level.
+@main
+struct OrderAPICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "order-api",
+        abstract: "OrderFlow HTTP API: starts one Temporal workflow per order and serves the web page.",
+        discussion: SettingsHelp.text
+    )
+
+    @Option(help: "Address to listen on (overrides API_HOST).")
+    var host: String?
+
+    @Option(help: "Port to listen on (overrides API_PORT).")
+    var port: Int?
+
+    @Option(help: "Log level (overrides LOG_LEVEL).")
+    var logLevel: String?
+
+    @Option(help: "Folder with index.html, app.js, style.css and openapi.yaml (default: the bundled copy).")
+    var publicDirectory: String?
+
+    func run() async throws {
+        var environment = ProcessInfo.processInfo.environment
+        if let host { environment["API_HOST"] = host }
+        if let port { environment["API_PORT"] = String(port) }
+        if let logLevel { environment["LOG_LEVEL"] = logLevel }
+        let config: OrderFlowConfig
+        do {
+            config = try OrderFlowConfig(environment: environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+
+        let level = config.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "order-api")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        logger.info("Starting order-api", metadata: ["config": .string(config.summary)])
+        let live = try await LiveDependencies.connect(config: config, logger: logger)
+        let services = APIServices(
+            gateway: live.gateway, repository: live.repository,
+            web: WebSettings(temporalUIURL: config.temporal.uiURL, temporalNamespace: config.temporal.namespace),
+            publicDirectory: publicDirectory ?? Self.bundledPublicDirectory(),
+            metricsRegistry: registry
+        )
+        let app = try buildApplication(services: services, host: config.api.host, port: config.api.port, logger: logger)
+        // The app first, so on SIGTERM/SIGINT it stops taking requests before the
+        // dependencies it uses are closed (services shut down in reverse order).
+        let group = ServiceGroup(
+            configuration: .init(
+                services: live.services + [app],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+
+    static func bundledPublicDirectory() -> String {
+        Bundle.module.resourceURL!.appendingPathComponent("Public").path
+    }
+}

@@ -1,0 +1,45 @@
+import Logging
+import Prometheus
+
+/// What the route handlers work with. Everything is behind a protocol so tests run the
+/// whole HTTP surface against fakes.
+public struct APIServices: Sendable {
+    public var gateway: any OrderWorkflowGateway
+    public var repository: any OrderRepository
+    public var web: WebSettings
+    /// The folder holding index.html, app.js, style.css and openapi.yaml.
+    public var publicDirectory: String
+    /// The registry `/metrics` renders (the one bootstrapped as swift-metrics backend).
+    public var metricsRegistry: PrometheusCollectorRegistry
+    /// How long `/readyz` waits for each dependency.
+    public var readinessTimeout: Duration
+
+    public init(
+        gateway: any OrderWorkflowGateway, repository: any OrderRepository, web: WebSettings,
+        publicDirectory: String, metricsRegistry: PrometheusCollectorRegistry, readinessTimeout: Duration = .seconds(2)
+    ) {
+        self.gateway = InstrumentedWorkflowGateway(base: gateway)
+        self.repository = repository
+        self.web = web
+        self.publicDirectory = publicDirectory
+        self.metricsRegistry = metricsRegistry
+        self.readinessTimeout = readinessTimeout
+    }
+}
+
+/// What the web page needs to know (served as `/api/config`).
+public struct WebSettings: Sendable, Encodable {
+    public var temporalUIURL: String
+    public var temporalNamespace: String
+    public var pollIntervalMs: Int
+
+    public init(temporalUIURL: String, temporalNamespace: String, pollIntervalMs: Int = 1500) {
+        self.temporalUIURL = temporalUIURL
+        self.temporalNamespace = temporalNamespace
+        self.pollIntervalMs = pollIntervalMs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case temporalUIURL = "temporal_ui_url", temporalNamespace = "temporal_namespace", pollIntervalMs = "poll_interval_ms"
+    }
+}

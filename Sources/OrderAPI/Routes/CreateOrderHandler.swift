@@ -1,0 +1,93 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+import OrderCore
+
+/// `POST /api/orders`: validate, start the workflow (Temporal's workflow-id uniqueness
+/// makes a repeated order_id / Idempotency-Key answer 200 with the existing order instead
+/// of a second workflow), then record the order as `pending` so it is known right away.
+struct CreateOrderHandler: Sendable {
+    let services: APIServices
+    let ordersCreated = Counter(label: "orderflow_orders_created_total")
+
+    func handle(_ request: Request, context: some RequestContext) async throws -> Response {
+        var request = request
+        let body = try await RequestBody.collectJSON(&request)
+        let orderRequest = try Self.parse(body)
+        let idempotencyKey = try Self.idempotencyKey(request)
+
+        let orderId = orderRequest.orderId
+            ?? idempotencyKey.map { IdempotencyKey.orderId(key: $0, customerId: orderRequest.customerId) }
+            ?? "ord-\(UUID().uuidString.lowercased())"
+        let input = orderRequest.input(withGeneratedId: orderId)
+
+        let outcome: StartOutcome
+        do {
+            outcome = try await services.gateway.start(input: input, requestId: UUID().uuidString.lowercased())
+        } catch let error as OrderWorkflowGatewayError {
+            context.logger.warning("Workflow start failed", metadata: ["order_id": .string(orderId), "error": "\(error)"])
+            throw ProblemDetails.temporalUnavailable(Self.describe(error))
+        }
+
+        await recordAccepted(input, outcome: outcome, logger: context.logger)
+        if outcome.alreadyExisted {
+            let status = (try? await services.repository.order(id: orderId))?.order.status.rawValue ?? OrderStatus.pending.rawValue
+            context.logger.info("Order already exists", metadata: ["order_id": .string(orderId)])
+            return try JSONResponse.make(
+                CreateOrderResponse(orderId: orderId, workflowId: outcome.workflowId, runId: outcome.runId, status: status),
+                status: .ok
+            )
+        }
+        ordersCreated.increment()
+        context.logger.info("Order accepted", metadata: ["order_id": .string(orderId), "run_id": .string(outcome.runId)])
+        return try JSONResponse.make(
+            CreateOrderResponse(orderId: orderId, workflowId: outcome.workflowId, runId: outcome.runId, status: OrderStatus.pending.rawValue),
+            status: .created,
+            headers: [.location: "/api/orders/\(orderId)"]
+        )
+    }
+
+    /// The workflow is the source of truth once started; a database hiccup here only
+    /// delays the row until the worker's first step writes it, so it is logged, not fatal.
+    private func recordAccepted(_ input: OrderInput, outcome: StartOutcome, logger: Logger) async {
+        do {
+            try await services.repository.recordAcceptedOrder(
+                orderId: input.orderId, customerId: input.customerId, workflowId: outcome.workflowId, runId: outcome.runId
+            )
+        } catch {
+            logger.warning("Could not record accepted order", metadata: ["order_id": .string(input.orderId), "error": "\(error)"])
+        }
+    }
+
+    static func parse(_ body: [UInt8]) throws -> OrderRequest {
+        switch OrderRequestParser.parse(body) {
+        case .success(let request):
+            return request
+        case .failure(.malformedJSON(let message)):
+            throw ProblemDetails(
+                .malformedJSON, status: .badRequest, detail: "The body is not valid JSON: \(message)",
+                errors: [FieldError(field: "body", message: message)]
+            )
+        case .failure(.invalid(let errors)):
+            throw ProblemDetails.invalid(errors, detail: errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
+        }
+    }
+
+    static func idempotencyKey(_ request: Request) throws -> String? {
+        let name = HTTPField.Name(IdempotencyKey.headerName)!
+        guard let key = request.headers[name] else { return nil }
+        if let problem = IdempotencyKey.validate(key) {
+            throw ProblemDetails.invalidField(IdempotencyKey.headerName, problem)
+        }
+        return key
+    }
+
+    static func describe(_ error: OrderWorkflowGatewayError) -> String {
+        switch error {
+        case .unavailable(let reason): reason
+        case .notFound: "workflow not found"
+        }
+    }
+}
