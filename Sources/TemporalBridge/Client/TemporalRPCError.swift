@@ -1,7 +1,7 @@
 import Foundation
 
 /// A failed WorkflowService call: the gRPC status plus the decoded Temporal details.
-public struct TemporalRPCError: Error, Sendable, CustomStringConvertible {
+public struct TemporalRPCError: Error, Sendable, Equatable, CustomStringConvertible {
     public let code: RPCStatusCode
     public let message: String
     public let details: [TemporalErrorDetail]
