@@ -1,0 +1,27 @@
+import OrderCore
+import TemporalBridge
+
+/// The options every order activity is scheduled with, from `ActivitySettings` (DESIGN: max
+/// attempts, initial interval, backoff 2.0, max interval 30 s, start-to-close 10 s; business
+/// failure types never retried).
+struct OrderActivityOptions: Sendable {
+    /// The forward steps: CreateOrder, CheckInventory, ProcessPayment, SendNotification.
+    let step: ActivityOptions
+    /// Compensations and the failure/cancellation notification. Same policy, but retried until
+    /// they succeed: stock and money must come back even after a long database outage, and an
+    /// unfinished compensation is what an operator would otherwise have to repair by hand.
+    let compensation: ActivityOptions
+
+    init(settings: ActivitySettings) {
+        let policy = RetryPolicy(
+            initialInterval: settings.initialInterval,
+            backoffCoefficient: settings.backoffCoefficient,
+            maximumInterval: settings.maximumInterval,
+            maximumAttempts: settings.maxAttempts,
+            nonRetryableErrorTypes: ActivityErrorMapping.businessFailureTypes)
+        step = ActivityOptions(startToCloseTimeout: settings.startToCloseTimeout, retryPolicy: policy)
+        var unlimited = policy
+        unlimited.maximumAttempts = 0
+        compensation = ActivityOptions(startToCloseTimeout: settings.startToCloseTimeout, retryPolicy: unlimited)
+    }
+}
