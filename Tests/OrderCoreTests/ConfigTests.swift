@@ -1,0 +1,131 @@
+import Logging
+import Testing
+import OrderCore
+
+@Suite("OrderFlowConfig from the environment")
+struct ConfigTests {
+    @Test("an empty environment gives DESIGN's defaults")
+    func defaults() throws {
+        let config = try OrderFlowConfig(environment: [:])
+        #expect(config.postgres == PostgresSettings(host: "localhost", port: 5432, user: "orderflow", password: "orderflow123", database: "orderflow"))
+        #expect(config.temporal.hostPort == "localhost:7233")
+        #expect(config.temporal.namespace == "default")
+        #expect(config.temporal.taskQueue == "order-processing")
+        #expect(config.temporal.tlsCA == nil && config.temporal.tlsCert == nil && config.temporal.tlsKey == nil)
+        #expect(config.temporal.apiKey == nil)
+        #expect(!config.temporal.usesTLS)
+        #expect(config.temporal.uiURL == "http://localhost:8088")
+        #expect(config.api == APISettings(host: "127.0.0.1", port: 8080))
+        #expect(config.logLevel == .info)
+        #expect(config.redisURL == nil)
+        #expect(config.payment.maxAmount == Money(cents: 1_000_000))
+        #expect(config.payment.failureRate == 0.0)
+        #expect(config.payment.delay == .zero)
+        #expect(config.activity.maxAttempts == 5)
+        #expect(config.activity.initialInterval == .milliseconds(1000))
+        #expect(config.activity.backoffCoefficient == 2.0)
+        #expect(config.activity.maximumInterval == .seconds(30))
+        #expect(config.activity.startToCloseTimeout == .seconds(10))
+    }
+
+    @Test("every variable is read")
+    func overrides() throws {
+        let config = try OrderFlowConfig(environment: [
+            "POSTGRES_HOST": "db", "POSTGRES_PORT": "6543", "POSTGRES_USER": "u", "POSTGRES_PASSWORD": "p",
+            "POSTGRES_DB": "d", "TEMPORAL_HOST_PORT": "temporal:7233", "TEMPORAL_NAMESPACE": "ns",
+            "TEMPORAL_TASK_QUEUE": "q", "TEMPORAL_TLS_CA": "/ca.pem", "TEMPORAL_TLS_CERT": "/c.pem",
+            "TEMPORAL_TLS_KEY": "/k.pem", "TEMPORAL_API_KEY": "key", "TEMPORAL_UI_URL": "https://ui.example/",
+            "API_HOST": "0.0.0.0", "API_PORT": "9090", "LOG_LEVEL": "DEBUG", "REDIS_URL": "redis://localhost:6379",
+            "PAYMENT_MAX_AMOUNT": "500.5", "PAYMENT_FAILURE_RATE": "0.25", "PAYMENT_DELAY_MS": "150",
+            "ACTIVITY_MAX_ATTEMPTS": "3", "ACTIVITY_INITIAL_INTERVAL_MS": "200",
+        ])
+        #expect(config.postgres == PostgresSettings(host: "db", port: 6543, user: "u", password: "p", database: "d"))
+        #expect(config.temporal == TemporalSettings(
+            hostPort: "temporal:7233", namespace: "ns", taskQueue: "q", tlsCA: "/ca.pem", tlsCert: "/c.pem",
+            tlsKey: "/k.pem", apiKey: "key", uiURL: "https://ui.example"))
+        #expect(config.temporal.usesTLS)
+        #expect(config.api == APISettings(host: "0.0.0.0", port: 9090))
+        #expect(config.logLevel == .debug)
+        #expect(config.redisURL == "redis://localhost:6379")
+        #expect(config.payment == PaymentSettings(maxAmount: Money(cents: 50_050), failureRate: 0.25, delay: .milliseconds(150)))
+        #expect(config.activity.maxAttempts == 3)
+        #expect(config.activity.initialInterval == .milliseconds(200))
+    }
+
+    @Test("empty values fall back to defaults")
+    func emptyIsUnset() throws {
+        let config = try OrderFlowConfig(environment: ["POSTGRES_PORT": "", "REDIS_URL": "", "TEMPORAL_API_KEY": ""])
+        #expect(config.postgres.port == 5432)
+        #expect(config.redisURL == nil)
+        #expect(config.temporal.apiKey == nil)
+    }
+
+    @Test("an invalid value names its variable", arguments: [
+        ("POSTGRES_PORT", "abc"), ("POSTGRES_PORT", "0"), ("POSTGRES_PORT", "65536"), ("API_PORT", "-1"),
+        ("API_PORT", "80.5"), ("TEMPORAL_HOST_PORT", "localhost"), ("TEMPORAL_HOST_PORT", ":7233"),
+        ("TEMPORAL_HOST_PORT", "host:port"), ("TEMPORAL_UI_URL", "localhost:8088"), ("LOG_LEVEL", "loud"),
+        ("REDIS_URL", "localhost:6379"), ("PAYMENT_MAX_AMOUNT", "ten"), ("PAYMENT_MAX_AMOUNT", "1.005"),
+        ("PAYMENT_MAX_AMOUNT", "-1"), ("PAYMENT_FAILURE_RATE", "1.5"), ("PAYMENT_FAILURE_RATE", "-0.1"),
+        ("PAYMENT_FAILURE_RATE", "nan"), ("PAYMENT_DELAY_MS", "-5"), ("PAYMENT_DELAY_MS", "fast"),
+        ("ACTIVITY_MAX_ATTEMPTS", "0"), ("ACTIVITY_MAX_ATTEMPTS", "many"), ("ACTIVITY_INITIAL_INTERVAL_MS", "0"),
+    ])
+    func invalid(variable: String, value: String) {
+        do {
+            _ = try OrderFlowConfig(environment: [variable: value])
+            Issue.record("\(variable)=\(value) should be refused")
+        } catch {
+            #expect(error.variable == variable)
+            #expect(error.description.contains(variable))
+            #expect(error.description.contains(value))
+        }
+    }
+
+    @Test("TLS certificate and key go together")
+    func certWithoutKey() {
+        #expect(throws: ConfigError.self) { try OrderFlowConfig(environment: ["TEMPORAL_TLS_CERT": "/c.pem"]) }
+        do {
+            _ = try OrderFlowConfig(environment: ["TEMPORAL_TLS_CERT": "/c.pem"])
+        } catch {
+            #expect(error.variable == "TEMPORAL_TLS_KEY")
+        }
+    }
+
+    @Test("IPv6 host:port and the 'warn' log level are understood")
+    func lenientForms() throws {
+        let config = try OrderFlowConfig(environment: ["TEMPORAL_HOST_PORT": "[::1]:7233", "LOG_LEVEL": "warn"])
+        #expect(config.temporal.hostPort == "[::1]:7233")
+        #expect(config.logLevel == .warning)
+    }
+
+    @Test("summary is one line without secrets")
+    func summary() throws {
+        let config = try OrderFlowConfig(environment: [
+            "POSTGRES_PASSWORD": "s3cret-pg", "TEMPORAL_API_KEY": "s3cret-key", "REDIS_URL": "redis://user:s3cret-redis@cache:6379/0",
+        ])
+        let summary = config.summary
+        #expect(!summary.contains("\n"))
+        #expect(!summary.contains("s3cret"))
+        #expect(summary.contains("postgres=orderflow@localhost:5432/orderflow"))
+        #expect(summary.contains("redis=redis://***@cache:6379/0"))
+        #expect(summary.contains("payment_max_amount=10000.00"))
+        #expect(summary.contains("temporal_tls=on"))
+    }
+
+    @Test("help lists every variable of DESIGN with its default")
+    func help() {
+        let variables = OrderFlowConfig.settingsHelp.map(\.variable)
+        for name in [
+            "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "TEMPORAL_HOST_PORT",
+            "TEMPORAL_NAMESPACE", "TEMPORAL_TASK_QUEUE", "API_HOST", "API_PORT", "LOG_LEVEL", "TEMPORAL_UI_URL",
+            "REDIS_URL", "TEMPORAL_TLS_CA", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_API_KEY",
+            "PAYMENT_MAX_AMOUNT", "PAYMENT_FAILURE_RATE", "PAYMENT_DELAY_MS", "ACTIVITY_MAX_ATTEMPTS",
+            "ACTIVITY_INITIAL_INTERVAL_MS",
+        ] {
+            #expect(variables.contains(name), "missing \(name)")
+        }
+        #expect(Set(variables).count == variables.count)
+        let defaults = Dictionary(uniqueKeysWithValues: OrderFlowConfig.settingsHelp.map { ($0.variable, $0.defaultValue) })
+        #expect(defaults["API_PORT"] == "8080")
+        #expect(defaults["PAYMENT_MAX_AMOUNT"] == "10000.00")
+    }
+}
