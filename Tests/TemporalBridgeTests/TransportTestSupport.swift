@@ -40,7 +40,7 @@ enum TransportTestSupport {
 }
 
 /// Measures wall-clock time of async work.
-func elapsed<T>(_ body: () async throws -> T) async rethrows -> (T, Duration) {
+func measureElapsed<T>(_ body: () async throws -> T) async rethrows -> (T, Duration) {
     let clock = ContinuousClock()
     let start = clock.now
     let value = try await body()

@@ -42,7 +42,7 @@ struct TransportTests {
     @Test func hungServerIsDeadlineExceeded() async throws {
         let listener = try SilentTCPListener()
         let connection = try TemporalConnection(options: TemporalConnectionOptions(target: "127.0.0.1:\(listener.port)"))
-        let (error, took) = await elapsed {
+        let (error, took) = await measureElapsed {
             await #expect(throws: TemporalRPCError.self) {
                 let _: Google_Protobuf_Empty = try await connection.unary(
                     "GetSystemInfo", Google_Protobuf_Empty(), timeout: .milliseconds(300), retry: .none)
@@ -65,7 +65,7 @@ struct TransportTests {
 
     @Test func connectionRefusedIsUnavailableAfterRetries() async throws {
         let connection = try TemporalConnection(options: TemporalConnectionOptions(target: "127.0.0.1:1"))
-        let (error, took) = await elapsed {
+        let (error, took) = await measureElapsed {
             await #expect(throws: TemporalRPCError.self) {
                 let _: Google_Protobuf_Empty = try await connection.unary(
                     "GetSystemInfo", Google_Protobuf_Empty(), timeout: .seconds(5), retry: .safe(maxAttempts: 3))
@@ -78,7 +78,7 @@ struct TransportTests {
     @Test func emptyLongPollAnswersOKWithoutTask() async throws {
         let connection = try await TransportTestSupport.connect()
         let request = TransportTestSupport.pollRequest(queue: TransportTestSupport.uniqueName("empty-poll"))
-        let (response, took): (Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse, Duration) = try await elapsed {
+        let (response, took): (Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse, Duration) = try await measureElapsed {
             try await connection.unary("PollWorkflowTaskQueue", request, timeout: .seconds(3), retry: .none)
         }
         #expect(response.taskToken.isEmpty)
@@ -111,7 +111,7 @@ struct TransportTests {
             let _: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse = try await connection.unary(
                 "PollWorkflowTaskQueue", request, timeout: .seconds(70), retry: .none)
         }
-        let (outcome, took) = await elapsed { await poll.result }
+        let (outcome, took) = await measureElapsed { await poll.result }
         #expect(took < .seconds(1))
         #expect(throws: CancellationError.self) { try outcome.get() }
     }
