@@ -1,11 +1,11 @@
 /// A small JSON tree for problem extension members, encoded without losing shape.
-public enum JSONValue: Sendable, Equatable, Encodable {
+public enum JSONTree: Sendable, Equatable, Encodable {
     case string(String)
     case int(Int)
     case bool(Bool)
     case null
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([JSONTree])
+    case object([String: JSONTree])
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()

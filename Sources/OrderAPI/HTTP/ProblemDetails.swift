@@ -12,11 +12,11 @@ public struct ProblemDetails: Error, Sendable {
     /// Extra response headers (Retry-After, Allow).
     public var headers: HTTPFields
     /// Extension members (RFC 9457 §3.2), e.g. the dependency checks of `/readyz`.
-    public var extensions: [String: JSONValue]
+    public var extensions: [String: JSONTree]
 
     public init(
         _ kind: ProblemKind, status: HTTPResponse.Status, detail: String, errors: [FieldError] = [],
-        headers: HTTPFields = [:], extensions: [String: JSONValue] = [:]
+        headers: HTTPFields = [:], extensions: [String: JSONTree] = [:]
     ) {
         self.kind = kind
         self.status = status

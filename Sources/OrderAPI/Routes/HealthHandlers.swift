@@ -25,10 +25,10 @@ struct HealthHandlers: Sendable {
         async let temporal = Self.check("temporal", timeout) { await gateway.isReachable() }
         let checks = await [postgres, temporal]
 
-        let states = JSONValue.object(Dictionary(uniqueKeysWithValues: checks.map { check in
-            var state: [String: JSONValue] = ["status": .string(check.up ? "up" : "down")]
+        let states = JSONTree.object(Dictionary(uniqueKeysWithValues: checks.map { check in
+            var state: [String: JSONTree] = ["status": .string(check.up ? "up" : "down")]
             if let detail = check.detail { state["detail"] = .string(detail) }
-            return (check.name, JSONValue.object(state))
+            return (check.name, JSONTree.object(state))
         }))
         let down = checks.filter { !$0.up }
         guard down.isEmpty else {
@@ -41,7 +41,7 @@ struct HealthHandlers: Sendable {
                 extensions: ["checks": states]
             )
         }
-        return try JSONResponse.make(JSONValue.object(["status": .string("ready"), "checks": states]))
+        return try JSONResponse.make(JSONTree.object(["status": .string("ready"), "checks": states]))
     }
 
     private static func check(_ name: String, _ timeout: Duration, _ probe: @escaping @Sendable () async throws -> Bool) async -> Check {

@@ -1,0 +1,114 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import HummingbirdTesting
+import OrderCore
+import Testing
+@testable import OrderAPI
+
+@Suite struct CancelOrderTests {
+    func runningHarness(_ id: String) async -> APITestHarness {
+        let harness = APITestHarness()
+        await harness.repository.insert(OrderQueryTests.record(id, status: .created))
+        await harness.gateway.setSnapshot(id, WorkflowStatusSnapshot(orderId: id, status: "created", step: "CheckInventory", attempt: 1, failureReason: nil))
+        return harness
+    }
+
+    @Test func cancelSignalsTheWorkflowWithTheReason() async throws {
+        let harness = await runningHarness("o-c1")
+        try await harness.run { client in
+            let response = try await client.postJSON("/api/orders/o-c1/cancel", #"{"reason": "changed my mind"}"#)
+            #expect(response.status == .accepted)
+            #expect(response.json["order_id"] as? String == "o-c1")
+            #expect(response.json["status"] as? String == "cancelling")
+        }
+        let cancels = await harness.gateway.cancels
+        #expect(cancels.count == 1)
+        #expect(cancels.first?.orderId == "o-c1")
+        #expect(cancels.first?.reason == "changed my mind")
+    }
+
+    @Test func cancelWithoutBodyIsAccepted() async throws {
+        let harness = await runningHarness("o-c2")
+        try await harness.run { client in
+            let response = try await client.execute(uri: "/api/orders/o-c2/cancel", method: .post)
+            #expect(response.status == .accepted)
+        }
+        #expect(await harness.gateway.cancels.first?.reason == nil)
+    }
+
+    @Test func cancelOfJustAcceptedOrderIsAccepted() async throws {
+        let harness = APITestHarness()
+        try await harness.run { client in
+            let created = try await client.postJSON("/api/orders", Bodies.order(orderId: "o-fresh"))
+            #expect(created.status == .created)
+            let response = try await client.execute(uri: "/api/orders/o-fresh/cancel", method: .post)
+            #expect(response.status == .accepted)
+        }
+    }
+
+    @Test func cancelOfUnknownOrderIs404() async throws {
+        let harness = APITestHarness()
+        try await harness.run { client in
+            try await client.execute(uri: "/api/orders/ghost/cancel", method: .post).expectProblem(.notFound, type: "order-not-found")
+        }
+        #expect(await harness.gateway.cancels.isEmpty)
+    }
+
+    @Test(arguments: [OrderStatus.completed, .cancelled, .failed])
+    func cancelOfFinishedOrderIs409(_ status: OrderStatus) async throws {
+        let harness = APITestHarness()
+        await harness.repository.insert(OrderQueryTests.record("o-done", status: status))
+        try await harness.run { client in
+            try await client.execute(uri: "/api/orders/o-done/cancel", method: .post).expectProblem(.conflict, type: "order-already-terminal")
+        }
+        #expect(await harness.gateway.cancels.isEmpty)
+    }
+
+    @Test func cancelWhenTheLiveStatusIsCompletedIs409() async throws {
+        let harness = await runningHarness("o-c3")
+        await harness.gateway.setSnapshot("o-c3", WorkflowStatusSnapshot(orderId: "o-c3", status: "completed", step: nil, attempt: nil, failureReason: nil))
+        try await harness.run { client in
+            try await client.execute(uri: "/api/orders/o-c3/cancel", method: .post).expectProblem(.conflict, type: "order-already-terminal")
+        }
+    }
+
+    @Test func cancelWhenTemporalIsDownIs503() async throws {
+        let harness = await runningHarness("o-c4")
+        await harness.gateway.setUnavailable(true)
+        try await harness.run { client in
+            let response = try await client.execute(uri: "/api/orders/o-c4/cancel", method: .post)
+            response.expectProblem(.serviceUnavailable, type: "service-unavailable")
+            #expect(response.headers[.retryAfter] != nil)
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"reason": 5}"#, "reason"), (#"[1]"#, "body"), (#"{"reason": "\#(String(repeating: "r", count: 501))"}"#, "reason"),
+    ])
+    func badCancelBodyIs400(_ body: String, _ field: String) async throws {
+        let harness = await runningHarness("o-c5")
+        try await harness.run { client in
+            let response = try await client.postJSON("/api/orders/o-c5/cancel", body)
+            response.expectProblem(.badRequest, type: "invalid-request")
+            #expect(response.problemFields == [field])
+        }
+        #expect(await harness.gateway.cancels.isEmpty)
+    }
+
+    @Test func malformedCancelBodyIs400() async throws {
+        let harness = await runningHarness("o-c6")
+        try await harness.run { client in
+            try await client.postJSON("/api/orders/o-c6/cancel", "{nope").expectProblem(.badRequest, type: "malformed-json")
+        }
+    }
+
+    @Test func nonJSONCancelBodyIs415() async throws {
+        let harness = await runningHarness("o-c7")
+        try await harness.run { client in
+            let response = try await client.postJSON("/api/orders/o-c7/cancel", "reason=x", headers: [.contentType: "application/x-www-form-urlencoded"])
+            response.expectProblem(.unsupportedMediaType, type: "unsupported-media-type")
+        }
+    }
+}

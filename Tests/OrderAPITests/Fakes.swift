@@ -1,0 +1,118 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import OrderCore
+@testable import OrderAPI
+
+/// A Temporal stand-in: one "workflow" per id, started atomically (like Temporal's
+/// workflow-id uniqueness), with a scripted live status and a switch to be unreachable.
+actor FakeWorkflowGateway: OrderWorkflowGateway {
+    struct Workflow {
+        var runId: String
+        var input: OrderInput
+        var snapshot: WorkflowStatusSnapshot?
+    }
+
+    private(set) var workflows: [String: Workflow] = [:]
+    private(set) var startCalls = 0
+    private(set) var newStarts = 0
+    private(set) var cancels: [(orderId: String, reason: String?)] = []
+    var unavailable = false
+
+    func setUnavailable(_ value: Bool) { unavailable = value }
+
+    func setSnapshot(_ orderId: String, _ snapshot: WorkflowStatusSnapshot?) {
+        workflows[orderId, default: Workflow(runId: "run-\(orderId)", input: OrderInput(orderId: orderId, customerId: "c", items: []))].snapshot = snapshot
+    }
+
+    func start(input: OrderInput, requestId: String) async throws -> StartOutcome {
+        startCalls += 1
+        if unavailable { throw OrderWorkflowGatewayError.unavailable("connection refused") }
+        if let existing = workflows[input.orderId] {
+            return StartOutcome(workflowId: input.orderId, runId: existing.runId, alreadyExisted: true)
+        }
+        newStarts += 1
+        let runId = UUID().uuidString
+        workflows[input.orderId] = Workflow(
+            runId: runId, input: input,
+            snapshot: WorkflowStatusSnapshot(orderId: input.orderId, status: "pending", step: "CreateOrder", attempt: 1, failureReason: nil)
+        )
+        return StartOutcome(workflowId: input.orderId, runId: runId, alreadyExisted: false)
+    }
+
+    func status(orderId: String) async throws -> WorkflowStatusSnapshot? {
+        if unavailable { throw OrderWorkflowGatewayError.unavailable("connection refused") }
+        return workflows[orderId]?.snapshot
+    }
+
+    func cancel(orderId: String, reason: String?) async throws {
+        if unavailable { throw OrderWorkflowGatewayError.unavailable("connection refused") }
+        guard workflows[orderId]?.snapshot != nil else { throw OrderWorkflowGatewayError.notFound }
+        cancels.append((orderId, reason))
+    }
+
+    func isReachable() async -> Bool { !unavailable }
+}
+
+/// The order database stand-in: newest-first listing with offset cursors `o<n>`.
+actor FakeOrderRepository: OrderRepository {
+    private(set) var records: [String: OrderRecord] = [:]
+    private(set) var acceptedCalls: [String] = []
+    var down = false
+    var catalog: [Product] = [
+        Product(id: "PROD-001", name: "Laptop Dell XPS 13", price: Money(cents: 129_999), stock: 100),
+        Product(id: "PROD-005", name: "Gaming Mouse", price: Money(cents: 8_999), stock: 7),
+    ]
+
+    func setDown(_ value: Bool) { down = value }
+
+    func insert(_ record: OrderRecord) { records[record.order.id] = record }
+
+    func recordAcceptedOrder(orderId: String, customerId: String, workflowId: String, runId: String) async throws {
+        if down { throw FakeDatabaseDown() }
+        acceptedCalls.append(orderId)
+        if records[orderId] == nil {
+            let now = Date()
+            records[orderId] = OrderRecord(order: Order(
+                id: orderId, customerId: customerId, status: .pending, workflowId: workflowId, runId: runId, createdAt: now, updatedAt: now
+            ))
+        }
+    }
+
+    func order(id: String) async throws -> OrderRecord? {
+        if down { throw FakeDatabaseDown() }
+        return records[id]
+    }
+
+    private(set) var lastListQuery: (status: OrderStatus?, limit: Int, cursor: String?)?
+
+    func listOrders(status: OrderStatus?, limit: Int, cursor: String?) async throws -> OrderPage {
+        if down { throw FakeDatabaseDown() }
+        lastListQuery = (status, limit, cursor)
+        var offset = 0
+        if let cursor {
+            guard cursor.hasPrefix("o"), let value = Int(cursor.dropFirst()) else { throw OrderRepositoryError.invalidCursor }
+            offset = value
+        }
+        let all = records.values.map(\.order)
+            .filter { status == nil || $0.status == status }
+            .sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+        let page = Array(all.dropFirst(offset).prefix(limit))
+        let next = offset + page.count < all.count ? "o\(offset + page.count)" : nil
+        return OrderPage(orders: page, nextCursor: next)
+    }
+
+    func products() async throws -> [Product] {
+        if down { throw FakeDatabaseDown() }
+        return catalog
+    }
+
+    func ping() async throws {
+        if down { throw FakeDatabaseDown() }
+    }
+}
+
+struct FakeDatabaseDown: Error, CustomStringConvertible {
+    var description: String { "connection to server at localhost:5432 refused" }
+}

@@ -1,2 +1,0 @@
-import Testing
-@Test func placeholderOrderAPI() { #expect(1 + 1 == 2) }
