@@ -173,10 +173,14 @@ DROPPED_TYPE_PREFIXES = (
     "temporal.api.workflow.v1.WorkflowExecutionVersioningInfo",
     "temporal.api.history.v1.DeclinedTargetVersionUpgrade",
 )
-# Single fields we do not use although their type is kept: tasks handed back inline
-# (return_new_workflow_task / eager activity execution) which this worker never asks for.
+# Single fields we do not use although their type is kept: a workflow task handed back inline
+# (return_new_workflow_task), which this worker never asks for.
 DROPPED_FIELDS = {
     ("temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedResponse", "workflow_task"),
+}
+# Fields kept although their name matches DROPPED_NAME: eager activity dispatch, which the worker uses.
+KEPT_FIELDS = {
+    ("temporal.api.command.v1.ScheduleActivityTaskCommandAttributes", "request_eager_execution"),
     ("temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedResponse", "activity_tasks"),
 }
 # Field names that belong to newer features.
@@ -254,6 +258,8 @@ class Schema:
 
 
 def is_dropped_field(message_name: str, m, fld) -> bool:
+    if (message_name, fld.name) in KEPT_FIELDS:
+        return False
     if fld.options.deprecated or (message_name, fld.name) in DROPPED_FIELDS:
         return True
     if fld.HasField("oneof_index") and not fld.proto3_optional:

@@ -105,7 +105,6 @@ public nonisolated struct Temporal_Api_Command_V1_ScheduleActivityTaskCommandAtt
   /// Clears the value of `heartbeatTimeout`. Subsequent reads from it will return its default value.
   public mutating func clearHeartbeatTimeout() {_uniqueStorage()._heartbeatTimeout = nil}
 
-  /// omitted upstream fields: 12 request_eager_execution, 13 use_workflow_build_id, 14 priority
   public var retryPolicy: Temporal_Api_Common_V1_RetryPolicy {
     get {_storage._retryPolicy ?? Temporal_Api_Common_V1_RetryPolicy()}
     set {_uniqueStorage()._retryPolicy = newValue}
@@ -114,6 +113,12 @@ public nonisolated struct Temporal_Api_Command_V1_ScheduleActivityTaskCommandAtt
   public var hasRetryPolicy: Bool {_storage._retryPolicy != nil}
   /// Clears the value of `retryPolicy`. Subsequent reads from it will return its default value.
   public mutating func clearRetryPolicy() {_uniqueStorage()._retryPolicy = nil}
+
+  /// omitted upstream fields: 13 use_workflow_build_id, 14 priority
+  public var requestEagerExecution: Bool {
+    get {_storage._requestEagerExecution}
+    set {_uniqueStorage()._requestEagerExecution = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -544,7 +549,7 @@ fileprivate nonisolated let _protobuf_package = "temporal.api.command.v1"
 
 nonisolated extension Temporal_Api_Command_V1_ScheduleActivityTaskCommandAttributes: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ScheduleActivityTaskCommandAttributes"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}activity_id\0\u{3}activity_type\0\u{4}\u{2}task_queue\0\u{1}header\0\u{1}input\0\u{3}schedule_to_close_timeout\0\u{3}schedule_to_start_timeout\0\u{3}start_to_close_timeout\0\u{3}heartbeat_timeout\0\u{3}retry_policy\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}activity_id\0\u{3}activity_type\0\u{4}\u{2}task_queue\0\u{1}header\0\u{1}input\0\u{3}schedule_to_close_timeout\0\u{3}schedule_to_start_timeout\0\u{3}start_to_close_timeout\0\u{3}heartbeat_timeout\0\u{3}retry_policy\0\u{3}request_eager_execution\0")
 
   fileprivate class _StorageClass {
     var _activityID: String = String()
@@ -557,6 +562,7 @@ nonisolated extension Temporal_Api_Command_V1_ScheduleActivityTaskCommandAttribu
     var _startToCloseTimeout: SwiftProtobuf.Google_Protobuf_Duration? = nil
     var _heartbeatTimeout: SwiftProtobuf.Google_Protobuf_Duration? = nil
     var _retryPolicy: Temporal_Api_Common_V1_RetryPolicy? = nil
+    var _requestEagerExecution: Bool = false
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -577,6 +583,7 @@ nonisolated extension Temporal_Api_Command_V1_ScheduleActivityTaskCommandAttribu
       _startToCloseTimeout = source._startToCloseTimeout
       _heartbeatTimeout = source._heartbeatTimeout
       _retryPolicy = source._retryPolicy
+      _requestEagerExecution = source._requestEagerExecution
     }
   }
 
@@ -605,6 +612,7 @@ nonisolated extension Temporal_Api_Command_V1_ScheduleActivityTaskCommandAttribu
         case 9: try { try decoder.decodeSingularMessageField(value: &_storage._startToCloseTimeout) }()
         case 10: try { try decoder.decodeSingularMessageField(value: &_storage._heartbeatTimeout) }()
         case 11: try { try decoder.decodeSingularMessageField(value: &_storage._retryPolicy) }()
+        case 12: try { try decoder.decodeSingularBoolField(value: &_storage._requestEagerExecution) }()
         default: break
         }
       }
@@ -647,6 +655,9 @@ nonisolated extension Temporal_Api_Command_V1_ScheduleActivityTaskCommandAttribu
       try { if let v = _storage._retryPolicy {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
       } }()
+      if _storage._requestEagerExecution != false {
+        try visitor.visitSingularBoolField(value: _storage._requestEagerExecution, fieldNumber: 12)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -666,6 +677,7 @@ nonisolated extension Temporal_Api_Command_V1_ScheduleActivityTaskCommandAttribu
         if _storage._startToCloseTimeout != rhs_storage._startToCloseTimeout {return false}
         if _storage._heartbeatTimeout != rhs_storage._heartbeatTimeout {return false}
         if _storage._retryPolicy != rhs_storage._retryPolicy {return false}
+        if _storage._requestEagerExecution != rhs_storage._requestEagerExecution {return false}
         return true
       }
       if !storagesAreEqual {return false}

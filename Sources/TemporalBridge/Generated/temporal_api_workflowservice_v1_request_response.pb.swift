@@ -588,7 +588,9 @@ public nonisolated struct Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCom
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// omitted upstream fields: 1 workflow_task, 2 activity_tasks
+  public var activityTasks: [Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse] = []
+
+  /// omitted upstream fields: 1 workflow_task
   public var resetHistoryEventID: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -2534,7 +2536,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_RespondWorkflowTaskComplet
 
 nonisolated extension Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RespondWorkflowTaskCompletedResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{3}reset_history_event_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{2}activity_tasks\0\u{3}reset_history_event_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2542,6 +2544,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_RespondWorkflowTaskComplet
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.activityTasks) }()
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.resetHistoryEventID) }()
       default: break
       }
@@ -2549,6 +2552,9 @@ nonisolated extension Temporal_Api_Workflowservice_V1_RespondWorkflowTaskComplet
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.activityTasks.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.activityTasks, fieldNumber: 2)
+    }
     if self.resetHistoryEventID != 0 {
       try visitor.visitSingularInt64Field(value: self.resetHistoryEventID, fieldNumber: 3)
     }
@@ -2556,6 +2562,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_RespondWorkflowTaskComplet
   }
 
   public static func ==(lhs: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse, rhs: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse) -> Bool {
+    if lhs.activityTasks != rhs.activityTasks {return false}
     if lhs.resetHistoryEventID != rhs.resetHistoryEventID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
