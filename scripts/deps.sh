@@ -32,11 +32,11 @@ else
 fi
 
 # The test venv: the Temporal Python SDK (interop tests, proto conformance against its upstream descriptors).
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import temporalio" 2>/dev/null; then
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import temporalio; assert temporalio.__version__ == '1.35.0'" 2>/dev/null; then
     say "creating the test venv $VENV (temporalio)"
     python3 -m venv "$VENV" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
     "$VENV/bin/pip" install -q --upgrade pip >"$LOGS/pip-venv.log" 2>&1 || true
-    "$VENV/bin/pip" install -q temporalio >>"$LOGS/pip-venv.log" 2>&1 || die "pip install temporalio failed; see $LOGS/pip-venv.log"
+    "$VENV/bin/pip" install -q "temporalio==1.35.0" >>"$LOGS/pip-venv.log" 2>&1 || die "pip install temporalio failed; see $LOGS/pip-venv.log"
 else
     say "test venv present ($VENV)"
 fi

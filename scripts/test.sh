@@ -14,13 +14,8 @@ swift build --build-tests "${COVERAGE_FLAG[@]}"
 say "compose files"
 make -s compose-check
 
-say "proto subset conformance against the upstream descriptors in temporalio"
-"$VENV/bin/python" Proto/conformance_test.py
-
-if [ -f Tests/interop/run.sh ]; then
-    say "interop with the Temporal Python SDK"
-    bash Tests/interop/run.sh
-fi
+say "proto subset conformance and payload interop with the Temporal Python SDK"
+PYTHON="$VENV/bin/python" bash Tests/interop/run.sh
 
 say "swift tests that restart services (run alone)"
 swift test --skip-build "${COVERAGE_FLAG[@]}" --filter Disruptive
