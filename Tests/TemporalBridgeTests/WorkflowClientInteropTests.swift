@@ -37,8 +37,13 @@ struct WorkflowClientInteropTests {
 
     private static func runPython(_ arguments: [String]) throws -> Data {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
+        // The test venv made by `make deps` holds the Python SDK; PYTHON overrides it.
+        let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let python = ProcessInfo.processInfo.environment["PYTHON"]
+            ?? repoRoot.appendingPathComponent(".venv/bin/python").path
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = arguments
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
