@@ -59,7 +59,10 @@ import Testing
         try await harness.run { client in
             _ = try await client.postJSON("/api/orders", Bodies.order(orderId: "o-status"))
             let now = Date()
-            await harness.repository.insert(OrderRecord(order: Order(id: "o-status", customerId: "cust-1", status: .completed, createdAt: now, updatedAt: now)))
+            await harness.repository.insert(OrderDetail(
+                order: Order(id: "o-status", customerId: "cust-1", status: .completed, createdAt: now, updatedAt: now),
+                items: [], payment: nil, reservations: [], notifications: []
+            ))
             let again = try await client.postJSON("/api/orders", Bodies.order(orderId: "o-status"))
             #expect(again.status == .ok)
             #expect(again.json["status"] as? String == "completed")

@@ -57,7 +57,7 @@ actor FakeWorkflowGateway: OrderWorkflowGateway {
 
 /// The order database stand-in: newest-first listing with offset cursors `o<n>`.
 actor FakeOrderRepository: OrderRepository {
-    private(set) var records: [String: OrderRecord] = [:]
+    private(set) var records: [String: OrderDetail] = [:]
     private(set) var acceptedCalls: [String] = []
     var down = false
     var catalog: [Product] = [
@@ -67,20 +67,21 @@ actor FakeOrderRepository: OrderRepository {
 
     func setDown(_ value: Bool) { down = value }
 
-    func insert(_ record: OrderRecord) { records[record.order.id] = record }
+    func insert(_ record: OrderDetail) { records[record.order.id] = record }
 
     func recordAcceptedOrder(orderId: String, customerId: String, workflowId: String, runId: String) async throws {
         if down { throw FakeDatabaseDown() }
         acceptedCalls.append(orderId)
         if records[orderId] == nil {
             let now = Date()
-            records[orderId] = OrderRecord(order: Order(
-                id: orderId, customerId: customerId, status: .pending, workflowId: workflowId, runId: runId, createdAt: now, updatedAt: now
-            ))
+            records[orderId] = OrderDetail(
+                order: Order(id: orderId, customerId: customerId, status: .pending, workflowId: workflowId, runId: runId, createdAt: now, updatedAt: now),
+                items: [], payment: nil, reservations: [], notifications: []
+            )
         }
     }
 
-    func order(id: String) async throws -> OrderRecord? {
+    func order(id: String) async throws -> OrderDetail? {
         if down { throw FakeDatabaseDown() }
         return records[id]
     }

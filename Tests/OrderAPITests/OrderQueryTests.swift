@@ -10,15 +10,16 @@ import Testing
 @Suite struct OrderQueryTests {
     static let created = Date(timeIntervalSince1970: 1_700_000_000)
 
-    static func record(_ id: String, status: OrderStatus = .completed, offset: TimeInterval = 0) -> OrderRecord {
-        OrderRecord(
+    static func record(_ id: String, status: OrderStatus = .completed, offset: TimeInterval = 0) -> OrderDetail {
+        OrderDetail(
             order: Order(
                 id: id, customerId: "cust-1", status: status, total: Money(cents: 259_998), failureReason: status == .failed ? "InsufficientInventory" : nil,
                 workflowId: id, runId: "run-1", createdAt: created.addingTimeInterval(offset), updatedAt: created.addingTimeInterval(offset + 5)
             ),
             items: [OrderItem(productId: "PROD-001", productName: "Laptop Dell XPS 13", quantity: 2, unitPrice: Money(cents: 129_999))],
             payment: PaymentRecord(amount: Money(cents: 259_998), status: "captured", transactionId: "txn-1", createdAt: created, refundedAt: nil),
-            notifications: [NotificationRecord(kind: "order_completed", channel: "email", message: "Your order is complete", createdAt: created)]
+            reservations: [InventoryReservation(productId: "PROD-001", quantity: 2, reservedAt: created, releasedAt: nil)],
+            notifications: [NotificationRecord(id: 1, kind: "order_completed", channel: "email", message: "Your order is complete", createdAt: created)]
         )
     }
 

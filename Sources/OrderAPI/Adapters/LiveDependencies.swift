@@ -1,6 +1,7 @@
 import Logging
 import OrderCore
 import ServiceLifecycle
+import TemporalBridge
 
 /// The real gateway and repository, plus the services that own their connections and
 /// must be shut down with the server.
@@ -9,11 +10,29 @@ struct LiveDependencies {
     var repository: any OrderRepository
     var services: [any Service]
 
+    /// Neither connection is required to be up at start: `/readyz` reports them, and
+    /// both reconnect, so the API can start before PostgreSQL or Temporal.
     static func connect(config: OrderFlowConfig, logger: Logger) async throws -> LiveDependencies {
-        throw NotWiredYet()
+        let temporal = config.temporal
+        var options = TemporalConnectionOptions(target: temporal.hostPort, namespace: temporal.namespace, apiKey: temporal.apiKey)
+        if temporal.usesTLS {
+            options.tls = .init(caFile: temporal.tlsCA, certFile: temporal.tlsCert, keyFile: temporal.tlsKey)
+        }
+        let connection = try TemporalConnection(options: options, logger: Logger(label: "order-api.temporal"))
+        let gateway = TemporalOrderWorkflowGateway(client: WorkflowClient(connection: connection), taskQueue: temporal.taskQueue)
+
+        let pool = PostgresPool(settings: config.postgres, logger: Logger(label: "order-api.postgres"))
+        let repository = PostgresOrderRepository(store: OrderStore(pool: pool, logger: Logger(label: "order-api.store")))
+        return LiveDependencies(gateway: gateway, repository: repository, services: [PoolCloser(pool: pool)])
     }
 }
 
-struct NotWiredYet: Error, CustomStringConvertible {
-    var description: String { "the Temporal and PostgreSQL adapters are not wired yet" }
+/// Closes the PostgreSQL pool when the service group shuts down.
+struct PoolCloser: Service {
+    let pool: PostgresPool
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await pool.close()
+    }
 }

@@ -13,7 +13,7 @@ struct OrderQueryHandlers: Sendable {
         guard let record = try await services.repository.order(id: id) else {
             throw ProblemDetails.orderNotFound(id)
         }
-        return try JSONResponse.make(OrderDetailBody(record: record))
+        return try JSONResponse.make(OrderDetailBody(detail: record))
     }
 
     func list(_ request: Request, context: some RequestContext) async throws -> Response {

@@ -66,9 +66,9 @@ struct OrderSummaryBody: Encodable {
 }
 
 struct OrderDetailBody: Encodable {
-    let record: OrderRecord
+    let detail: OrderDetail
 
-    enum CodingKeys: String, CodingKey { case items, payment, notifications }
+    enum CodingKeys: String, CodingKey { case items, payment, reservations, notifications }
 
     struct ItemBody: Encodable {
         let item: OrderItem
@@ -82,40 +82,15 @@ struct OrderDetailBody: Encodable {
         }
     }
 
-    struct PaymentBody: Encodable {
-        let payment: PaymentRecord
-        enum CodingKeys: String, CodingKey {
-            case amount, status, transactionId = "transaction_id", createdAt = "created_at", refundedAt = "refunded_at"
-        }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(payment.amount, forKey: .amount)
-            try container.encode(payment.status, forKey: .status)
-            try container.encode(payment.transactionId, forKey: .transactionId)
-            try container.encode(payment.createdAt, forKey: .createdAt)
-            try container.encode(payment.refundedAt, forKey: .refundedAt)
-        }
-    }
-
-    struct NotificationBody: Encodable {
-        let notification: NotificationRecord
-        enum CodingKeys: String, CodingKey { case kind, channel, message, createdAt = "created_at" }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(notification.kind, forKey: .kind)
-            try container.encode(notification.channel, forKey: .channel)
-            try container.encode(notification.message, forKey: .message)
-            try container.encode(notification.createdAt, forKey: .createdAt)
-        }
-    }
-
     func encode(to encoder: any Encoder) throws {
-        // The summary's keys first, at the top level, then the nested collections.
-        try OrderSummaryBody(order: record.order).encode(to: encoder)
+        // The summary's keys at the top level, then the nested collections. Payment,
+        // reservation and notification records carry their own snake_case Codable keys.
+        try OrderSummaryBody(order: detail.order).encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(record.items.map(ItemBody.init), forKey: .items)
-        try container.encode(record.payment.map(PaymentBody.init), forKey: .payment)
-        try container.encode(record.notifications.map(NotificationBody.init), forKey: .notifications)
+        try container.encode(detail.items.map(ItemBody.init), forKey: .items)
+        try container.encode(detail.payment, forKey: .payment)
+        try container.encode(detail.reservations, forKey: .reservations)
+        try container.encode(detail.notifications, forKey: .notifications)
     }
 }
 

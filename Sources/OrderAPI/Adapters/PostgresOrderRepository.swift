@@ -1,0 +1,33 @@
+import OrderCore
+
+/// `OrderRepository` over OrderCore's `OrderStore` (PostgreSQL).
+struct PostgresOrderRepository: OrderRepository {
+    let store: OrderStore
+
+    func recordAcceptedOrder(orderId: String, customerId: String, workflowId: String, runId: String) async throws {
+        try await store.recordAcceptedOrder(orderId: orderId, customerId: customerId, workflowId: workflowId, runId: runId)
+    }
+
+    func order(id: String) async throws -> OrderDetail? {
+        try await store.order(id: id)
+    }
+
+    func listOrders(status: OrderStatus?, limit: Int, cursor: String?) async throws -> OrderPage {
+        let decoded: OrderCursor?
+        do {
+            decoded = try cursor.map { try OrderCursor(encoded: $0) }
+        } catch {
+            throw OrderRepositoryError.invalidCursor
+        }
+        let page = try await store.listOrders(status: status, limit: limit, cursor: decoded)
+        return OrderPage(orders: page.orders, nextCursor: page.next?.encoded)
+    }
+
+    func products() async throws -> [Product] {
+        try await store.products()
+    }
+
+    func ping() async throws {
+        try await store.pool.ping()
+    }
+}
