@@ -70,6 +70,7 @@ struct OrderAPICommand: AsyncParsableCommand {
             )
         )
         try await group.run()
+        logger.info("order-api stopped")
     }
 
     static func bundledPublicDirectory() -> String {

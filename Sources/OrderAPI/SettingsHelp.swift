@@ -1,14 +1,13 @@
-import Foundation
 import OrderCore
 
-/// The `--help` discussion: every environment setting with its default.
+/// The `--help` discussion: every environment setting with its default, two short lines
+/// each so the help formatter does not re-wrap them.
 enum SettingsHelp {
     static var text: String {
-        let width = OrderFlowConfig.settingsHelp.map(\.variable.count).max() ?? 0
         let lines = OrderFlowConfig.settingsHelp.map { setting in
-            let padded = setting.variable.padding(toLength: width, withPad: " ", startingAt: 0)
-            return "  \(padded)  \(setting.meaning) (default: \(setting.defaultValue))"
+            "  \(setting.variable) (default: \(setting.defaultValue))\n      \(setting.meaning)"
         }
-        return (["Environment settings (flags override where given):"] + lines).joined(separator: "\n")
+        return (["Settings are read from the environment; --host, --port and --log-level override theirs."] + lines)
+            .joined(separator: "\n")
     }
 }

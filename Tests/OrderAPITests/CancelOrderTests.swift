@@ -48,6 +48,16 @@ import Testing
         }
     }
 
+    @Test func cancelWhenNoWorkerAnswersQueriesStillSignals() async throws {
+        let harness = await runningHarness("o-noworker")
+        await harness.gateway.setQueriesTimeOut(true)
+        try await harness.run { client in
+            let response = try await client.execute(uri: "/api/orders/o-noworker/cancel", method: .post)
+            #expect(response.status == .accepted)
+        }
+        #expect(await harness.gateway.cancels.count == 1)
+    }
+
     @Test func cancelOfUnknownOrderIs404() async throws {
         let harness = APITestHarness()
         try await harness.run { client in

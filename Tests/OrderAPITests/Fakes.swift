@@ -19,6 +19,10 @@ actor FakeWorkflowGateway: OrderWorkflowGateway {
     private(set) var newStarts = 0
     private(set) var cancels: [(orderId: String, reason: String?)] = []
     var unavailable = false
+    /// Only queries fail (e.g. no worker polls the task queue): signals still get through.
+    var queriesTimeOut = false
+
+    func setQueriesTimeOut(_ value: Bool) { queriesTimeOut = value }
 
     func setUnavailable(_ value: Bool) { unavailable = value }
 
@@ -42,7 +46,7 @@ actor FakeWorkflowGateway: OrderWorkflowGateway {
     }
 
     func status(orderId: String) async throws -> WorkflowStatusSnapshot? {
-        if unavailable { throw OrderWorkflowGatewayError.unavailable("connection refused") }
+        if unavailable || queriesTimeOut { throw OrderWorkflowGatewayError.unavailable("connection refused") }
         return workflows[orderId]?.snapshot
     }
 
@@ -67,10 +71,12 @@ actor FakeOrderRepository: OrderRepository {
 
     func setDown(_ value: Bool) { down = value }
 
+    static let databaseDown = PostgresError(kind: .connection, message: "connection to server at localhost:5432 refused")
+
     func insert(_ record: OrderDetail) { records[record.order.id] = record }
 
     func recordAcceptedOrder(orderId: String, customerId: String, workflowId: String, runId: String) async throws {
-        if down { throw FakeDatabaseDown() }
+        if down { throw Self.databaseDown }
         acceptedCalls.append(orderId)
         if records[orderId] == nil {
             let now = Date()
@@ -82,14 +88,14 @@ actor FakeOrderRepository: OrderRepository {
     }
 
     func order(id: String) async throws -> OrderDetail? {
-        if down { throw FakeDatabaseDown() }
+        if down { throw Self.databaseDown }
         return records[id]
     }
 
     private(set) var lastListQuery: (status: OrderStatus?, limit: Int, cursor: String?)?
 
     func listOrders(status: OrderStatus?, limit: Int, cursor: String?) async throws -> OrderPage {
-        if down { throw FakeDatabaseDown() }
+        if down { throw Self.databaseDown }
         lastListQuery = (status, limit, cursor)
         var offset = 0
         if let cursor {
@@ -105,15 +111,13 @@ actor FakeOrderRepository: OrderRepository {
     }
 
     func products() async throws -> [Product] {
-        if down { throw FakeDatabaseDown() }
+        if down { throw Self.databaseDown }
         return catalog
     }
 
     func ping() async throws {
-        if down { throw FakeDatabaseDown() }
+        if down { throw Self.databaseDown }
     }
 }
 
-struct FakeDatabaseDown: Error, CustomStringConvertible {
-    var description: String { "connection to server at localhost:5432 refused" }
-}
+

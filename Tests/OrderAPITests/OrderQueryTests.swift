@@ -92,6 +92,18 @@ import Testing
         }
     }
 
+    @Test func databaseDownIs503NotA500() async throws {
+        let harness = APITestHarness()
+        await harness.repository.setDown(true)
+        try await harness.run { client in
+            let detail = try await client.get("/api/orders/o-1")
+            detail.expectProblem(.serviceUnavailable, type: "service-unavailable")
+            #expect(detail.headers[.retryAfter] != nil)
+            try await client.get("/api/orders").expectProblem(.serviceUnavailable, type: "service-unavailable")
+            try await client.get("/api/products").expectProblem(.serviceUnavailable, type: "service-unavailable")
+        }
+    }
+
     @Test func detailOfUnknownOrderIs404() async throws {
         let harness = APITestHarness()
         try await harness.run { client in

@@ -17,6 +17,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.render(problem)
         } catch let error as any HTTPResponseError {
             return Self.render(translate(error, request: request))
+        } catch let error as PostgresError where error.isTransient {
+            context.logger.error("Database error", metadata: ["error": "\(error)"])
+            return Self.render(ProblemDetails(
+                .serviceUnavailable, status: .serviceUnavailable, detail: "The database is unavailable.", headers: [.retryAfter: "5"]
+            ))
         } catch is NIOTooManyBytesError {
             return Self.render(ProblemDetails.tooLarge)
         } catch {

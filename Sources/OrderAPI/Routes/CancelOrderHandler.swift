@@ -14,20 +14,17 @@ struct CancelOrderHandler: Sendable {
         var request = request
         let reason = try Self.reason(from: try await RequestBody.collectJSON(&request, optional: true))
 
-        let live: WorkflowStatusSnapshot?
-        do {
-            live = try await services.gateway.status(orderId: id)
-        } catch let error as OrderWorkflowGatewayError {
-            throw ProblemDetails.temporalUnavailable(CreateOrderHandler.describe(error))
-        }
-        let stored = try await services.repository.order(id: id)?.order
+        // The live status is only a shortcut to a precise 409: a query needs a worker, a
+        // signal does not, so an unanswered query must not stop the cancellation.
+        let live = try? await services.gateway.status(orderId: id)
+        // Likewise the row: with the database down the signal can still be delivered.
+        let stored = (try? await services.repository.order(id: id))?.order
 
         if let live, OrderStatus(rawValue: live.status)?.isTerminal == true {
             throw Self.alreadyTerminal(id, live.status)
         }
-        if live == nil {
-            guard let stored else { throw ProblemDetails.orderNotFound(id) }
-            if stored.status.isTerminal { throw Self.alreadyTerminal(id, stored.status.rawValue) }
+        if live == nil, let stored, stored.status.isTerminal {
+            throw Self.alreadyTerminal(id, stored.status.rawValue)
         }
 
         do {
