@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import OrderCore
+import Testing
+@testable import OrderAPI
+
+/// `PostgresOrderRepository` against the real PostgreSQL (localhost:5432, db orderflow).
+@Suite(.serialized) struct PostgresRepositoryIntegrationTests {
+    let pool: PostgresPool
+    let repository: PostgresOrderRepository
+
+    init() {
+        pool = PostgresPool(settings: PostgresSettings(), maxConnections: 2, logger: Logger(label: "test.pg"))
+        repository = PostgresOrderRepository(store: OrderStore(pool: pool))
+    }
+
+    func prepare() async throws {
+        do {
+            try await repository.ping()
+        } catch {
+            Issue.record("PostgreSQL is not reachable at localhost:5432 — run `make services-up` (\(error))")
+            throw error
+        }
+        _ = try await Migrator(pool: pool, logger: Logger(label: "test.migrate")).migrate()
+    }
+
+    @Test func acceptedOrderIsKnownAsPendingAndListed() async throws {
+        try await prepare()
+        let id = "it-repo-\(UUID().uuidString.lowercased())"
+        try await repository.recordAcceptedOrder(orderId: id, customerId: "it-repo", workflowId: id, runId: "run-1")
+        try await repository.recordAcceptedOrder(orderId: id, customerId: "it-repo", workflowId: id, runId: "run-1")
+        let detail = try #require(try await repository.order(id: id))
+        #expect(detail.order.status == .pending)
+        #expect(detail.order.runId == "run-1")
+
+        let page = try await repository.listOrders(status: .pending, limit: 100, cursor: nil)
+        #expect(page.orders.contains { $0.id == id })
+        await pool.close()
+    }
+
+    @Test func cursorsRoundTripAndGarbageIsRejected() async throws {
+        try await prepare()
+        for index in 0..<3 {
+            try await repository.recordAcceptedOrder(orderId: "it-repo-page-\(UUID().uuidString.prefix(8))-\(index)", customerId: "it-repo", workflowId: "w", runId: "r")
+        }
+        let first = try await repository.listOrders(status: nil, limit: 2, cursor: nil)
+        #expect(first.orders.count == 2)
+        let cursor = try #require(first.nextCursor)
+        let second = try await repository.listOrders(status: nil, limit: 2, cursor: cursor)
+        #expect(Set(first.orders.map(\.id)).isDisjoint(with: second.orders.map(\.id)))
+        await #expect(throws: OrderRepositoryError.invalidCursor) {
+            _ = try await repository.listOrders(status: nil, limit: 2, cursor: "not a cursor!")
+        }
+        await pool.close()
+    }
+
+    @Test func catalogHasTheSampleProducts() async throws {
+        try await prepare()
+        let products = try await repository.products()
+        let laptop = try #require(products.first { $0.id == "PROD-001" })
+        #expect(laptop.price == Money(cents: 129_999))
+        #expect(try await repository.order(id: "it-repo-missing-\(UUID().uuidString)") == nil)
+        await pool.close()
+    }
+}
