@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+
+/// The API workflow code is written against: straight-line async Swift whose every wait goes
+/// through here, so the runtime can replay it from history.
+///
+/// Rules for workflow code: await only `Workflow.*` calls (plus `async let` / task groups of
+/// them); no `Task {}`, `Task.detached`, `Task.sleep`, actors, `Date()`, system randomness or
+/// I/O — use `Workflow.now`, `Workflow.random`, `Workflow.sleep(for:)` and activities instead.
+public enum Workflow {
+    static func context() throws -> WorkflowContext {
+        guard let context = WorkflowContext.current else {
+            throw WorkflowTaskFailure("Workflow API used outside of workflow code")
+        }
+        return context
+    }
+
+    static var requiredContext: WorkflowContext {
+        guard let context = WorkflowContext.current else {
+            preconditionFailure("Workflow API used outside of workflow code")
+        }
+        return context
+    }
+
+    // MARK: activities
+
+    /// Schedules activity `type` with one input argument and waits for its result.
+    /// Throws `ActivityFailure` when it fails or times out, `CancellationError` when cancelled.
+    public static func executeActivity<Input: Encodable, Result: Decodable>(
+        _ type: String, input: Input, options: ActivityOptions, returning: Result.Type = Result.self
+    ) async throws -> Result {
+        let context = try context()
+        let payload = try WorkflowPayloads.encode(input)
+        let result = try await context.executeActivity(type: type, input: [payload], options: options)
+        return try WorkflowPayloads.decode(result, as: Result.self)
+    }
+
+    /// Schedules activity `type` with one input argument and waits for it, ignoring its result.
+    public static func executeActivity<Input: Encodable>(
+        _ type: String, input: Input, options: ActivityOptions
+    ) async throws {
+        let context = try context()
+        let payload = try WorkflowPayloads.encode(input)
+        _ = try await context.executeActivity(type: type, input: [payload], options: options)
+    }
+
+    /// Calls `observer` (on the workflow's thread) whenever an activity of this run is scheduled,
+    /// reported started (attempt known), completed, failed or cancelled — for status queries.
+    public static func onActivityStatus(_ observer: @escaping (ActivityStatus) -> Void) {
+        requiredContext.activityObservers.append(observer)
+    }
+
+    // MARK: time
+
+    /// A durable timer: sleeps in workflow time (StartTimer / TimerFired), survives worker restarts.
+    public static func sleep(for duration: Duration) async throws {
+        try await context().sleep(for: duration)
+    }
+
+    /// Waits until `predicate` holds; re-evaluated after every state change of the run.
+    public static func condition(_ predicate: @escaping () -> Bool) async throws {
+        try await context().condition(predicate)
+    }
+
+    /// Workflow time: the start time of the current workflow task (deterministic under replay).
+    public static var now: Date { requiredContext.now }
+
+    // MARK: handlers
+
+    /// Handles signal `name`. Signals that arrived before registration are delivered at once.
+    public static func setSignalHandler(_ name: String, _ handler: @escaping (WorkflowArguments) -> Void) {
+        requiredContext.setSignalHandler(name, handler)
+    }
+
+    /// Handles signal `name` whose first argument decodes as `T` (nil when absent or invalid).
+    public static func setSignalHandler<T: Decodable>(_ name: String, as type: T.Type,
+                                                      _ handler: @escaping (T?) -> Void) {
+        requiredContext.setSignalHandler(name) { arguments in handler(arguments.decodeIfPresent(T.self)) }
+    }
+
+    /// Answers query `name` with the handler's result (json/plain). Must only read state.
+    public static func setQueryHandler<R: Encodable>(_ name: String, description: String = "",
+                                                     _ handler: @escaping () throws -> R) {
+        requiredContext.setQueryHandler(name, description: description, QueryHandler(description: description) { _ in
+            try WorkflowPayloads.encode(try handler())
+        })
+    }
+
+    /// Answers query `name` from its arguments.
+    public static func setQueryHandler<R: Encodable>(_ name: String, description: String = "",
+                                                     _ handler: @escaping (WorkflowArguments) throws -> R) {
+        requiredContext.setQueryHandler(name, description: description, QueryHandler(description: description) { args in
+            try WorkflowPayloads.encode(try handler(args))
+        })
+    }
+
+    // MARK: cancellation
+
+    /// True once the workflow received a cancel request (WorkflowExecutionCancelRequested).
+    public static var isCancellationRequested: Bool { requiredContext.cancelRequested }
+
+    /// Runs `body` shielded from the workflow's cancellation (e.g. compensation after a cancel
+    /// request). Its activities and timers are not cancelled when the workflow is.
+    public static func nonCancellable<T: Sendable>(
+        _ body: sending @escaping @isolated(any) () async throws -> T
+    ) async throws -> T {
+        let context = try context()
+        let task = Task(executorPreference: context.executor, operation: body)
+        return try await task.value
+    }
+
+    // MARK: determinism helpers
+
+    /// A random generator seeded from the run ID; copies share one stream.
+    public static var random: WorkflowRandom { requiredContext.random }
+
+    /// A deterministic UUID drawn from `random`.
+    public static func uuid() -> UUID {
+        var generator = requiredContext.random
+        return generator.uuid()
+    }
+
+    /// A logger with workflow metadata that stays silent while history is replayed.
+    public static var logger: Logger { requiredContext.logger }
+
+    public static var info: WorkflowInfo { requiredContext.info }
+
+    /// True while the runtime re-executes code for events already in history.
+    public static var isReplaying: Bool { requiredContext.isReplaying }
+}

@@ -1,0 +1,43 @@
+/// Workflow code waiting until a predicate over workflow state holds.
+final class ConditionWaiter: @unchecked Sendable {
+    let id: Int
+    let predicate: () -> Bool
+    let slot = ResumeSlot<Void>()
+
+    init(id: Int, predicate: @escaping () -> Bool) {
+        self.id = id
+        self.predicate = predicate
+    }
+}
+
+extension WorkflowContext {
+    func condition(_ predicate: @escaping () -> Bool) async throws {
+        try checkCanStartOperation()
+        if predicate() { return }
+        let waiter = ConditionWaiter(id: nextConditionId, predicate: predicate)
+        nextConditionId += 1
+        conditions.append(waiter)
+        try await withTaskCancellationHandler {
+            try await waiter.slot.wait()
+        } onCancel: { [self] in
+            removeCondition(waiter)
+            waiter.slot.resolve(.failure(CancellationError()))
+        }
+    }
+
+    /// Resumes, in registration order, every waiter whose predicate now holds.
+    /// Returns true when at least one was resumed (the caller then runs the executor again).
+    func resumeSatisfiedConditions() -> Bool {
+        var resumedAny = false
+        for waiter in conditions where waiter.predicate() {
+            removeCondition(waiter)
+            waiter.slot.resolve(.success(()))
+            resumedAny = true
+        }
+        return resumedAny
+    }
+
+    private func removeCondition(_ waiter: ConditionWaiter) {
+        conditions.removeAll { $0.id == waiter.id }
+    }
+}

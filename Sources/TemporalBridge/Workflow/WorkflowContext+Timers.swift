@@ -1,0 +1,53 @@
+/// A durable timer started by `Workflow.sleep(for:)`.
+final class PendingTimer: @unchecked Sendable {
+    let timerId: String
+    let duration: Duration
+    let slot = ResumeSlot<Void>()
+
+    init(timerId: String, duration: Duration) {
+        self.timerId = timerId
+        self.duration = duration
+    }
+
+    var outboxKey: String { "timer:\(timerId)" }
+}
+
+extension WorkflowContext {
+    func sleep(for duration: Duration) async throws {
+        try checkCanStartOperation()
+        let timerId = String(nextTimerSeq)
+        nextTimerSeq += 1
+        let timer = PendingTimer(timerId: timerId, duration: duration)
+        timers[timerId] = timer
+        var attributes = Temporal_Api_Command_V1_StartTimerCommandAttributes()
+        attributes.timerID = timerId
+        attributes.startToFireTimeout = .init(rounding: duration)
+        var command = Temporal_Api_Command_V1_Command()
+        command.commandType = .startTimer
+        command.startTimerCommandAttributes = attributes
+        outbox.append(key: timer.outboxKey, command)
+        defer { timers[timerId] = nil }
+        try await withTaskCancellationHandler {
+            try await timer.slot.wait()
+        } onCancel: { [self] in
+            cancelTimer(timer)
+        }
+    }
+
+    func cancelTimer(_ timer: PendingTimer) {
+        guard !timer.slot.isResolved, !evicted else { return }
+        if !outbox.drop(key: timer.outboxKey) {
+            var attributes = Temporal_Api_Command_V1_CancelTimerCommandAttributes()
+            attributes.timerID = timer.timerId
+            var command = Temporal_Api_Command_V1_Command()
+            command.commandType = .cancelTimer
+            command.cancelTimerCommandAttributes = attributes
+            outbox.append(key: "cancel-timer:\(timer.timerId)", command)
+        }
+        timer.slot.resolve(.failure(CancellationError()))
+    }
+
+    func timerFired(timerId: String) {
+        timers[timerId]?.slot.resolve(.success(()))
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+
+/// The state of one workflow run as seen by workflow code: pending activities, timers and
+/// conditions, handlers, and the commands not yet matched by history.
+///
+/// Only the thread driving the run touches it (event application, `runUntilIdle`, queries), so it
+/// needs no lock; `@unchecked Sendable` lets the workflow's child tasks and cancellation handlers
+/// reach it.
+final class WorkflowContext: @unchecked Sendable {
+    @TaskLocal static var current: WorkflowContext?
+
+    let info: WorkflowInfo
+    var now: Date
+    var isReplaying = true
+    var random: WorkflowRandom
+    let replayFlag: ReplayFlag
+    let logger: Logger
+
+    var outbox = CommandOutbox()
+    /// Set by the run before any workflow code executes.
+    var executor: WorkflowExecutor!
+    var cancelRequested = false
+    var evicted = false
+    /// Set once the workflow function returned or threw.
+    var completion: Result<Temporal_Api_Common_V1_Payload, any Error>?
+    /// Set when the workflow did something the runtime must fail the task for.
+    var taskFailure: (any Error)?
+
+    var nextActivitySeq = 1
+    var activities: [Int: PendingActivity] = [:]
+    var activitySeqByScheduledEventId: [Int64: Int] = [:]
+
+    var nextTimerSeq = 1
+    var timers: [String: PendingTimer] = [:]
+
+    var nextConditionId = 1
+    var conditions: [ConditionWaiter] = []
+
+    var signalHandlers: [String: SignalHandler] = [:]
+    var bufferedSignals: [(name: String, arguments: WorkflowArguments)] = []
+    var queryHandlers: [String: QueryHandler] = [:]
+    /// Names in registration order, for the metadata query.
+    var signalNames: [String] = []
+    var queryNames: [String] = []
+
+    /// Activity status hooks: the type of the most recently scheduled activity and its attempt.
+    var activityObservers: [(ActivityStatus) -> Void] = []
+
+    init(info: WorkflowInfo, now: Date, logger: Logger) {
+        self.info = info
+        self.now = now
+        self.random = WorkflowRandom(seedingFrom: info.runId)
+        let flag = ReplayFlag()
+        self.replayFlag = flag
+        let upstream = logger.handler
+        var logger = Logger(label: logger.label) { _ in
+            ReplayAwareLogHandler(wrapping: upstream, flag: flag)
+        }
+        logger[metadataKey: "workflow_id"] = .string(info.workflowId)
+        logger[metadataKey: "run_id"] = .string(info.runId)
+        logger[metadataKey: "workflow_type"] = .string(info.workflowType)
+        self.logger = logger
+    }
+
+    func setReplaying(_ replaying: Bool) {
+        isReplaying = replaying
+        replayFlag.isReplaying = replaying
+    }
+
+    /// True while some workflow code is parked on something the runtime will resume.
+    var hasPendingWaits: Bool {
+        activities.values.contains { !$0.slot.isResolved }
+            || timers.values.contains { !$0.slot.isResolved }
+            || !conditions.isEmpty
+    }
+
+    /// Throws when workflow code may not start a new operation.
+    func checkCanStartOperation() throws {
+        if evicted { throw CancellationError() }
+        if Task.isCancelled { throw CancellationError() }
+        if completion != nil {
+            throw WorkflowTaskFailure("workflow code started an operation after the workflow finished")
+        }
+    }
+
+    /// Runs a handler outside any task with this context visible to the `Workflow` API.
+    func withCurrent<T>(_ body: () throws -> T) rethrows -> T {
+        try WorkflowContext.$current.withValue(self) { try body() }
+    }
+}
+
+/// Shared replay state for the replay-aware logger.
+final class ReplayFlag: @unchecked Sendable {
+    var isReplaying = true
+}

@@ -1,0 +1,252 @@
+import Foundation
+import Logging
+
+/// One workflow run: its deterministic executor, its state, and the history state machine that
+/// feeds events to it in order and checks the commands it produces against history.
+///
+/// `apply(events:liveStartedEventId:)` is synchronous and must be called by one thread at a
+/// time (the worker serialises tasks of one run).
+final class WorkflowRun: @unchecked Sendable {
+    let definition: WorkflowDefinition
+    let workflowId: String
+    let runId: String
+    let namespace: String
+    private let baseLogger: Logger
+    private let executor = WorkflowExecutor()
+    private(set) var context: WorkflowContext?
+    private var rootTask: Task<Void, Never>?
+    private var startInput = WorkflowArguments([])
+
+    /// Id of the last history event applied.
+    private(set) var lastProcessedEventId: Int64 = 0
+    /// Id of the last WorkflowTaskStarted for which workflow code ran.
+    private(set) var lastActivatedStartedEventId: Int64 = 0
+    /// True right after WorkflowTaskCompleted: the following command events must match the outbox.
+    private var matchingCommands = false
+
+    init(definition: WorkflowDefinition, namespace: String, workflowId: String, runId: String, logger: Logger) {
+        self.definition = definition
+        self.namespace = namespace
+        self.workflowId = workflowId
+        self.runId = runId
+        self.baseLogger = logger
+    }
+
+    var isFinished: Bool { context?.completion != nil }
+
+    /// Applies `events` (continuing exactly after the last applied event) and runs workflow code
+    /// at every WorkflowTaskStarted that history shows completed, and at `liveStartedEventId`.
+    /// Returns the commands not yet matched by history: for a live task, the ones to send.
+    @discardableResult
+    func apply(events: [Temporal_Api_History_V1_HistoryEvent], liveStartedEventId: Int64?) throws
+        -> [Temporal_Api_Command_V1_Command]
+    {
+        executor.beginDriving()
+        defer { executor.endDriving() }
+        for (index, event) in events.enumerated() {
+            if event.eventID <= lastProcessedEventId { continue }
+            guard event.eventID == lastProcessedEventId + 1 else {
+                throw WorkflowTaskFailure("history gap: expected event \(lastProcessedEventId + 1), got \(event.eventID)")
+            }
+            lastProcessedEventId = event.eventID
+            context?.setReplaying(liveStartedEventId.map { event.eventID < $0 } ?? true)
+            if HistoryEventKind.isCommandEvent(event) {
+                try matchCommand(event)
+                continue
+            }
+            if matchingCommands {
+                try ensureAllCommandsMatched(before: event)
+            }
+            let next = index + 1 < events.count ? events[index + 1] : nil
+            try applyNonCommandEvent(event, next: next, liveStartedEventId: liveStartedEventId)
+        }
+        return context?.outbox.commands ?? []
+    }
+
+    /// For a replayed history that ends after command events: every command must have matched.
+    func finishReplay() throws {
+        guard let context, !context.outbox.isEmpty, matchingCommands else { return }
+        let missing = context.outbox.entries[0].command
+        throw NonDeterminismError(
+            "workflow produced command \(HistoryEventKind.describe(missing)) but history has no matching event "
+            + "(history ends at event \(lastProcessedEventId))")
+    }
+
+    private func applyNonCommandEvent(_ event: Temporal_Api_History_V1_HistoryEvent,
+                                      next: Temporal_Api_History_V1_HistoryEvent?,
+                                      liveStartedEventId: Int64?) throws {
+        switch event.attributes {
+        case .workflowExecutionStartedEventAttributes(let attributes)?:
+            start(attributes, at: event)
+        case .workflowTaskStartedEventAttributes?:
+            if let next, next.eventType == .workflowTaskFailed || next.eventType == .workflowTaskTimedOut {
+                return // that attempt produced nothing; a later one will run the code
+            }
+            let isLive = event.eventID == liveStartedEventId
+            if next == nil && !isLive && liveStartedEventId != nil {
+                throw WorkflowTaskFailure("history ends at WorkflowTaskStarted \(event.eventID), task is \(liveStartedEventId!)")
+            }
+            try activate(at: event, live: isLive)
+        case .workflowTaskCompletedEventAttributes?:
+            matchingCommands = true
+        case .activityTaskStartedEventAttributes(let attributes)?:
+            context?.activityStarted(attributes)
+        case .activityTaskCompletedEventAttributes(let attributes)?:
+            context?.activityCompleted(attributes)
+        case .activityTaskFailedEventAttributes(let attributes)?:
+            context?.activityFailed(scheduledEventId: attributes.scheduledEventID, failure: attributes.failure,
+                                    retryState: attributes.retryState)
+        case .activityTaskTimedOutEventAttributes(let attributes)?:
+            context?.activityFailed(scheduledEventId: attributes.scheduledEventID, failure: attributes.failure,
+                                    retryState: attributes.retryState)
+        case .activityTaskCanceledEventAttributes(let attributes)?:
+            context?.activityCanceled(scheduledEventId: attributes.scheduledEventID)
+        case .timerFiredEventAttributes(let attributes)?:
+            context?.timerFired(timerId: attributes.timerID)
+        case .workflowExecutionSignaledEventAttributes(let attributes)?:
+            context?.deliverSignal(name: attributes.signalName, arguments: WorkflowArguments(attributes.input.payloads))
+        case .workflowExecutionCancelRequestedEventAttributes?:
+            guard let context, !context.cancelRequested else { return }
+            context.cancelRequested = true
+            // Cancels every structured child; their cancellation handlers emit the cancel commands.
+            rootTask?.cancel()
+        default:
+            break // WorkflowTaskScheduled/Failed/TimedOut, Terminated, TimedOut...: nothing to do
+        }
+    }
+
+    // MARK: starting and running workflow code
+
+    private func start(_ attributes: Temporal_Api_History_V1_WorkflowExecutionStartedEventAttributes,
+                       at event: Temporal_Api_History_V1_HistoryEvent) {
+        let info = WorkflowInfo(namespace: namespace, workflowId: workflowId, runId: runId,
+                                workflowType: attributes.workflowType.name,
+                                taskQueue: attributes.taskQueue.name, attempt: Int(max(1, attributes.attempt)))
+        let context = WorkflowContext(info: info, now: event.eventTime.date, logger: baseLogger)
+        context.executor = executor
+        self.context = context
+        startInput = WorkflowArguments(attributes.input.payloads)
+    }
+
+    private func activate(at event: Temporal_Api_History_V1_HistoryEvent, live: Bool) throws {
+        guard let context else { throw WorkflowTaskFailure("history does not start with WorkflowExecutionStarted") }
+        context.now = event.eventTime.date
+        context.setReplaying(!live)
+        lastActivatedStartedEventId = event.eventID
+        if rootTask == nil { startRootTask(context) }
+        try runUntilStable(context)
+    }
+
+    private func startRootTask(_ context: WorkflowContext) {
+        let definition = self.definition
+        let input = startInput
+        rootTask = Task(executorPreference: executor) {
+            await WorkflowContext.$current.withValue(context) {
+                do {
+                    let output = try await definition.run(input)
+                    context.finish(.success(output))
+                } catch {
+                    context.finish(.failure(error))
+                }
+            }
+        }
+    }
+
+    /// Runs queued jobs, then wakes satisfied conditions, until nothing moves.
+    private func runUntilStable(_ context: WorkflowContext) throws {
+        repeat {
+            executor.runUntilIdle()
+        } while context.completion == nil && context.resumeSatisfiedConditions()
+        if executor.escapedJobCount > 0 {
+            throw WorkflowTaskFailure(
+                "workflow code escaped the deterministic runtime (\(executor.escapedJobCount) job(s) enqueued from "
+                + "another thread: Task {}, Task.detached, Task.sleep, an actor or a dispatch queue?)")
+        }
+        if let failure = context.taskFailure { throw failure }
+        if context.completion == nil && !context.hasPendingWaits {
+            throw WorkflowTaskFailure(
+                "workflow is blocked outside the runtime: it is not finished and waits on no activity, timer or "
+                + "condition (awaiting Task.sleep, an actor, or another task?)")
+        }
+    }
+
+    // MARK: matching commands against history
+
+    private func matchCommand(_ event: Temporal_Api_History_V1_HistoryEvent) throws {
+        guard let context else { throw NonDeterminismError("command event \(event.eventID) before workflow start") }
+        guard let entry = context.outbox.popFirst() else {
+            throw NonDeterminismError(
+                "history event \(event.eventID) \(HistoryEventKind.describe(event)) has no matching command: "
+                + "the workflow produced no further command")
+        }
+        if let mismatch = HistoryEventKind.mismatch(event: event, command: entry.command) {
+            throw NonDeterminismError(
+                "history event \(event.eventID) \(HistoryEventKind.describe(event)) does not match command "
+                + "\(HistoryEventKind.describe(entry.command)): \(mismatch)")
+        }
+        entry.onMatched(event)
+    }
+
+    private func ensureAllCommandsMatched(before event: Temporal_Api_History_V1_HistoryEvent) throws {
+        matchingCommands = false
+        guard let context, let first = context.outbox.entries.first else { return }
+        throw NonDeterminismError(
+            "workflow produced command \(HistoryEventKind.describe(first.command)) but history has "
+            + "\(HistoryEventKind.describe(event)) at event \(event.eventID) instead of a matching event")
+    }
+
+    // MARK: queries and eviction
+
+    func answerQuery(name: String, arguments: WorkflowArguments) throws -> Temporal_Api_Common_V1_Payload {
+        guard let context else { throw QueryFailure(message: "workflow has not started") }
+        executor.beginDriving()
+        defer { executor.endDriving() }
+        return try context.answerQuery(name: name, arguments: arguments)
+    }
+
+    /// Stops the run: wakes every waiter with CancellationError and lets the code unwind.
+    /// Code that swallows cancellation and waits again is abandoned (bounded by `maxJobs`).
+    func evict() {
+        guard let context else { return }
+        executor.beginDriving()
+        defer { executor.endDriving() }
+        context.evicted = true
+        rootTask?.cancel()
+        for activity in context.activities.values { activity.slot.resolve(.failure(CancellationError())) }
+        for timer in context.timers.values { timer.slot.resolve(.failure(CancellationError())) }
+        for waiter in context.conditions { waiter.slot.resolve(.failure(CancellationError())) }
+        context.conditions.removeAll()
+        executor.runUntilIdle(maxJobs: 10_000)
+    }
+}
+
+extension WorkflowContext {
+    /// Records how the workflow function ended and emits the matching close command.
+    func finish(_ result: Result<Temporal_Api_Common_V1_Payload, any Error>) {
+        guard completion == nil, !evicted else { return }
+        completion = result
+        var command = Temporal_Api_Command_V1_Command()
+        switch result {
+        case .success(let payload):
+            var attributes = Temporal_Api_Command_V1_CompleteWorkflowExecutionCommandAttributes()
+            attributes.result.payloads = [payload]
+            command.commandType = .completeWorkflowExecution
+            command.completeWorkflowExecutionCommandAttributes = attributes
+        case .failure(let error as WorkflowTaskFailure):
+            taskFailure = error
+            return
+        case .failure(let error as NonDeterminismError):
+            taskFailure = error
+            return
+        case .failure(let error) where error is CancellationError && cancelRequested:
+            command.commandType = .cancelWorkflowExecution
+            command.cancelWorkflowExecutionCommandAttributes = Temporal_Api_Command_V1_CancelWorkflowExecutionCommandAttributes()
+        case .failure(let error):
+            var attributes = Temporal_Api_Command_V1_FailWorkflowExecutionCommandAttributes()
+            attributes.failure = FailureConverter.failure(from: error)
+            command.commandType = .failWorkflowExecution
+            command.failWorkflowExecutionCommandAttributes = attributes
+        }
+        outbox.append(key: "close", command)
+    }
+}
