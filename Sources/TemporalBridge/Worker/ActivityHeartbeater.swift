@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+
+/// Sends an activity's heartbeats, at most one per interval, latest details first; reports a
+/// server-side cancel request through `onCancelRequested`.
+final class ActivityHeartbeater: @unchecked Sendable {
+    typealias Send = @Sendable ([Temporal_Api_Common_V1_Payload]) async throws -> Bool
+
+    private let lock = NSLock()
+    private let interval: Duration
+    private let send: Send
+    private let logger: Logger
+    private var pending: [Temporal_Api_Common_V1_Payload]?
+    private var lastSent: ContinuousClock.Instant?
+    private var flushTask: Task<Void, Never>?
+    private var stopped = false
+    private var _cancelRequested = false
+    private var _lastDetails: [Temporal_Api_Common_V1_Payload] = []
+    private var onCancel: (@Sendable () -> Void)?
+
+    /// `heartbeatTimeout` nil → 30 s default, throttled to 0.8 × of it.
+    init(heartbeatTimeout: Duration?, logger: Logger, send: @escaping Send) {
+        self.interval = (heartbeatTimeout ?? .seconds(30)) * 0.8
+        self.logger = logger
+        self.send = send
+    }
+
+    var cancelRequested: Bool { lock.withLock { _cancelRequested } }
+    var lastDetails: [Temporal_Api_Common_V1_Payload] { lock.withLock { _lastDetails } }
+
+    func onCancelRequested(_ handler: @escaping @Sendable () -> Void) {
+        lock.withLock { onCancel = handler }
+    }
+
+    func record(_ details: [Temporal_Api_Common_V1_Payload]) {
+        lock.withLock {
+            guard !stopped else { return }
+            pending = details
+            _lastDetails = details
+            if flushTask == nil {
+                flushTask = Task { [self] in await flushLoop() }
+            }
+        }
+    }
+
+    func stop() {
+        let task = lock.withLock { () -> Task<Void, Never>? in
+            stopped = true
+            return flushTask
+        }
+        task?.cancel()
+    }
+
+    private func flushLoop() async {
+        while !Task.isCancelled {
+            let wait: Duration = lock.withLock {
+                guard let lastSent else { return .zero }
+                let next = lastSent.advanced(by: interval)
+                return max(.zero, ContinuousClock.now.duration(to: next))
+            }
+            if wait > .zero {
+                do { try await Task.sleep(for: wait) } catch { break }
+            }
+            let details: [Temporal_Api_Common_V1_Payload]? = lock.withLock {
+                let details = pending
+                pending = nil
+                if details == nil { flushTask = nil } else { lastSent = .now }
+                return details
+            }
+            guard let details else { return }
+            do {
+                if try await send(details) { markCancelRequested() }
+            } catch is CancellationError {
+                break
+            } catch {
+                logger.warning("heartbeat failed", metadata: ["error": "\(error)"])
+            }
+        }
+        lock.withLock { flushTask = nil }
+    }
+
+    func markCancelRequested() {
+        let handler = lock.withLock { () -> (@Sendable () -> Void)? in
+            _cancelRequested = true
+            return onCancel
+        }
+        handler?()
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+
+/// One long-poll loop: take a slot, poll, hand the task to `handle` in its own task (which frees
+/// the slot), repeat until cancelled. Errors back off instead of spinning.
+struct TaskPoller<Response: Sendable>: Sendable {
+    let name: String
+    let slots: AsyncSemaphore
+    let logger: Logger
+    let poll: @Sendable () async throws -> Response?
+    let handle: @Sendable (Response) async -> Void
+
+    func run() async {
+        var backoff: Duration = .milliseconds(200)
+        while !Task.isCancelled {
+            do {
+                try await slots.acquire()
+            } catch {
+                return
+            }
+            do {
+                guard let task = try await poll() else {
+                    slots.release()
+                    continue
+                }
+                backoff = .milliseconds(200)
+                Task { [slots, handle] in
+                    defer { slots.release() }
+                    await handle(task)
+                }
+            } catch {
+                slots.release()
+                if Task.isCancelled || error is CancellationError { return }
+                if let rpc = error as? TemporalRPCError, rpc.code == .cancelled { return }
+                logger.warning("poll failed", metadata: ["poller": "\(name)", "error": "\(error)"])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(10))
+            }
+        }
+    }
+}

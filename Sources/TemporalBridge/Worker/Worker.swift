@@ -1,0 +1,160 @@
+import Foundation
+import Logging
+
+/// Polls one task queue of one namespace and runs the registered workflows and activities.
+///
+/// Workflow tasks are polled on the normal queue and on this worker's sticky queue at the same
+/// time; runs stay cached (LRU) so sticky tasks carry only new events. `run()` works until its
+/// task is cancelled or `shutdown()` is called, then shuts down gracefully.
+public final class Worker: Sendable {
+    public let taskQueue: String
+    private let core: WorkerCore
+    private let stop = StopSignal()
+
+    public init(connection: TemporalConnection, taskQueue: String, workflows: [WorkflowDefinition],
+                activities: [ActivityDefinition], options: WorkerOptions = WorkerOptions(),
+                logger: Logger = Logger(label: "temporal.worker")) {
+        self.taskQueue = taskQueue
+        var logger = logger
+        logger[metadataKey: "task_queue"] = .string(taskQueue)
+        core = WorkerCore(
+            connection: connection, taskQueue: taskQueue, options: options, logger: logger,
+            workflows: Dictionary(workflows.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last }),
+            activities: Dictionary(activities.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last }))
+        let core = self.core
+        let activityHandler = ActivityTaskHandler(core: core)
+        core.runActivity = { task in
+            Task {
+                defer { core.activitySlots.release() }
+                await activityHandler.handle(task)
+            }
+        }
+    }
+
+    /// Name of this worker's sticky task queue (`<host>:<uuid>`).
+    public var stickyTaskQueue: String { core.stickyTaskQueue.name }
+    public var identity: String { core.identity }
+    /// Counts of cache hits/misses, replays, tasks handled.
+    public var statistics: WorkerStatistics { core.statistics }
+
+    /// Stops polling and shuts down gracefully; `run()` returns when done.
+    public func shutdown() { stop.fire() }
+
+    public func run() async throws {
+        let pollers = startPollers()
+        core.logger.info("worker started", metadata: [
+            "sticky_queue": "\(core.stickyTaskQueue.name)", "identity": "\(core.identity)",
+            "workflows": "\(core.workflows.keys.sorted())", "activities": "\(core.activities.keys.sorted())",
+        ])
+        await withTaskCancellationHandler {
+            await stop.wait()
+        } onCancel: {
+            stop.fire()
+        }
+        // The shutdown sequence must not be cut short by our own cancellation.
+        await Task { [core] in
+            await Self.shutdownSequence(core: core, pollers: pollers)
+        }.value
+    }
+
+    private func startPollers() -> [Task<Void, Never>] {
+        let workflowHandler = WorkflowTaskHandler(core: core)
+        let activityHandler = ActivityTaskHandler(core: core)
+        var tasks: [Task<Void, Never>] = []
+        var normal = Temporal_Api_Taskqueue_V1_TaskQueue()
+        normal.name = taskQueue
+        normal.kind = .normal
+        for queue in [normal, core.stickyTaskQueue] {
+            for index in 0..<max(1, core.options.workflowTaskPollers) {
+                let poller = TaskPoller<Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse>(
+                    name: "workflow-\(queue.kind == .sticky ? "sticky" : "normal")-\(index)",
+                    slots: core.workflowSlots, logger: core.logger,
+                    poll: { [core] in
+                        var request = Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueRequest()
+                        request.namespace = core.namespace
+                        request.taskQueue = queue
+                        request.identity = core.identity
+                        let response: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse =
+                            try await core.connection.unary("PollWorkflowTaskQueue", request,
+                                                            timeout: core.options.longPollTimeout)
+                        return response.taskToken.isEmpty ? nil : response
+                    },
+                    handle: { task in await workflowHandler.handle(task) })
+                tasks.append(Task { await poller.run() })
+            }
+        }
+        if !core.activities.isEmpty {
+            for index in 0..<max(1, core.options.activityTaskPollers) {
+                let poller = TaskPoller<Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse>(
+                    name: "activity-\(index)", slots: core.activitySlots, logger: core.logger,
+                    poll: { [core, taskQueue] in
+                        var request = Temporal_Api_Workflowservice_V1_PollActivityTaskQueueRequest()
+                        request.namespace = core.namespace
+                        request.taskQueue.name = taskQueue
+                        request.taskQueue.kind = .normal
+                        request.identity = core.identity
+                        let response: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse =
+                            try await core.connection.unary("PollActivityTaskQueue", request,
+                                                            timeout: core.options.longPollTimeout)
+                        return response.taskToken.isEmpty ? nil : response
+                    },
+                    handle: { task in await activityHandler.handle(task) })
+                tasks.append(Task { await poller.run() })
+            }
+        }
+        return tasks
+    }
+
+    private static func shutdownSequence(core: WorkerCore, pollers: [Task<Void, Never>]) async {
+        core.logger.info("worker shutting down")
+        // Tell the server first so tasks for our sticky queue go to the normal queue at once.
+        var request = Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest()
+        request.namespace = core.namespace
+        request.stickyTaskQueue = core.stickyTaskQueue.name
+        request.identity = core.identity
+        request.reason = "graceful shutdown"
+        do {
+            let _: Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse =
+                try await core.connection.unary("ShutdownWorker", request, timeout: .seconds(5), retry: .none)
+        } catch {
+            core.logger.debug("ShutdownWorker failed", metadata: ["error": "\(error)"])
+        }
+        for poller in pollers { poller.cancel() }
+        for poller in pollers { await poller.value }
+        await core.inFlightActivities.drain(grace: core.options.gracefulShutdownTimeout)
+        core.cache.removeAll()
+        let stats = core.statistics
+        core.logger.info("worker stopped", metadata: [
+            "cache_hits": "\(stats.cacheHits)", "cache_misses": "\(stats.cacheMisses)", "replays": "\(stats.replays)",
+            "workflow_tasks": "\(stats.workflowTasks)", "activity_tasks": "\(stats.activityTasks)",
+        ])
+    }
+}
+
+/// A one-shot signal that any number of tasks can await.
+final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fired = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func fire() {
+        let toResume: [CheckedContinuation<Void, Never>] = lock.withLock {
+            guard !fired else { return [] }
+            fired = true
+            defer { waiters.removeAll() }
+            return waiters
+        }
+        for waiter in toResume { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let alreadyFired: Bool = lock.withLock {
+                if fired { return true }
+                waiters.append(continuation)
+                return false
+            }
+            if alreadyFired { continuation.resume() }
+        }
+    }
+}

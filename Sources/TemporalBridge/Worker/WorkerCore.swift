@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+
+/// What the pollers and task handlers of one worker share.
+final class WorkerCore: @unchecked Sendable {
+    let connection: TemporalConnection
+    let namespace: String
+    let taskQueue: String
+    let identity: String
+    let options: WorkerOptions
+    let logger: Logger
+    let workflows: [String: WorkflowDefinition]
+    let activities: [String: ActivityDefinition]
+    let cache: WorkflowCache
+    let metrics: WorkerMetrics
+    let workflowSlots: AsyncSemaphore
+    let activitySlots: AsyncSemaphore
+    let stickyTaskQueue: Temporal_Api_Taskqueue_V1_TaskQueue
+    let inFlightActivities = InFlightActivities()
+    /// Set by the worker so eager activity tasks reach the activity handler.
+    var runActivity: (@Sendable (Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse) -> Void)?
+
+    private let statsLock = NSLock()
+    private var stats = WorkerStatistics()
+
+    init(connection: TemporalConnection, taskQueue: String, options: WorkerOptions, logger: Logger,
+         workflows: [String: WorkflowDefinition], activities: [String: ActivityDefinition]) {
+        self.connection = connection
+        self.namespace = connection.namespace
+        self.taskQueue = taskQueue
+        self.identity = connection.identity
+        self.options = options
+        self.logger = logger
+        self.workflows = workflows
+        self.activities = activities
+        self.cache = WorkflowCache(capacity: options.maxCachedWorkflows)
+        self.metrics = WorkerMetrics(taskQueue: taskQueue)
+        self.workflowSlots = AsyncSemaphore(permits: options.maxConcurrentWorkflowTasks)
+        self.activitySlots = AsyncSemaphore(permits: options.maxConcurrentActivities)
+        var sticky = Temporal_Api_Taskqueue_V1_TaskQueue()
+        sticky.name = "\(ProcessInfo.processInfo.hostName):\(UUID().uuidString.lowercased())"
+        sticky.kind = .sticky
+        sticky.normalName = taskQueue
+        self.stickyTaskQueue = sticky
+    }
+
+    var statistics: WorkerStatistics { statsLock.withLock { stats } }
+
+    func count(_ update: (inout WorkerStatistics) -> Void) {
+        statsLock.withLock { update(&stats) }
+    }
+
+    func makeRun(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse) throws -> WorkflowRun {
+        guard let definition = workflows[task.workflowType.name] else {
+            throw WorkflowTaskFailure("workflow type \(task.workflowType.name) is not registered on this worker; "
+                                      + "registered: [\(workflows.keys.sorted().joined(separator: " "))]")
+        }
+        return WorkflowRun(definition: definition, namespace: namespace,
+                           workflowId: task.workflowExecution.workflowID, runId: task.workflowExecution.runID,
+                           logger: logger)
+    }
+
+    /// All history pages from `token` on (empty token = from the first event).
+    func fetchHistory(_ execution: Temporal_Api_Common_V1_WorkflowExecution, from token: Data) async throws
+        -> [Temporal_Api_History_V1_HistoryEvent]
+    {
+        var events: [Temporal_Api_History_V1_HistoryEvent] = []
+        var request = Temporal_Api_Workflowservice_V1_GetWorkflowExecutionHistoryRequest()
+        request.namespace = namespace
+        request.execution = execution
+        request.nextPageToken = token
+        repeat {
+            let page: Temporal_Api_Workflowservice_V1_GetWorkflowExecutionHistoryResponse =
+                try await connection.unary("GetWorkflowExecutionHistory", request, timeout: .seconds(30))
+            events += page.history.events
+            request.nextPageToken = page.nextPageToken
+        } while !request.nextPageToken.isEmpty
+        return events
+    }
+}
+
+/// Activities being executed, so shutdown can wait for them and fail the leftovers.
+final class InFlightActivities: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tasks: [UUID: Task<Void, Never>] = [:]
+    private var cancels: [UUID: @Sendable () -> Void] = [:]
+    private(set) var shuttingDown = false
+
+    func add(_ id: UUID, task: Task<Void, Never>, cancel: @escaping @Sendable () -> Void) {
+        lock.withLock {
+            tasks[id] = task
+            cancels[id] = cancel
+        }
+    }
+
+    func remove(_ id: UUID) {
+        _ = lock.withLock { (tasks.removeValue(forKey: id), cancels.removeValue(forKey: id)) }
+    }
+
+    var isShuttingDown: Bool { lock.withLock { shuttingDown } }
+    var count: Int { lock.withLock { tasks.count } }
+
+    /// Waits up to `grace` for running activities, then cancels the rest and waits for them.
+    func drain(grace: Duration) async {
+        lock.withLock { shuttingDown = true }
+        let deadline = ContinuousClock.now.advanced(by: grace)
+        while count > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        let (remaining, cancels) = lock.withLock { (Array(tasks.values), Array(self.cancels.values)) }
+        for cancel in cancels { cancel() }
+        for task in remaining { await task.value }
+    }
+}

@@ -1,0 +1,19 @@
+/// Tuning of a `Worker`. Defaults follow the official SDKs.
+public struct WorkerOptions: Sendable {
+    /// Concurrent polls on the normal workflow task queue; as many again on the sticky queue.
+    public var workflowTaskPollers = 2
+    public var activityTaskPollers = 2
+    public var maxConcurrentWorkflowTasks = 10
+    public var maxConcurrentActivities = 100
+    /// Runs kept in memory for sticky execution.
+    public var maxCachedWorkflows = 1_000
+    public var stickyScheduleToStartTimeout: Duration = .seconds(10)
+    /// Ask the server to hand activities on this worker's own queue straight back (max 3 per task).
+    public var eagerActivityExecution = true
+    /// How long in-flight activities may finish after shutdown starts before they are failed
+    /// with a retryable `WorkerShutdown`.
+    public var gracefulShutdownTimeout: Duration = .seconds(10)
+    public var longPollTimeout: Duration = .seconds(70)
+
+    public init() {}
+}
