@@ -1,8 +1,11 @@
 import ArgumentParser
 import Logging
 import OrderCore
+import ServiceLifecycle
+import TemporalBridge
 
-/// `order-worker run` (the default): polls the task queue for OrderWorkflow and its activities.
+/// `order-worker run` (the default): polls the task queue for OrderWorkflow and its activities
+/// until SIGTERM or SIGINT.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -18,13 +21,56 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Overrides TEMPORAL_TASK_QUEUE.")
     var taskQueue: String?
 
+    @Flag(name: .long, inversion: .prefixedNo, help: "Apply pending database migrations before polling.")
+    var migrate = true
+
     func run() async throws {
         var config = try options.loadConfig()
         if let temporalHostPort { config.temporal.hostPort = temporalHostPort }
         if let taskQueue { config.temporal.taskQueue = taskQueue }
         LoggingSetup.bootstrap(level: config.logLevel)
+        let logger = LoggingSetup.logger("order-worker", level: config.logLevel)
         print("order-worker: \(config.summary)")
-        // Wired to TemporalBridge.Worker once the runtime lands.
-        throw ValidationError("the worker runtime is not available yet")
+
+        let pool = PostgresPool(settings: config.postgres, maxConnections: 10, logger: logger)
+        do {
+            let connection = try await connect(config, pool: pool, logger: logger)
+            let worker = OrderWorkerAssembly.worker(config: config, pool: pool, connection: connection, logger: logger)
+            let group = ServiceGroup(
+                services: [TemporalWorkerService(worker: worker)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger)
+            try await group.run()
+            logger.info("order-worker stopped")
+        } catch let error as DependencyUnreachable {
+            await pool.close()
+            StandardError.print("order-worker: refusing to start: \(error)")
+            throw ExitCode.failure
+        } catch {
+            await pool.close()
+            StandardError.print("order-worker failed: \(error)")
+            throw ExitCode.failure
+        }
+        await pool.close()
+    }
+
+    /// Waits (bounded) for PostgreSQL and Temporal, applies migrations, returns the connection.
+    private func connect(_ config: OrderFlowConfig, pool: PostgresPool, logger: Logger) async throws -> TemporalConnection {
+        let postgres = config.postgres
+        try await DependencyWait(
+            name: "PostgreSQL", target: "\(postgres.user)@\(postgres.host):\(postgres.port)/\(postgres.database)",
+            timeout: options.startupWait, logger: logger
+        ).wait { try await pool.ping() }
+        if migrate {
+            let applied = try await Migrator(pool: pool, logger: logger).migrate()
+            if !applied.isEmpty { logger.info("applied migrations", metadata: ["migrations": "\(applied)"]) }
+        }
+        let connection = try TemporalConnection(
+            options: OrderWorkerAssembly.connectionOptions(config.temporal), logger: logger)
+        try await DependencyWait(
+            name: "Temporal", target: "\(config.temporal.hostPort) namespace \(config.temporal.namespace)",
+            timeout: options.startupWait, logger: logger
+        ).wait { try await OrderWorkerAssembly.probe(connection, namespace: config.temporal.namespace) }
+        return connection
     }
 }

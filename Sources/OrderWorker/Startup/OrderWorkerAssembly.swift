@@ -1,0 +1,37 @@
+import Logging
+import OrderCore
+import TemporalBridge
+
+/// Builds the TemporalBridge Worker that runs OrderWorkflow and the six order activities on
+/// one task queue. Used by `order-worker run` and by the integration tests (each with its own
+/// task queue and settings).
+enum OrderWorkerAssembly {
+    static func worker(
+        config: OrderFlowConfig, pool: PostgresPool, connection: TemporalConnection,
+        options: WorkerOptions = WorkerOptions(), logger: Logger
+    ) -> Worker {
+        let activities = OrderActivities(
+            store: OrderStore(pool: pool, logger: logger), payments: PaymentSimulator(settings: config.payment),
+            logger: logger)
+        return Worker(
+            connection: connection, taskQueue: config.temporal.taskQueue,
+            workflows: [OrderWorkflow(settings: config.activity).definition],
+            activities: activities.definitions, options: options, logger: logger)
+    }
+
+    /// Connection options from the Temporal settings (TLS on when any TLS file or an API key is set).
+    static func connectionOptions(_ settings: TemporalSettings) -> TemporalConnectionOptions {
+        var options = TemporalConnectionOptions(target: settings.hostPort, namespace: settings.namespace, apiKey: settings.apiKey)
+        if settings.usesTLS {
+            options.tls = TemporalConnectionOptions.TLS(caFile: settings.tlsCA, certFile: settings.tlsCert, keyFile: settings.tlsKey)
+        }
+        return options
+    }
+
+    /// One cheap call that proves the frontend answers and the namespace exists.
+    static func probe(_ connection: TemporalConnection, namespace: String) async throws {
+        var request = Temporal_Api_Workflowservice_V1_DescribeNamespaceRequest()
+        request.namespace = namespace
+        _ = try await WorkflowServiceClient(connection: connection).describeNamespace(request, timeout: .seconds(5), retry: .none)
+    }
+}
