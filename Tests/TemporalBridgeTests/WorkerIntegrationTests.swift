@@ -7,7 +7,7 @@ import Testing
 final class AttemptCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var counts: [String: Int] = [:]
-    func next(_ key: String) -> Int { lock.withLock { counts[key, default: 0] += 1; return counts[key]! } }
+    @discardableResult func next(_ key: String) -> Int { lock.withLock { counts[key, default: 0] += 1; return counts[key]! } }
     func count(_ key: String) -> Int { lock.withLock { counts[key, default: 0] } }
 }
 

@@ -3,30 +3,26 @@ import Foundation
 /// Encodes and decodes workflow/activity values as Temporal payloads (json/plain, binary/null).
 /// The one place where the runtime turns Swift values into payloads.
 enum WorkflowPayloads {
+    private static let converter = PayloadConverter()
+
     static func encode<T: Encodable>(_ value: T) throws -> Temporal_Api_Common_V1_Payload {
-        var payload = Temporal_Api_Common_V1_Payload()
-        if let optional = value as? any OptionalProtocol, optional.isNone {
-            payload.metadata["encoding"] = Data("binary/null".utf8)
-            return payload
-        }
-        payload.metadata["encoding"] = Data("json/plain".utf8)
-        payload.data = try JSONEncoder().encode(value)
-        return payload
+        try converter.toPayload(value)
     }
 
+    /// A missing payload decodes as nil (optionals) or `EmptyValue`; decoding failures are
+    /// non-retryable application failures, since retrying cannot fix the input.
     static func decode<T: Decodable>(_ payload: Temporal_Api_Common_V1_Payload?, as type: T.Type) throws -> T {
-        let encoding = payload.flatMap { $0.metadata["encoding"] }.map { String(decoding: $0, as: UTF8.self) }
-        if payload == nil || encoding == "binary/null" {
+        guard let payload else {
             if let none = (T.self as? any OptionalProtocol.Type)?.nilValue as? T { return none }
             if T.self == EmptyValue.self, let empty = EmptyValue() as? T { return empty }
-            throw ApplicationFailure(type: "PayloadDecodingError",
-                                     message: "no payload to decode as \(T.self)", nonRetryable: true)
+            throw ApplicationFailure(type: "PayloadDecodingError", message: "no payload to decode as \(T.self)",
+                                     nonRetryable: true)
         }
+        if T.self == EmptyValue.self, let empty = EmptyValue() as? T { return empty }
         do {
-            return try JSONDecoder().decode(T.self, from: payload!.data)
+            return try converter.fromPayload(payload, as: T.self)
         } catch {
-            throw ApplicationFailure(type: "PayloadDecodingError",
-                                     message: "cannot decode \(T.self) from \(encoding ?? "?") payload: \(error)",
+            throw ApplicationFailure(type: "PayloadDecodingError", message: "cannot decode \(T.self): \(error)",
                                      nonRetryable: true)
         }
     }
@@ -43,11 +39,9 @@ public struct EmptyValue: Codable, Sendable, Equatable {
 }
 
 protocol OptionalProtocol {
-    var isNone: Bool { get }
     static var nilValue: Self { get }
 }
 
 extension Optional: OptionalProtocol {
-    var isNone: Bool { self == nil }
     static var nilValue: Optional<Wrapped> { nil }
 }
