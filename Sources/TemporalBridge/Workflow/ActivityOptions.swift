@@ -45,8 +45,6 @@ public struct ActivityOptions: Sendable, Equatable {
     public var heartbeatTimeout: Duration?
     public var retryPolicy: RetryPolicy?
     public var cancellationType: ActivityCancellationType
-    /// Ask for eager execution on this worker when possible (the worker may still decline).
-    public var allowEagerExecution: Bool
 
     public init(
         taskQueue: String? = nil,
@@ -55,8 +53,7 @@ public struct ActivityOptions: Sendable, Equatable {
         scheduleToStartTimeout: Duration? = nil,
         heartbeatTimeout: Duration? = nil,
         retryPolicy: RetryPolicy? = nil,
-        cancellationType: ActivityCancellationType = .tryCancel,
-        allowEagerExecution: Bool = true
+        cancellationType: ActivityCancellationType = .tryCancel
     ) {
         self.taskQueue = taskQueue
         self.startToCloseTimeout = startToCloseTimeout
@@ -65,6 +62,5 @@ public struct ActivityOptions: Sendable, Equatable {
         self.heartbeatTimeout = heartbeatTimeout
         self.retryPolicy = retryPolicy
         self.cancellationType = cancellationType
-        self.allowEagerExecution = allowEagerExecution
     }
 }
