@@ -64,7 +64,7 @@ struct OrderProcess: Sendable {
     {
         let reason = "\(failure.type): \(failure.message)"
         state.settle(reason: reason)
-        Workflow.logger.warning("order failed", metadata: ["order_id": "\(orderId)", "reason": "\(reason)"])
+        Workflow.logger.info("order failed", metadata: ["order_id": "\(orderId)", "reason": "\(reason)"])
         try await compensate(compensations)
         try await steps.sendNotification(SendNotificationInput(
             orderId: orderId, customerId: order.customerId, kind: .orderFailed,
