@@ -112,6 +112,8 @@ final class PostgresConnection {
             PQfinish(connection)
             throw PostgresError(kind: .connection, message: message.isEmpty ? "connection failed" : message)
         }
+        // Server notices (e.g. "relation already exists, skipping") are not errors; keep them off stderr.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         handle = connection
         generation += 1
         logger.debug("opened PostgreSQL connection", metadata: ["connection": "\(label)", "host": "\(settings.host):\(settings.port)"])
