@@ -121,6 +121,11 @@ public final class Worker: Sendable {
         }
         for poller in pollers { poller.cancel() }
         for poller in pollers { await poller.value }
+        // Let workflow tasks being handled finish before their runs are evicted.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        while core.workflowSlots.available < core.options.maxConcurrentWorkflowTasks && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         await core.inFlightActivities.drain(grace: core.options.gracefulShutdownTimeout)
         core.cache.removeAll()
         let stats = core.statistics

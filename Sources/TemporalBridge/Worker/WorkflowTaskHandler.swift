@@ -24,6 +24,9 @@ final class WorkflowTaskHandler: Sendable {
             var commands: [Temporal_Api_Command_V1_Command] = []
             var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult] = [:]
             try entry.lock.withLock {
+                // Evicted between lookup and now (cache overflow or shutdown): leave the task to
+                // time out and be retried rather than report a bogus failure.
+                if entry.run.isEvicted { throw CancellationError() }
                 commands = try entry.run.apply(events: events, liveStartedEventId: task.startedEventID)
                 for (id, query) in task.queries {
                     queryResults[id] = Self.queryResult(entry.run, query)

@@ -33,6 +33,8 @@ final class WorkflowRun: @unchecked Sendable {
     }
 
     var isFinished: Bool { context?.completion != nil }
+    /// True once `evict()` ran; an evicted run must never be driven again.
+    private(set) var isEvicted = false
 
     /// Applies `events` (continuing exactly after the last applied event) and runs workflow code
     /// at every WorkflowTaskStarted that history shows completed, and at `liveStartedEventId`.
@@ -207,6 +209,7 @@ final class WorkflowRun: @unchecked Sendable {
     /// Stops the run: wakes every waiter with CancellationError and lets the code unwind.
     /// Code that swallows cancellation and waits again is abandoned (bounded by `maxJobs`).
     func evict() {
+        isEvicted = true
         guard let context else { return }
         executor.beginDriving()
         defer { executor.endDriving() }
