@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import OrderCore
 import ServiceLifecycle
@@ -31,6 +32,8 @@ struct RunCommand: AsyncParsableCommand {
         LoggingSetup.bootstrap(level: config.logLevel)
         let logger = LoggingSetup.logger("order-worker", level: config.logLevel)
         print("order-worker: \(config.summary)")
+        // Visible at once even when stdout is a file or a pipe (compose logs, supervisors).
+        fflush(nil)
 
         let pool = PostgresPool(settings: config.postgres, maxConnections: 10, logger: logger)
         do {
