@@ -34,6 +34,24 @@ extension OrderWorkflowIntegration {
             }
         }
 
+        @Test func cancelBeforeTheFirstStepRecordsACancelledOrder() async throws {
+            try await WorkerHarness.with { harness in
+                let product = try await WorkerTestDatabase.makeProduct(harness.pool, stock: 10)
+                let orderId = WorkerTestDatabase.uniqueId("wt-early")
+                let input = WorkerTestDatabase.input(orderId: orderId, productId: product, quantity: 1)
+                // The signal is in the run's first workflow task: no step has run yet.
+                let handle = try await harness.client.signalWithStart(
+                    workflowType: OrderWorkflow.name, id: orderId, taskQueue: harness.taskQueue, args: [input],
+                    signal: OrderWorkflow.cancelSignal, signalArgs: [CancelOrderRequest(reason: "too quick")])
+                let result = try await harness.result(handle)
+                #expect(result.status == .cancelled)
+                #expect(try await harness.scheduledActivities(handle) == ["SendNotification"])
+                #expect(try await harness.orderRow(orderId)?.string("status") == "cancelled")
+                #expect(try await harness.notificationKinds(orderId) == ["order_cancelled"])
+                #expect(try await WorkerTestDatabase.stock(harness.pool, product) == 10)
+            }
+        }
+
         @Test func cancelDuringPaymentRefundsAndRestoresStock() async throws {
             try await WorkerHarness.with(environment: ["PAYMENT_DELAY_MS": "1500"]) { harness in
                 let product = try await WorkerTestDatabase.makeProduct(harness.pool, price: "7.25", stock: 10)
