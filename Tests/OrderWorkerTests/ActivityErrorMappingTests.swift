@@ -1,6 +1,6 @@
 import OrderCore
-import Testing
 import TemporalBridge
+import Testing
 
 @testable import OrderWorker
 
@@ -9,7 +9,8 @@ import TemporalBridge
         OrderFailureType.invalidProduct, .insufficientInventory, .paymentDeclined, .invalidOrder,
     ])
     func businessFailuresAreNonRetryableOfDesignsType(_ type: OrderFailureType) throws {
-        let mapped = try #require(ActivityErrorMapping.map(OrderBusinessError(type: type, message: "no")) as? ApplicationFailure)
+        let mapped = try #require(
+            ActivityErrorMapping.map(OrderBusinessError(type: type, message: "no")) as? ApplicationFailure)
         #expect(mapped.type == type.rawValue)
         #expect(mapped.message == "no")
         #expect(mapped.nonRetryable)
@@ -27,11 +28,13 @@ import TemporalBridge
         #expect(!down.nonRetryable)
         #expect(down.type == "DatabaseUnavailable")
         let serialization = try #require(
-            ActivityErrorMapping.map(PostgresError(kind: .query, sqlState: "40001", message: "x")) as? ApplicationFailure)
+            ActivityErrorMapping.map(PostgresError(kind: .query, sqlState: "40001", message: "x"))
+                as? ApplicationFailure)
         #expect(!serialization.nonRetryable)
         #expect(serialization.type == "DatabaseUnavailable")
         let other = try #require(
-            ActivityErrorMapping.map(PostgresError(kind: .query, sqlState: "42601", message: "x")) as? ApplicationFailure)
+            ActivityErrorMapping.map(PostgresError(kind: .query, sqlState: "42601", message: "x"))
+                as? ApplicationFailure)
         #expect(!other.nonRetryable)
         #expect(other.type == "DatabaseError")
     }
@@ -40,7 +43,8 @@ import TemporalBridge
         let declined = try #require(ActivityErrorMapping.map(PaymentError.declined("too much")) as? ApplicationFailure)
         #expect(declined.type == "PaymentDeclined")
         #expect(declined.nonRetryable)
-        let unavailable = try #require(ActivityErrorMapping.map(PaymentError.unavailable("later")) as? ApplicationFailure)
+        let unavailable = try #require(
+            ActivityErrorMapping.map(PaymentError.unavailable("later")) as? ApplicationFailure)
         #expect(!unavailable.nonRetryable)
         #expect(ActivityErrorMapping.map(PaymentError.interrupted) is CancellationError)
     }

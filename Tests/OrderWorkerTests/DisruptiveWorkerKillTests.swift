@@ -16,7 +16,7 @@ struct DisruptiveWorkerKillTests {
         try await WorkerHarness.with { harness in
             let queue = WorkerTestDatabase.uniqueId("wtest-kill")
             let environment = [
-                "TEMPORAL_TASK_QUEUE": queue, "PAYMENT_DELAY_MS": "150", "ACTIVITY_INITIAL_INTERVAL_MS": "100"
+                "TEMPORAL_TASK_QUEUE": queue, "PAYMENT_DELAY_MS": "150", "ACTIVITY_INITIAL_INTERVAL_MS": "100",
             ]
             let product = try await WorkerTestDatabase.makeProduct(harness.pool, price: "2.00", stock: 100)
             let first = try WorkerProcess(binary: binary, environment: environment)
@@ -28,8 +28,9 @@ struct DisruptiveWorkerKillTests {
                 let input = OrderInput(
                     orderId: WorkerTestDatabase.uniqueId("wt-kill-\(index)"), customerId: "cust-kill",
                     items: [OrderItem(productId: product, productName: "x", quantity: 1, unitPrice: Money(cents: 200))])
-                handles.append(try await harness.client.start(
-                    workflowType: OrderWorkflow.name, id: input.orderId, taskQueue: queue, args: [input]))
+                handles.append(
+                    try await harness.client.start(
+                        workflowType: OrderWorkflow.name, id: input.orderId, taskQueue: queue, args: [input]))
             }
             // Kill once some orders are done and others are still in flight.
             let ids = handles.map(\.workflowId)
@@ -40,7 +41,8 @@ struct DisruptiveWorkerKillTests {
             let doneBeforeKill = try await completedCount(harness.pool, ids)
             first.signal(SIGKILL)
             _ = await first.waitForExit(timeout: .seconds(10))
-            #expect(doneBeforeKill >= 5 && doneBeforeKill < 50, "kill should land mid-flight, \(doneBeforeKill) were done")
+            #expect(
+                doneBeforeKill >= 5 && doneBeforeKill < 50, "kill should land mid-flight, \(doneBeforeKill) were done")
 
             let second = try WorkerProcess(binary: binary, environment: environment)
             defer { second.signal(SIGTERM) }
@@ -57,7 +59,8 @@ struct DisruptiveWorkerKillTests {
             #expect(payments.count == 50)
             #expect(try payments.allSatisfy { try $0.int("n") == 1 })
             let statuses = try await harness.pool.query(
-                "SELECT status, count(*) AS n FROM orders WHERE id = ANY($1::text[]) GROUP BY status", [.textArray(ids)])
+                "SELECT status, count(*) AS n FROM orders WHERE id = ANY($1::text[]) GROUP BY status", [.textArray(ids)]
+            )
             #expect(try statuses.map { try "\($0.string("status"))=\($0.int("n"))" } == ["completed=50"])
             #expect(try await WorkerTestDatabase.stock(harness.pool, product) == 50)
             second.signal(SIGTERM)

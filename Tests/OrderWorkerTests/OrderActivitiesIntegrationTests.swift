@@ -1,7 +1,7 @@
 import Logging
 import OrderCore
-import Testing
 import TemporalBridge
+import Testing
 
 @testable import OrderWorker
 
@@ -57,7 +57,8 @@ struct OrderActivitiesIntegrationTests {
         let product = try await WorkerTestDatabase.makeProduct(pool, stock: 5)
         let orderId = WorkerTestDatabase.uniqueId("wt-comp")
         let subject = activities(pool)
-        let created = try await subject.createOrder(createInput(WorkerTestDatabase.input(orderId: orderId, productId: product, quantity: 2)))
+        let created = try await subject.createOrder(
+            createInput(WorkerTestDatabase.input(orderId: orderId, productId: product, quantity: 2)))
         _ = try await subject.checkInventory(OrderReference(orderId: orderId))
         _ = try await subject.processPayment(ProcessPaymentInput(orderId: orderId, amount: created.total))
 
@@ -67,10 +68,12 @@ struct OrderActivitiesIntegrationTests {
         #expect(try await subject.releaseInventory(OrderReference(orderId: orderId)).released == 0)
         #expect(try await WorkerTestDatabase.stock(pool, product) == 5)
 
-        let cancel = SendNotificationInput(orderId: orderId, kind: .orderCancelled, message: "bye", reason: "changed my mind")
+        let cancel = SendNotificationInput(
+            orderId: orderId, kind: .orderCancelled, message: "bye", reason: "changed my mind")
         #expect(try await subject.sendNotification(cancel).status == .cancelled)
         #expect(try await subject.sendNotification(cancel).status == .cancelled)
-        let row = try #require(try await pool.query("SELECT status, failure_reason FROM orders WHERE id = $1", [.string(orderId)]).first)
+        let row = try #require(
+            try await pool.query("SELECT status, failure_reason FROM orders WHERE id = $1", [.string(orderId)]).first)
         #expect(try row.string("status") == "cancelled")
         #expect(try row.optionalString("failure_reason") == "changed my mind")
     }
@@ -89,7 +92,8 @@ struct OrderActivitiesIntegrationTests {
         }
         // The pending row stays so the workflow can mark it failed.
         #expect(try await WorkerTestDatabase.status(pool, orderId) == "pending")
-        let failed = SendNotificationInput(orderId: orderId, customerId: "c", kind: .orderFailed, message: "no", reason: "InvalidProduct: x")
+        let failed = SendNotificationInput(
+            orderId: orderId, customerId: "c", kind: .orderFailed, message: "no", reason: "InvalidProduct: x")
         #expect(try await activities(pool).sendNotification(failed).status == .failed)
     }
 
@@ -99,10 +103,12 @@ struct OrderActivitiesIntegrationTests {
         let plenty = try await WorkerTestDatabase.makeProduct(pool, stock: 50)
         let scarce = try await WorkerTestDatabase.makeProduct(pool, stock: 1)
         let orderId = WorkerTestDatabase.uniqueId("wt-short")
-        let order = OrderInput(orderId: orderId, customerId: "c", items: [
-            OrderItem(productId: plenty, productName: "a", quantity: 5, unitPrice: Money(cents: 1)),
-            OrderItem(productId: scarce, productName: "b", quantity: 2, unitPrice: Money(cents: 1)),
-        ])
+        let order = OrderInput(
+            orderId: orderId, customerId: "c",
+            items: [
+                OrderItem(productId: plenty, productName: "a", quantity: 5, unitPrice: Money(cents: 1)),
+                OrderItem(productId: scarce, productName: "b", quantity: 2, unitPrice: Money(cents: 1)),
+            ])
         let subject = activities(pool)
         _ = try await subject.createOrder(createInput(order))
         do {
@@ -122,7 +128,8 @@ struct OrderActivitiesIntegrationTests {
         let product = try await WorkerTestDatabase.makeProduct(pool, price: "60.00", stock: 5)
         let orderId = WorkerTestDatabase.uniqueId("wt-decl")
         let subject = activities(pool, payment: PaymentSettings(maxAmount: Money(cents: 10_000)))
-        let created = try await subject.createOrder(createInput(WorkerTestDatabase.input(orderId: orderId, productId: product, quantity: 2)))
+        let created = try await subject.createOrder(
+            createInput(WorkerTestDatabase.input(orderId: orderId, productId: product, quantity: 2)))
         _ = try await subject.checkInventory(OrderReference(orderId: orderId))
         do {
             _ = try await subject.processPayment(ProcessPaymentInput(orderId: orderId, amount: created.total))

@@ -12,7 +12,9 @@ struct OrderWorkerBinaryTests {
         let help = try await CommandLineTool.run([binary.path, "--help"])
         #expect(help.status == 0)
         for setting in OrderFlowConfig.settingsHelp {
-            #expect(help.text.contains("\(setting.variable) (default: \(setting.defaultValue))"), "missing \(setting.variable)")
+            #expect(
+                help.text.contains("\(setting.variable) (default: \(setting.defaultValue))"),
+                "missing \(setting.variable)")
         }
         #expect(help.text.contains("migrate"))
     }

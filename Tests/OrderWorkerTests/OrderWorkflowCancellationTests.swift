@@ -15,7 +15,8 @@ extension OrderWorkflowIntegration {
                 // while it is in flight and takes effect when it returns.
                 try await harness.holdingProductLock(product) {
                     try await harness.waitForStatus(handle) { $0.step == "CheckInventory" }
-                    try await harness.client.signal(handle, name: OrderWorkflow.cancelSignal, args: [CancelOrderRequest(reason: "changed my mind")])
+                    try await harness.client.signal(
+                        handle, name: OrderWorkflow.cancelSignal, args: [CancelOrderRequest(reason: "changed my mind")])
                     try await harness.waitForEvent(handle, .workflowExecutionSignaled)
                 }
                 let result = try await harness.result(handle)
@@ -25,8 +26,9 @@ extension OrderWorkflowIntegration {
                 #expect(result.inventoryReleased == true)
                 #expect(try await WorkerTestDatabase.stock(harness.pool, product) == 10)
                 #expect(try await harness.payment(handle.workflowId) == nil)
-                #expect(try await harness.scheduledActivities(handle)
-                    == ["CreateOrder", "CheckInventory", "ReleaseInventory", "SendNotification"])
+                #expect(
+                    try await harness.scheduledActivities(handle)
+                        == ["CreateOrder", "CheckInventory", "ReleaseInventory", "SendNotification"])
                 let row = try #require(try await harness.orderRow(handle.workflowId))
                 #expect(try row.string("status") == "cancelled")
                 #expect(try row.optionalString("failure_reason") == "changed my mind")
@@ -65,8 +67,12 @@ extension OrderWorkflowIntegration {
                 #expect(try payment.string("status") == "refunded")
                 #expect(try payment.optionalDate("refunded_at") != nil)
                 #expect(try await WorkerTestDatabase.stock(harness.pool, product) == 10)
-                #expect(try await harness.scheduledActivities(handle)
-                    == ["CreateOrder", "CheckInventory", "ProcessPayment", "RefundPayment", "ReleaseInventory", "SendNotification"])
+                #expect(
+                    try await harness.scheduledActivities(handle)
+                        == [
+                            "CreateOrder", "CheckInventory", "ProcessPayment", "RefundPayment", "ReleaseInventory",
+                            "SendNotification",
+                        ])
                 #expect(try await harness.orderRow(handle.workflowId)?.string("status") == "cancelled")
                 #expect(try await harness.notificationKinds(handle.workflowId) == ["order_cancelled"])
             }

@@ -33,8 +33,9 @@ extension OrderWorkflowIntegration {
                 #expect(try await harness.notificationKinds(handle.workflowId) == ["order_completed"])
                 #expect(try await harness.unreleasedReservations(handle.workflowId) == 1)
 
-                #expect(try await harness.scheduledActivities(handle)
-                    == ["CreateOrder", "CheckInventory", "ProcessPayment", "SendNotification"])
+                #expect(
+                    try await harness.scheduledActivities(handle)
+                        == ["CreateOrder", "CheckInventory", "ProcessPayment", "SendNotification"])
                 let report = try await harness.status(handle)
                 #expect(report.status == .completed)
                 #expect(report.step == "SendNotification")
@@ -80,8 +81,9 @@ extension OrderWorkflowIntegration {
                 #expect(try await WorkerTestDatabase.stock(harness.pool, product) == 10)
                 #expect(try await harness.unreleasedReservations(handle.workflowId) == 0)
                 #expect(try await harness.payment(handle.workflowId) == nil)
-                #expect(try await harness.scheduledActivities(handle)
-                    == ["CreateOrder", "CheckInventory", "ProcessPayment", "ReleaseInventory", "SendNotification"])
+                #expect(
+                    try await harness.scheduledActivities(handle)
+                        == ["CreateOrder", "CheckInventory", "ProcessPayment", "ReleaseInventory", "SendNotification"])
                 let row = try #require(try await harness.orderRow(handle.workflowId))
                 #expect(try row.string("status") == "failed")
                 #expect(try row.optionalString("failure_reason")?.contains("PaymentDeclined") == true)
@@ -91,7 +93,9 @@ extension OrderWorkflowIntegration {
 
         @Test func transientPaymentFailuresAreRetriedIntoExactlyOnePayment() async throws {
             // Enough attempts that 0.5 failures cannot plausibly exhaust them (0.5^30).
-            let environment = ["PAYMENT_FAILURE_RATE": "0.5", "ACTIVITY_MAX_ATTEMPTS": "30", "ACTIVITY_INITIAL_INTERVAL_MS": "20"]
+            let environment = [
+                "PAYMENT_FAILURE_RATE": "0.5", "ACTIVITY_MAX_ATTEMPTS": "30", "ACTIVITY_INITIAL_INTERVAL_MS": "20",
+            ]
             try await WorkerHarness.with(environment: environment) { harness in
                 let product = try await WorkerTestDatabase.makeProduct(harness.pool, price: "5.00", stock: 10)
                 var handles: [WorkflowHandle] = []
@@ -99,7 +103,8 @@ extension OrderWorkflowIntegration {
                 var paymentAttempts = 0
                 for handle in handles {
                     #expect(try await harness.result(handle).status == .completed)
-                    #expect(try await WorkerTestDatabase.count(harness.pool, "payments", orderId: handle.workflowId) == 1)
+                    #expect(
+                        try await WorkerTestDatabase.count(harness.pool, "payments", orderId: handle.workflowId) == 1)
                     paymentAttempts += try await harness.startedAttempts(handle)["ProcessPayment"]?.max() ?? 0
                 }
                 #expect(try await WorkerTestDatabase.stock(harness.pool, product) == 6)

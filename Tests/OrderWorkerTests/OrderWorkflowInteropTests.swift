@@ -28,7 +28,8 @@ extension OrderWorkflowIntegration {
 
                 // The CLI sees DESIGN's result shape too.
                 let shown = try await CommandLineTool.run([
-                    "temporal", "workflow", "result", "--workflow-id", orderId, "--address", harness.config.temporal.hostPort,
+                    "temporal", "workflow", "result", "--workflow-id", orderId, "--address",
+                    harness.config.temporal.hostPort,
                     "--output", "json",
                 ])
                 #expect(shown.status == 0)
@@ -59,12 +60,14 @@ extension OrderWorkflowIntegration {
                 }
                 #expect(outcomes == ["completed": 37, "InsufficientInventory": 63])
                 #expect(try await WorkerTestDatabase.stock(harness.pool, product) == 0)
-                let completed = try await harness.pool.query("""
+                let completed = try await harness.pool.query(
+                    """
                     SELECT count(*) AS n FROM orders o JOIN order_items i ON i.order_id = o.id
                      WHERE i.product_id = $1 AND o.status = 'completed'
                     """, [.string(product)])
                 #expect(try completed.first?.int("n") == 37)
-                let payments = try await harness.pool.query("""
+                let payments = try await harness.pool.query(
+                    """
                     SELECT count(*) AS n FROM payments p JOIN order_items i ON i.order_id = p.order_id WHERE i.product_id = $1
                     """, [.string(product)])
                 #expect(try payments.first?.int("n") == 37)

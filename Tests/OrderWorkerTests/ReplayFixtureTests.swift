@@ -7,7 +7,8 @@ import Testing
 
 /// Where the recorded histories live (found next to this file, so no Package.swift resources).
 enum ReplayFixtures {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures")
 
     static func url(_ name: String) -> URL {
         directory.appendingPathComponent("OrderWorkflow-\(name).history.json")

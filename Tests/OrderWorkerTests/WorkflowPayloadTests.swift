@@ -47,7 +47,8 @@ import Testing
     }
 
     @Test func signalPayloadIsOptional() throws {
-        let request = try JSONDecoder().decode(CancelOrderRequest.self, from: Data(#"{"reason":"changed my mind"}"#.utf8))
+        let request = try JSONDecoder().decode(
+            CancelOrderRequest.self, from: Data(#"{"reason":"changed my mind"}"#.utf8))
         #expect(request.reason == "changed my mind")
         #expect(try JSONDecoder().decode(CancelOrderRequest.self, from: Data("{}".utf8)).reason == nil)
     }
@@ -56,8 +57,10 @@ import Testing
         #expect(NotificationKind.orderCompleted.orderStatus == .completed)
         #expect(NotificationKind.orderFailed.orderStatus == .failed)
         #expect(NotificationKind.orderCancelled.orderStatus == .cancelled)
-        #expect(ActivityName.allCases.map(\.rawValue) == [
-            "CreateOrder", "CheckInventory", "ProcessPayment", "SendNotification", "ReleaseInventory", "RefundPayment",
-        ])
+        #expect(
+            ActivityName.allCases.map(\.rawValue) == [
+                "CreateOrder", "CheckInventory", "ProcessPayment", "SendNotification", "ReleaseInventory",
+                "RefundPayment",
+            ])
     }
 }

@@ -20,7 +20,8 @@ enum ActivityErrorMapping {
         case let payment as PaymentError:
             switch payment {
             case .declined(let message):
-                return ApplicationFailure(type: OrderFailureType.paymentDeclined.rawValue, message: message, nonRetryable: true)
+                return ApplicationFailure(
+                    type: OrderFailureType.paymentDeclined.rawValue, message: message, nonRetryable: true)
             case .unavailable(let message):
                 return ApplicationFailure(type: "PaymentUnavailable", message: message, nonRetryable: false)
             case .interrupted:
@@ -33,9 +34,11 @@ enum ActivityErrorMapping {
             return ApplicationFailure(type: type, message: database.description, nonRetryable: false)
         case let transition as OrderStatusError:
             // The order is no longer in a state this step applies to (e.g. already cancelled).
-            return ApplicationFailure(type: OrderFailureType.invalidOrder.rawValue, message: "\(transition)", nonRetryable: true)
+            return ApplicationFailure(
+                type: OrderFailureType.invalidOrder.rawValue, message: "\(transition)", nonRetryable: true)
         default:
-            return ApplicationFailure(type: String(describing: Swift.type(of: error)), message: "\(error)", nonRetryable: false)
+            return ApplicationFailure(
+                type: String(describing: Swift.type(of: error)), message: "\(error)", nonRetryable: false)
         }
     }
 

@@ -35,7 +35,8 @@ struct OrderActivities: Sendable {
                 return ProcessPaymentResult(orderId: input.orderId, transactionId: existing, amount: input.amount)
             }
             let charged = try await payments.charge(orderId: input.orderId, amount: input.amount)
-            let stored = try await store.recordPayment(orderId: input.orderId, amount: input.amount, transactionId: charged)
+            let stored = try await store.recordPayment(
+                orderId: input.orderId, amount: input.amount, transactionId: charged)
             return ProcessPaymentResult(orderId: input.orderId, transactionId: stored, amount: input.amount)
         }
     }
@@ -47,7 +48,9 @@ struct OrderActivities: Sendable {
             let status = try await finalizer.finish(input)
             logger.info(
                 "notification sent",
-                metadata: ["order_id": "\(input.orderId)", "kind": "\(input.kind.rawValue)", "channel": "\(input.channel)"])
+                metadata: [
+                    "order_id": "\(input.orderId)", "kind": "\(input.kind.rawValue)", "channel": "\(input.channel)",
+                ])
             return SendNotificationResult(orderId: input.orderId, status: status)
         }
     }
@@ -55,7 +58,8 @@ struct OrderActivities: Sendable {
     /// ReleaseInventory (compensation): gives reserved stock back, exactly once.
     func releaseInventory(_ input: OrderReference) async throws -> ReleaseInventoryResult {
         try await ActivityErrorMapping.mapping {
-            ReleaseInventoryResult(orderId: input.orderId, released: try await store.releaseInventory(orderId: input.orderId))
+            ReleaseInventoryResult(
+                orderId: input.orderId, released: try await store.releaseInventory(orderId: input.orderId))
         }
     }
 

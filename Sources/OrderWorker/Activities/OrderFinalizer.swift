@@ -14,7 +14,8 @@ struct OrderFinalizer: Sendable {
         return try await pool.withTransaction { transaction in
             if target != .completed, let customerId = notification.customerId {
                 // Cancelled (or failed) before CreateOrder ran: still leave a row saying so.
-                try await transaction.execute("""
+                try await transaction.execute(
+                    """
                     INSERT INTO orders (id, customer_id, status) VALUES ($1, $2, 'pending')
                     ON CONFLICT (id) DO NOTHING
                     """, [.string(notification.orderId), .string(customerId)])
@@ -30,18 +31,23 @@ struct OrderFinalizer: Sendable {
                 status = current
                 if current != target {
                     let next = try current.transitioned(to: target)
-                    try await transaction.execute("""
+                    try await transaction.execute(
+                        """
                         UPDATE orders SET status = $2, failure_reason = COALESCE($3, failure_reason), updated_at = now()
                          WHERE id = $1
                         """, [.string(notification.orderId), .string(next.rawValue), .string(notification.reason)])
                     status = next
                 }
             }
-            try await transaction.execute("""
+            try await transaction.execute(
+                """
                 INSERT INTO notifications (order_id, kind, channel, message) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (order_id, kind) DO NOTHING
-                """, [.string(notification.orderId), .string(notification.kind.rawValue),
-                      .string(notification.channel), .string(notification.message)])
+                """,
+                [
+                    .string(notification.orderId), .string(notification.kind.rawValue),
+                    .string(notification.channel), .string(notification.message),
+                ])
             return status
         }
     }

@@ -16,7 +16,8 @@ struct MigrateCommand: AsyncParsableCommand {
         let config = try options.loadConfig()
         LoggingSetup.bootstrap(level: config.logLevel)
         let logger = LoggingSetup.logger("order-worker.migrate", level: config.logLevel)
-        let target = "\(config.postgres.user)@\(config.postgres.host):\(config.postgres.port)/\(config.postgres.database)"
+        let target =
+            "\(config.postgres.user)@\(config.postgres.host):\(config.postgres.port)/\(config.postgres.database)"
         print("order-worker migrate: postgres=\(target)")
 
         let pool = PostgresPool(settings: config.postgres, maxConnections: 1, logger: logger)

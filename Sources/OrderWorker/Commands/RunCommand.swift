@@ -58,7 +58,9 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// Waits (bounded) for PostgreSQL and Temporal, applies migrations, returns the connection.
-    private func connect(_ config: OrderFlowConfig, pool: PostgresPool, logger: Logger) async throws -> TemporalConnection {
+    private func connect(_ config: OrderFlowConfig, pool: PostgresPool, logger: Logger) async throws
+        -> TemporalConnection
+    {
         let postgres = config.postgres
         try await DependencyWait(
             name: "PostgreSQL", target: "\(postgres.user)@\(postgres.host):\(postgres.port)/\(postgres.database)",

@@ -18,7 +18,9 @@ struct DependencyWait {
             attempt += 1
             do {
                 try await probe()
-                if attempt > 1 { logger.info("\(name) is reachable", metadata: ["target": "\(target)", "attempts": "\(attempt)"]) }
+                if attempt > 1 {
+                    logger.info("\(name) is reachable", metadata: ["target": "\(target)", "attempts": "\(attempt)"])
+                }
                 return
             } catch is CancellationError {
                 throw CancellationError()

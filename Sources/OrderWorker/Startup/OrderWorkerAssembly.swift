@@ -21,9 +21,11 @@ enum OrderWorkerAssembly {
 
     /// Connection options from the Temporal settings (TLS on when any TLS file or an API key is set).
     static func connectionOptions(_ settings: TemporalSettings) -> TemporalConnectionOptions {
-        var options = TemporalConnectionOptions(target: settings.hostPort, namespace: settings.namespace, apiKey: settings.apiKey)
+        var options = TemporalConnectionOptions(
+            target: settings.hostPort, namespace: settings.namespace, apiKey: settings.apiKey)
         if settings.usesTLS {
-            options.tls = TemporalConnectionOptions.TLS(caFile: settings.tlsCA, certFile: settings.tlsCert, keyFile: settings.tlsKey)
+            options.tls = TemporalConnectionOptions.TLS(
+                caFile: settings.tlsCA, certFile: settings.tlsCert, keyFile: settings.tlsKey)
         }
         return options
     }
@@ -32,6 +34,7 @@ enum OrderWorkerAssembly {
     static func probe(_ connection: TemporalConnection, namespace: String) async throws {
         var request = Temporal_Api_Workflowservice_V1_DescribeNamespaceRequest()
         request.namespace = namespace
-        _ = try await WorkflowServiceClient(connection: connection).describeNamespace(request, timeout: .seconds(5), retry: .none)
+        _ = try await WorkflowServiceClient(connection: connection).describeNamespace(
+            request, timeout: .seconds(5), retry: .none)
     }
 }

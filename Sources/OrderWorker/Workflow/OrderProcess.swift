@@ -45,11 +45,13 @@ struct OrderProcess: Sendable {
         -> OrderWorkflowResult
     {
         state.settle(reason: cancellation.reason)
-        Workflow.logger.info("cancelling order", metadata: ["order_id": "\(orderId)", "reason": "\(cancellation.reason)"])
+        Workflow.logger.info(
+            "cancelling order", metadata: ["order_id": "\(orderId)", "reason": "\(cancellation.reason)"])
         try await compensate(compensations)
-        try await steps.sendNotification(SendNotificationInput(
-            orderId: orderId, customerId: order.customerId, kind: .orderCancelled,
-            message: "Your order \(orderId) was cancelled: \(cancellation.reason)", reason: cancellation.reason))
+        try await steps.sendNotification(
+            SendNotificationInput(
+                orderId: orderId, customerId: order.customerId, kind: .orderCancelled,
+                message: "Your order \(orderId) was cancelled: \(cancellation.reason)", reason: cancellation.reason))
         state.reached(.cancelled)
         if cancellation.requestedByTemporal { throw CancellationError() }
         return .cancelled(
@@ -66,9 +68,10 @@ struct OrderProcess: Sendable {
         state.settle(reason: reason)
         Workflow.logger.info("order failed", metadata: ["order_id": "\(orderId)", "reason": "\(reason)"])
         try await compensate(compensations)
-        try await steps.sendNotification(SendNotificationInput(
-            orderId: orderId, customerId: order.customerId, kind: .orderFailed,
-            message: "Your order \(orderId) could not be processed: \(failure.message)", reason: reason))
+        try await steps.sendNotification(
+            SendNotificationInput(
+                orderId: orderId, customerId: order.customerId, kind: .orderFailed,
+                message: "Your order \(orderId) could not be processed: \(failure.message)", reason: reason))
         state.reached(.failed)
         return ApplicationFailure(type: failure.type, message: failure.message, nonRetryable: true)
     }

@@ -7,7 +7,8 @@ struct OrderSteps: Sendable {
 
     func createOrder(_ order: OrderInput) async throws -> CreateOrderResult {
         let input = CreateOrderInput(order: order, workflowId: Workflow.info.workflowId, runId: Workflow.info.runId)
-        return try await Workflow.executeActivity(ActivityName.createOrder.rawValue, input: input, options: options.step)
+        return try await Workflow.executeActivity(
+            ActivityName.createOrder.rawValue, input: input, options: options.step)
     }
 
     func checkInventory(_ orderId: String) async throws {
@@ -31,7 +32,8 @@ struct OrderSteps: Sendable {
 
     func releaseInventory(_ orderId: String) async throws {
         let _: ReleaseInventoryResult = try await Workflow.executeActivity(
-            ActivityName.releaseInventory.rawValue, input: OrderReference(orderId: orderId), options: options.compensation)
+            ActivityName.releaseInventory.rawValue, input: OrderReference(orderId: orderId),
+            options: options.compensation)
     }
 
     func refundPayment(_ orderId: String) async throws {

@@ -26,6 +26,8 @@ struct OrderWorkflowResult: Codable, Sendable, Hashable {
     }
 
     static func cancelled(orderId: String, reason: String, refunded: Bool, inventoryReleased: Bool) -> Self {
-        Self(orderId: orderId, status: .cancelled, reason: reason, refunded: refunded, inventoryReleased: inventoryReleased)
+        Self(
+            orderId: orderId, status: .cancelled, reason: reason, refunded: refunded,
+            inventoryReleased: inventoryReleased)
     }
 }

@@ -28,12 +28,15 @@ enum CommandLineTool {
                 continuation.resume()
             }
         }
-        return Output(status: process.terminationStatus, stdout: output, stderr: String(decoding: errors, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, stdout: output, stderr: String(decoding: errors, as: UTF8.self))
     }
 
     /// `temporal workflow show -o json`: the run's history in the proto3 JSON the replayer reads.
     static func historyJSON(workflowId: String, address: String) async throws -> Data {
-        let output = try await run(["temporal", "workflow", "show", "--workflow-id", workflowId, "--address", address, "--output", "json"])
+        let output = try await run([
+            "temporal", "workflow", "show", "--workflow-id", workflowId, "--address", address, "--output", "json",
+        ])
         guard output.status == 0 else {
             throw CommandFailed("temporal workflow show failed (\(output.status)): \(output.stderr)")
         }

@@ -28,17 +28,20 @@ final class WorkerHarness: Sendable {
         self.config = config
         pool = try await WorkerTestDatabase.pool()
         let logger = WorkerTestDatabase.logger
-        connection = try TemporalConnection(options: OrderWorkerAssembly.connectionOptions(config.temporal), logger: logger)
+        connection = try TemporalConnection(
+            options: OrderWorkerAssembly.connectionOptions(config.temporal), logger: logger)
         do {
             try await OrderWorkerAssembly.probe(connection, namespace: config.temporal.namespace)
         } catch {
             await pool.close()
             throw ServiceUnreachable(
-                "Temporal at \(config.temporal.hostPort) is not reachable (start it with `bash scripts/services.sh up`): \(error)")
+                "Temporal at \(config.temporal.hostPort) is not reachable (start it with `bash scripts/services.sh up`): \(error)"
+            )
         }
         client = WorkflowClient(connection: connection)
         let workerPool = pool
-        worker = OrderWorkerAssembly.worker(config: config, pool: workerPool, connection: connection, options: options, logger: logger)
+        worker = OrderWorkerAssembly.worker(
+            config: config, pool: workerPool, connection: connection, options: options, logger: logger)
         let worker = worker
         running = Task { try await worker.run() }
     }
@@ -73,8 +76,12 @@ final class WorkerHarness: Sendable {
     {
         let input = OrderInput(
             orderId: orderId, customerId: "cust-worker-test",
-            items: items.map { OrderItem(productId: $0.productId, productName: "as sent", quantity: $0.quantity, unitPrice: Money(cents: 1)) })
-        return try await client.start(workflowType: OrderWorkflow.name, id: orderId, taskQueue: taskQueue, args: [input])
+            items: items.map {
+                OrderItem(
+                    productId: $0.productId, productName: "as sent", quantity: $0.quantity, unitPrice: Money(cents: 1))
+            })
+        return try await client.start(
+            workflowType: OrderWorkflow.name, id: orderId, taskQueue: taskQueue, args: [input])
     }
 
     func result(_ handle: WorkflowHandle) async throws -> OrderWorkflowResult {
@@ -97,8 +104,10 @@ final class WorkerHarness: Sendable {
     }
 
     /// Polls `getStatus` until `condition` holds (at most `timeout`).
-    func waitForStatus(_ handle: WorkflowHandle, timeout: Duration = .seconds(20),
-                       _ condition: (OrderStatusReport) -> Bool) async throws -> OrderStatusReport {
+    func waitForStatus(
+        _ handle: WorkflowHandle, timeout: Duration = .seconds(20),
+        _ condition: (OrderStatusReport) -> Bool
+    ) async throws -> OrderStatusReport {
         let deadline = ContinuousClock.now + timeout
         while true {
             let report = try await status(handle)
@@ -111,7 +120,9 @@ final class WorkerHarness: Sendable {
     }
 
     /// Polls the run's history until it has an event of `type`.
-    func waitForEvent(_ handle: WorkflowHandle, _ type: Temporal_Api_Enums_V1_EventType, timeout: Duration = .seconds(20)) async throws {
+    func waitForEvent(
+        _ handle: WorkflowHandle, _ type: Temporal_Api_Enums_V1_EventType, timeout: Duration = .seconds(20)
+    ) async throws {
         let deadline = ContinuousClock.now + timeout
         while try await !client.history(handle).contains(where: { $0.eventType == type }) {
             guard ContinuousClock.now < deadline else { throw HarnessTimeout("no \(type) event in history") }
@@ -137,7 +148,8 @@ final class WorkerHarness: Sendable {
             case .activityTaskScheduledEventAttributes(let attributes)?:
                 typeByScheduledId[event.eventID] = attributes.activityType.name
             case .activityTaskStartedEventAttributes(let attributes)?:
-                attempts[typeByScheduledId[attributes.scheduledEventID] ?? "?", default: []].append(Int(attributes.attempt))
+                attempts[typeByScheduledId[attributes.scheduledEventID] ?? "?", default: []].append(
+                    Int(attributes.attempt))
             default: break
             }
         }
@@ -148,8 +160,10 @@ final class WorkerHarness: Sendable {
 
     /// Holds a row lock on `productId` while `body` runs, so CheckInventory (which updates that
     /// row) cannot finish in the meantime: a deterministic way to act "while a step is in flight".
-    func holdingProductLock<T: Sendable>(_ productId: String, _ body: @Sendable () async throws -> T) async throws -> T {
-        let lockPool = PostgresPool(settings: WorkerTestDatabase.settings, maxConnections: 1, logger: WorkerTestDatabase.logger)
+    func holdingProductLock<T: Sendable>(_ productId: String, _ body: @Sendable () async throws -> T) async throws -> T
+    {
+        let lockPool = PostgresPool(
+            settings: WorkerTestDatabase.settings, maxConnections: 1, logger: WorkerTestDatabase.logger)
         defer { Task { await lockPool.close() } }
         return try await lockPool.withTransaction { transaction in
             try await transaction.query("SELECT 1 FROM products WHERE id = $1 FOR UPDATE", [.string(productId)])
@@ -176,7 +190,8 @@ final class WorkerHarness: Sendable {
 
     func unreleasedReservations(_ orderId: String) async throws -> Int {
         try await pool.query(
-            "SELECT count(*) AS n FROM inventory_reservations WHERE order_id = $1 AND released_at IS NULL", [.string(orderId)]
+            "SELECT count(*) AS n FROM inventory_reservations WHERE order_id = $1 AND released_at IS NULL",
+            [.string(orderId)]
         ).first?.int("n") ?? 0
     }
 }

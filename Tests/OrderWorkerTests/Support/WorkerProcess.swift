@@ -16,14 +16,17 @@ final class WorkerProcess: @unchecked Sendable {
         if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
 
         let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         // .../<scratch>/<triple>/debug → <scratch>
         let scratch = directory.deletingLastPathComponent().deletingLastPathComponent()
         let build = try await CommandLineTool.run([
-            "swift", "build", "--package-path", packageRoot.path, "--scratch-path", scratch.path, "--product", "order-worker",
+            "swift", "build", "--package-path", packageRoot.path, "--scratch-path", scratch.path, "--product",
+            "order-worker",
         ])
         guard build.status == 0, FileManager.default.isExecutableFile(atPath: candidate.path) else {
-            throw CommandFailed("order-worker is not built at \(candidate.path) and building it failed: \(build.stderr)\(build.text)")
+            throw CommandFailed(
+                "order-worker is not built at \(candidate.path) and building it failed: \(build.stderr)\(build.text)")
         }
         return candidate
     }

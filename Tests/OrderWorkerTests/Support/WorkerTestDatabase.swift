@@ -63,7 +63,9 @@ enum WorkerTestDatabase {
     static func input(orderId: String, productId: String, quantity: Int) -> OrderInput {
         OrderInput(
             orderId: orderId, customerId: "cust-worker-test",
-            items: [OrderItem(productId: productId, productName: "whatever", quantity: quantity, unitPrice: Money(cents: 1))])
+            items: [
+                OrderItem(productId: productId, productName: "whatever", quantity: quantity, unitPrice: Money(cents: 1))
+            ])
     }
 }
 
