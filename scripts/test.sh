@@ -5,6 +5,9 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 mkdir -p test-output
 
+# Tests that stop or restart a shared service: the suites named Disruptive and the PostgreSQL restart test.
+DISRUPTIVE="Disruptive|survivesServerRestart"
+
 COVERAGE_FLAG=()
 [ "${COVERAGE:-0}" = 1 ] && COVERAGE_FLAG=(--enable-code-coverage)
 
@@ -18,10 +21,10 @@ say "proto subset conformance and payload interop with the Temporal Python SDK"
 PYTHON="$VENV/bin/python" bash Tests/interop/run.sh
 
 say "swift tests that restart services (run alone)"
-swift test --skip-build "${COVERAGE_FLAG[@]}" --filter Disruptive
+swift test --skip-build "${COVERAGE_FLAG[@]}" --filter "$DISRUPTIVE"
 
 say "swift tests"
-swift test --skip-build "${COVERAGE_FLAG[@]}" --skip Disruptive
+swift test --skip-build "${COVERAGE_FLAG[@]}" --skip "$DISRUPTIVE"
 
 if [ "${COVERAGE:-0}" = 1 ]; then
     bash "$ROOT/scripts/coverage.sh"

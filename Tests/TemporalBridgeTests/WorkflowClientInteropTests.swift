@@ -53,7 +53,11 @@ struct WorkflowClientInteropTests {
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         if process.terminationStatus != 0 {
-            Issue.record("python3 \(arguments.joined(separator: " ")) failed: \(String(decoding: errors, as: UTF8.self))")
+            Issue.record("""
+                \(python) \(arguments.joined(separator: " ")) exited \(process.terminationStatus) \
+                (\(process.terminationReason == .uncaughtSignal ? "signal" : "exit")): \
+                \(String(decoding: errors, as: UTF8.self)) \(String(decoding: output, as: UTF8.self))
+                """)
         }
         return output
     }
