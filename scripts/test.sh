@@ -14,6 +14,9 @@ COVERAGE_FLAG=()
 say "building (debug, with tests)"
 swift build --build-tests "${COVERAGE_FLAG[@]}"
 
+say "lint (swift format)"
+make -s lint
+
 say "compose files"
 make -s compose-check
 

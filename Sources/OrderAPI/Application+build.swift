@@ -28,12 +28,16 @@ public func buildRouter(services: APIServices, logger: Logger) throws -> (Router
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug, includeHeaders: .all(except: [.authorization, .cookie])))
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: CORSMiddleware(
-        allowOrigin: .originBased,
-        allowHeaders: [.accept, .contentType, .origin, HTTPField.Name(IdempotencyKey.headerName)!, RequestIdMiddleware<BasicRequestContext>.headerName],
-        allowMethods: [.get, .post, .options],
-        exposedHeaders: ["X-Request-Id", "Location", "Retry-After"]
-    ))
+    router.add(
+        middleware: CORSMiddleware(
+            allowOrigin: .originBased,
+            allowHeaders: [
+                .accept, .contentType, .origin, HTTPField.Name(IdempotencyKey.headerName)!,
+                RequestIdMiddleware<BasicRequestContext>.headerName,
+            ],
+            allowMethods: [.get, .post, .options],
+            exposedHeaders: ["X-Request-Id", "Location", "Retry-After"]
+        ))
     router.add(middleware: ProblemMiddleware(routes: table))
     router.add(middleware: FileMiddleware(services.publicDirectory, logger: logger))
 

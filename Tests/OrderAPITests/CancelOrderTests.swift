@@ -1,17 +1,21 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
 import HummingbirdTesting
+import NIOCore
 import OrderCore
 import Testing
+
 @testable import OrderAPI
 
 @Suite struct CancelOrderTests {
     func runningHarness(_ id: String) async -> APITestHarness {
         let harness = APITestHarness()
         await harness.repository.insert(OrderQueryTests.record(id, status: .created))
-        await harness.gateway.setSnapshot(id, WorkflowStatusSnapshot(orderId: id, status: "created", step: "CheckInventory", attempt: 1, failureReason: nil))
+        await harness.gateway.setSnapshot(
+            id,
+            WorkflowStatusSnapshot(
+                orderId: id, status: "created", step: "CheckInventory", attempt: 1, failureReason: nil))
         return harness
     }
 
@@ -61,7 +65,8 @@ import Testing
     @Test func cancelOfUnknownOrderIs404() async throws {
         let harness = APITestHarness()
         try await harness.run { client in
-            try await client.execute(uri: "/api/orders/ghost/cancel", method: .post).expectProblem(.notFound, type: "order-not-found")
+            try await client.execute(uri: "/api/orders/ghost/cancel", method: .post).expectProblem(
+                .notFound, type: "order-not-found")
         }
         #expect(await harness.gateway.cancels.isEmpty)
     }
@@ -71,16 +76,20 @@ import Testing
         let harness = APITestHarness()
         await harness.repository.insert(OrderQueryTests.record("o-done", status: status))
         try await harness.run { client in
-            try await client.execute(uri: "/api/orders/o-done/cancel", method: .post).expectProblem(.conflict, type: "order-already-terminal")
+            try await client.execute(uri: "/api/orders/o-done/cancel", method: .post).expectProblem(
+                .conflict, type: "order-already-terminal")
         }
         #expect(await harness.gateway.cancels.isEmpty)
     }
 
     @Test func cancelWhenTheLiveStatusIsCompletedIs409() async throws {
         let harness = await runningHarness("o-c3")
-        await harness.gateway.setSnapshot("o-c3", WorkflowStatusSnapshot(orderId: "o-c3", status: "completed", step: nil, attempt: nil, failureReason: nil))
+        await harness.gateway.setSnapshot(
+            "o-c3",
+            WorkflowStatusSnapshot(orderId: "o-c3", status: "completed", step: nil, attempt: nil, failureReason: nil))
         try await harness.run { client in
-            try await client.execute(uri: "/api/orders/o-c3/cancel", method: .post).expectProblem(.conflict, type: "order-already-terminal")
+            try await client.execute(uri: "/api/orders/o-c3/cancel", method: .post).expectProblem(
+                .conflict, type: "order-already-terminal")
         }
     }
 
@@ -95,7 +104,8 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"reason": 5}"#, "reason"), (#"[1]"#, "body"), (#"{"reason": "\#(String(repeating: "r", count: 501))"}"#, "reason"),
+        (#"{"reason": 5}"#, "reason"), (#"[1]"#, "body"),
+        (#"{"reason": "\#(String(repeating: "r", count: 501))"}"#, "reason"),
     ])
     func badCancelBodyIs400(_ body: String, _ field: String) async throws {
         let harness = await runningHarness("o-c5")
@@ -110,14 +120,16 @@ import Testing
     @Test func malformedCancelBodyIs400() async throws {
         let harness = await runningHarness("o-c6")
         try await harness.run { client in
-            try await client.postJSON("/api/orders/o-c6/cancel", "{nope").expectProblem(.badRequest, type: "malformed-json")
+            try await client.postJSON("/api/orders/o-c6/cancel", "{nope").expectProblem(
+                .badRequest, type: "malformed-json")
         }
     }
 
     @Test func nonJSONCancelBodyIs415() async throws {
         let harness = await runningHarness("o-c7")
         try await harness.run { client in
-            let response = try await client.postJSON("/api/orders/o-c7/cancel", "reason=x", headers: [.contentType: "application/x-www-form-urlencoded"])
+            let response = try await client.postJSON(
+                "/api/orders/o-c7/cancel", "reason=x", headers: [.contentType: "application/x-www-form-urlencoded"])
             response.expectProblem(.unsupportedMediaType, type: "unsupported-media-type")
         }
     }

@@ -1,10 +1,11 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
 import HummingbirdTesting
+import NIOCore
 import OrderCore
 import Testing
+
 @testable import OrderAPI
 
 @Suite struct CreateOrderTests {
@@ -25,7 +26,10 @@ import Testing
         }
         let workflow = try #require(await harness.gateway.workflows[orderId])
         #expect(workflow.input.customerId == "cust-7")
-        #expect(workflow.input.items == [OrderItem(productId: "PROD-001", productName: "Laptop", quantity: 1, unitPrice: Money(cents: 129_999))])
+        #expect(
+            workflow.input.items == [
+                OrderItem(productId: "PROD-001", productName: "Laptop", quantity: 1, unitPrice: Money(cents: 129_999))
+            ])
         let record = try #require(await harness.repository.records[orderId])
         #expect(record.order.status == .pending)
         #expect(record.order.customerId == "cust-7")
@@ -34,7 +38,8 @@ import Testing
     @Test func unknownProductIsAcceptedTheWorkflowDecides() async throws {
         let harness = APITestHarness()
         try await harness.run { client in
-            let response = try await client.postJSON("/api/orders", Bodies.order(items: Bodies.item(product: "NOPE-999")))
+            let response = try await client.postJSON(
+                "/api/orders", Bodies.order(items: Bodies.item(product: "NOPE-999")))
             #expect(response.status == .created)
         }
     }
@@ -59,10 +64,12 @@ import Testing
         try await harness.run { client in
             _ = try await client.postJSON("/api/orders", Bodies.order(orderId: "o-status"))
             let now = Date()
-            await harness.repository.insert(OrderDetail(
-                order: Order(id: "o-status", customerId: "cust-1", status: .completed, createdAt: now, updatedAt: now),
-                items: [], payment: nil, reservations: [], notifications: []
-            ))
+            await harness.repository.insert(
+                OrderDetail(
+                    order: Order(
+                        id: "o-status", customerId: "cust-1", status: .completed, createdAt: now, updatedAt: now),
+                    items: [], payment: nil, reservations: [], notifications: []
+                ))
             let again = try await client.postJSON("/api/orders", Bodies.order(orderId: "o-status"))
             #expect(again.status == .ok)
             #expect(again.json["status"] as? String == "completed")
@@ -76,7 +83,8 @@ import Testing
                 for _ in 0..<20 {
                     group.addTask {
                         let response = try await client.postJSON(
-                            "/api/orders", Bodies.order(customer: "cust-9"), headers: [HTTPField.Name("Idempotency-Key")!: "key-123"]
+                            "/api/orders", Bodies.order(customer: "cust-9"),
+                            headers: [HTTPField.Name("Idempotency-Key")!: "key-123"]
                         )
                         return (Int(response.status.code), response.json["order_id"] as? String ?? "")
                     }
@@ -102,7 +110,8 @@ import Testing
 
     @Test func sha256MatchesKnownVectors() {
         #expect(SHA256.hexDigest([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256.hexDigest(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            SHA256.hexDigest(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
         #expect(SHA256.hexDigest(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }

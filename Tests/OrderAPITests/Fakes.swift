@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import OrderCore
+
 @testable import OrderAPI
 
 /// A Temporal stand-in: one "workflow" per id, started atomically (like Temporal's
@@ -27,7 +28,10 @@ actor FakeWorkflowGateway: OrderWorkflowGateway {
     func setUnavailable(_ value: Bool) { unavailable = value }
 
     func setSnapshot(_ orderId: String, _ snapshot: WorkflowStatusSnapshot?) {
-        workflows[orderId, default: Workflow(runId: "run-\(orderId)", input: OrderInput(orderId: orderId, customerId: "c", items: []))].snapshot = snapshot
+        workflows[
+            orderId,
+            default: Workflow(runId: "run-\(orderId)", input: OrderInput(orderId: orderId, customerId: "c", items: []))
+        ].snapshot = snapshot
     }
 
     func start(input: OrderInput, requestId: String) async throws -> StartOutcome {
@@ -40,7 +44,8 @@ actor FakeWorkflowGateway: OrderWorkflowGateway {
         let runId = UUID().uuidString
         workflows[input.orderId] = Workflow(
             runId: runId, input: input,
-            snapshot: WorkflowStatusSnapshot(orderId: input.orderId, status: "pending", step: "CreateOrder", attempt: 1, failureReason: nil)
+            snapshot: WorkflowStatusSnapshot(
+                orderId: input.orderId, status: "pending", step: "CreateOrder", attempt: 1, failureReason: nil)
         )
         return StartOutcome(workflowId: input.orderId, runId: runId, alreadyExisted: false)
     }
@@ -71,7 +76,8 @@ actor FakeOrderRepository: OrderRepository {
 
     func setDown(_ value: Bool) { down = value }
 
-    static let databaseDown = PostgresError(kind: .connection, message: "connection to server at localhost:5432 refused")
+    static let databaseDown = PostgresError(
+        kind: .connection, message: "connection to server at localhost:5432 refused")
 
     func insert(_ record: OrderDetail) { records[record.order.id] = record }
 
@@ -81,7 +87,9 @@ actor FakeOrderRepository: OrderRepository {
         if records[orderId] == nil {
             let now = Date()
             records[orderId] = OrderDetail(
-                order: Order(id: orderId, customerId: customerId, status: .pending, workflowId: workflowId, runId: runId, createdAt: now, updatedAt: now),
+                order: Order(
+                    id: orderId, customerId: customerId, status: .pending, workflowId: workflowId, runId: runId,
+                    createdAt: now, updatedAt: now),
                 items: [], payment: nil, reservations: [], notifications: []
             )
         }
@@ -99,7 +107,9 @@ actor FakeOrderRepository: OrderRepository {
         lastListQuery = (status, limit, cursor)
         var offset = 0
         if let cursor {
-            guard cursor.hasPrefix("o"), let value = Int(cursor.dropFirst()) else { throw OrderRepositoryError.invalidCursor }
+            guard cursor.hasPrefix("o"), let value = Int(cursor.dropFirst()) else {
+                throw OrderRepositoryError.invalidCursor
+            }
             offset = value
         }
         let all = records.values.map(\.order)
@@ -119,5 +129,3 @@ actor FakeOrderRepository: OrderRepository {
         if down { throw Self.databaseDown }
     }
 }
-
-

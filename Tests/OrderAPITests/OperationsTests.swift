@@ -1,9 +1,10 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
 import HummingbirdTesting
+import NIOCore
 import Testing
+
 @testable import OrderAPI
 
 @Suite struct OperationsTests {

@@ -1,10 +1,11 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
 import HummingbirdTesting
+import NIOCore
 import OrderCore
 import Testing
+
 @testable import OrderAPI
 
 @Suite struct OrderQueryTests {
@@ -13,20 +14,38 @@ import Testing
     static func record(_ id: String, status: OrderStatus = .completed, offset: TimeInterval = 0) -> OrderDetail {
         OrderDetail(
             order: Order(
-                id: id, customerId: "cust-1", status: status, total: Money(cents: 259_998), failureReason: status == .failed ? "InsufficientInventory" : nil,
-                workflowId: id, runId: "run-1", createdAt: created.addingTimeInterval(offset), updatedAt: created.addingTimeInterval(offset + 5)
+                id: id, customerId: "cust-1", status: status, total: Money(cents: 259_998),
+                failureReason: status == .failed ? "InsufficientInventory" : nil,
+                workflowId: id, runId: "run-1", createdAt: created.addingTimeInterval(offset),
+                updatedAt: created.addingTimeInterval(offset + 5)
             ),
-            items: [OrderItem(productId: "PROD-001", productName: "Laptop Dell XPS 13", quantity: 2, unitPrice: Money(cents: 129_999))],
-            payment: PaymentRecord(amount: Money(cents: 259_998), status: "captured", transactionId: "txn-1", createdAt: created, refundedAt: nil),
-            reservations: [InventoryReservation(productId: "PROD-001", quantity: 2, reservedAt: created, releasedAt: nil)],
-            notifications: [NotificationRecord(id: 1, kind: "order_completed", channel: "email", message: "Your order is complete", createdAt: created)]
+            items: [
+                OrderItem(
+                    productId: "PROD-001", productName: "Laptop Dell XPS 13", quantity: 2,
+                    unitPrice: Money(cents: 129_999))
+            ],
+            payment: PaymentRecord(
+                amount: Money(cents: 259_998), status: "captured", transactionId: "txn-1", createdAt: created,
+                refundedAt: nil),
+            reservations: [
+                InventoryReservation(productId: "PROD-001", quantity: 2, reservedAt: created, releasedAt: nil)
+            ],
+            notifications: [
+                NotificationRecord(
+                    id: 1, kind: "order_completed", channel: "email", message: "Your order is complete",
+                    createdAt: created)
+            ]
         )
     }
 
     @Test func statusWhileRunningComesFromTheWorkflow() async throws {
         let harness = APITestHarness()
         await harness.repository.insert(Self.record("o-live", status: .created))
-        await harness.gateway.setSnapshot("o-live", WorkflowStatusSnapshot(orderId: "o-live", status: "inventory_reserved", step: "ProcessPayment", attempt: 2, failureReason: nil))
+        await harness.gateway.setSnapshot(
+            "o-live",
+            WorkflowStatusSnapshot(
+                orderId: "o-live", status: "inventory_reserved", step: "ProcessPayment", attempt: 2, failureReason: nil)
+        )
         try await harness.run { client in
             let response = try await client.get("/api/orders/o-live/status")
             #expect(response.status == .ok)
@@ -121,7 +140,8 @@ import Testing
             #expect(ids == ["o-4", "o-3"])
             let cursor = try #require(first.json["next_cursor"] as? String)
             let second = try await client.get("/api/orders?limit=2&cursor=\(cursor)")
-            #expect((second.json["orders"] as? [[String: Any]])?.compactMap { $0["order_id"] as? String } == ["o-2", "o-1"])
+            #expect(
+                (second.json["orders"] as? [[String: Any]])?.compactMap { $0["order_id"] as? String } == ["o-2", "o-1"])
         }
     }
 
@@ -132,7 +152,8 @@ import Testing
         try await harness.run { client in
             let response = try await client.get("/api/orders?status=failed")
             #expect(response.status == .ok)
-            #expect((response.json["orders"] as? [[String: Any]])?.compactMap { $0["order_id"] as? String } == ["o-failed"])
+            #expect(
+                (response.json["orders"] as? [[String: Any]])?.compactMap { $0["order_id"] as? String } == ["o-failed"])
             #expect(response.json["next_cursor"] is NSNull)
         }
         let query = await harness.repository.lastListQuery

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OrderCore
 import Testing
+
 @testable import OrderAPI
 
 /// `PostgresOrderRepository` against the real PostgreSQL (localhost:5432, db orderflow).
@@ -41,7 +42,9 @@ import Testing
     @Test func cursorsRoundTripAndGarbageIsRejected() async throws {
         try await prepare()
         for index in 0..<3 {
-            try await repository.recordAcceptedOrder(orderId: "it-repo-page-\(UUID().uuidString.prefix(8))-\(index)", customerId: "it-repo", workflowId: "w", runId: "r")
+            try await repository.recordAcceptedOrder(
+                orderId: "it-repo-page-\(UUID().uuidString.prefix(8))-\(index)", customerId: "it-repo", workflowId: "w",
+                runId: "r")
         }
         let first = try await repository.listOrders(status: nil, limit: 2, cursor: nil)
         #expect(first.orders.count == 2)

@@ -1,10 +1,11 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
 import HummingbirdTesting
 import Logging
+import NIOCore
 import Testing
+
 @testable import OrderAPI
 
 @Suite struct RoutingTests {
@@ -38,7 +39,9 @@ import Testing
             guard inPaths else { continue }
             if let match = line.wholeMatch(of: #/  (\/\S*):\s*/#) {
                 currentPath = String(match.output.1)
-            } else if let match = line.wholeMatch(of: #/    (get|put|post|delete|patch|head|options):\s*/#), let currentPath {
+            } else if let match = line.wholeMatch(of: #/    (get|put|post|delete|patch|head|options):\s*/#),
+                let currentPath
+            {
                 operations.insert("\(match.output.1.uppercased()) \(currentPath)")
             }
         }
@@ -64,8 +67,12 @@ import Testing
                 let uri = String(parts[1]).replacingOccurrences(of: "{id}", with: "some-order")
                 let response = try await client.execute(uri: uri, method: method)
                 let type = response.json["type"] as? String
-                #expect(type != "/problems/route-not-found" && type != "/problems/method-not-allowed", "\(operation) → \(response.status)")
-                #expect(response.status.code < 500 || response.status == .serviceUnavailable, "\(operation) → \(response.status) \(response.text)")
+                #expect(
+                    type != "/problems/route-not-found" && type != "/problems/method-not-allowed",
+                    "\(operation) → \(response.status)")
+                #expect(
+                    response.status.code < 500 || response.status == .serviceUnavailable,
+                    "\(operation) → \(response.status) \(response.text)")
             }
         }
     }

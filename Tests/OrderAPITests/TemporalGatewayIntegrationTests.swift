@@ -3,6 +3,7 @@ import Logging
 import OrderCore
 import TemporalBridge
 import Testing
+
 @testable import OrderAPI
 
 /// `TemporalOrderWorkflowGateway` against the real Temporal dev server (127.0.0.1:7233).
@@ -14,13 +15,19 @@ import Testing
 
     init() throws {
         let target = ProcessInfo.processInfo.environment["TEMPORAL_HOST_PORT"] ?? "127.0.0.1:7233"
-        let connection = try TemporalConnection(options: TemporalConnectionOptions(target: target, namespace: "default"))
+        let connection = try TemporalConnection(
+            options: TemporalConnectionOptions(target: target, namespace: "default"))
         client = WorkflowClient(connection: connection)
         gateway = TemporalOrderWorkflowGateway(client: client, taskQueue: "order-api-it-\(UUID().uuidString.prefix(8))")
     }
 
     func input(_ id: String) -> OrderInput {
-        OrderInput(orderId: id, customerId: "it-cust", items: [OrderItem(productId: "PROD-005", productName: "Gaming Mouse", quantity: 1, unitPrice: Money(cents: 8_999))])
+        OrderInput(
+            orderId: id, customerId: "it-cust",
+            items: [
+                OrderItem(
+                    productId: "PROD-005", productName: "Gaming Mouse", quantity: 1, unitPrice: Money(cents: 8_999))
+            ])
     }
 
     /// Terminates the test's workflow whatever happened in `body`.
@@ -33,7 +40,8 @@ import Testing
     }
 
     func requireTemporal() async throws {
-        try #require(await gateway.isReachable(), "Temporal is not reachable at 127.0.0.1:7233 — run `make services-up`")
+        try #require(
+            await gateway.isReachable(), "Temporal is not reachable at 127.0.0.1:7233 — run `make services-up`")
     }
 
     @Test func startIsIdempotentByOrderId() async throws {
@@ -56,7 +64,9 @@ import Testing
             let gateway = gateway
             let order = input(id)
             let outcomes = try await withThrowingTaskGroup(of: StartOutcome.self) { group in
-                for _ in 0..<20 { group.addTask { try await gateway.start(input: order, requestId: UUID().uuidString) } }
+                for _ in 0..<20 {
+                    group.addTask { try await gateway.start(input: order, requestId: UUID().uuidString) }
+                }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(outcomes.filter { !$0.alreadyExisted }.count == 1)

@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
 import HummingbirdTesting
 import Logging
 import Metrics
+import NIOCore
 import OrderCore
 import Prometheus
 import Testing
+
 @testable import OrderAPI
 
 /// Builds the real application around fakes and runs `body` against it in-process.
@@ -88,7 +89,9 @@ enum Bodies {
         return #"{\#(id)"customer_id": "\#(customer)", "items": [\#(items)]}"#
     }
 
-    static func item(product: String = "PROD-001", name: String = "Laptop", quantity: String = "1", price: String = "1299.99") -> String {
+    static func item(
+        product: String = "PROD-001", name: String = "Laptop", quantity: String = "1", price: String = "1299.99"
+    ) -> String {
         #"{"product_id": "\#(product)", "product_name": "\#(name)", "quantity": \#(quantity), "unit_price": \#(price)}"#
     }
 }

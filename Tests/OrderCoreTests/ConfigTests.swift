@@ -1,13 +1,16 @@
 import Logging
-import Testing
 import OrderCore
+import Testing
 
 @Suite("OrderFlowConfig from the environment")
 struct ConfigTests {
     @Test("an empty environment gives DESIGN's defaults")
     func defaults() throws {
         let config = try OrderFlowConfig(environment: [:])
-        #expect(config.postgres == PostgresSettings(host: "localhost", port: 5432, user: "orderflow", password: "orderflow123", database: "orderflow"))
+        #expect(
+            config.postgres
+                == PostgresSettings(
+                    host: "localhost", port: 5432, user: "orderflow", password: "orderflow123", database: "orderflow"))
         #expect(config.temporal.hostPort == "localhost:7233")
         #expect(config.temporal.namespace == "default")
         #expect(config.temporal.taskQueue == "order-processing")
@@ -40,14 +43,18 @@ struct ConfigTests {
             "ACTIVITY_MAX_ATTEMPTS": "3", "ACTIVITY_INITIAL_INTERVAL_MS": "200",
         ])
         #expect(config.postgres == PostgresSettings(host: "db", port: 6543, user: "u", password: "p", database: "d"))
-        #expect(config.temporal == TemporalSettings(
-            hostPort: "temporal:7233", namespace: "ns", taskQueue: "q", tlsCA: "/ca.pem", tlsCert: "/c.pem",
-            tlsKey: "/k.pem", apiKey: "key", uiURL: "https://ui.example"))
+        #expect(
+            config.temporal
+                == TemporalSettings(
+                    hostPort: "temporal:7233", namespace: "ns", taskQueue: "q", tlsCA: "/ca.pem", tlsCert: "/c.pem",
+                    tlsKey: "/k.pem", apiKey: "key", uiURL: "https://ui.example"))
         #expect(config.temporal.usesTLS)
         #expect(config.api == APISettings(host: "0.0.0.0", port: 9090))
         #expect(config.logLevel == .debug)
         #expect(config.redisURL == "redis://localhost:6379")
-        #expect(config.payment == PaymentSettings(maxAmount: Money(cents: 50_050), failureRate: 0.25, delay: .milliseconds(150)))
+        #expect(
+            config.payment
+                == PaymentSettings(maxAmount: Money(cents: 50_050), failureRate: 0.25, delay: .milliseconds(150)))
         #expect(config.activity.maxAttempts == 3)
         #expect(config.activity.initialInterval == .milliseconds(200))
     }
@@ -60,15 +67,17 @@ struct ConfigTests {
         #expect(config.temporal.apiKey == nil)
     }
 
-    @Test("an invalid value names its variable", arguments: [
-        ("POSTGRES_PORT", "abc"), ("POSTGRES_PORT", "0"), ("POSTGRES_PORT", "65536"), ("API_PORT", "-1"),
-        ("API_PORT", "80.5"), ("TEMPORAL_HOST_PORT", "localhost"), ("TEMPORAL_HOST_PORT", ":7233"),
-        ("TEMPORAL_HOST_PORT", "host:port"), ("TEMPORAL_UI_URL", "localhost:8088"), ("LOG_LEVEL", "loud"),
-        ("REDIS_URL", "localhost:6379"), ("PAYMENT_MAX_AMOUNT", "ten"), ("PAYMENT_MAX_AMOUNT", "1.005"),
-        ("PAYMENT_MAX_AMOUNT", "-1"), ("PAYMENT_FAILURE_RATE", "1.5"), ("PAYMENT_FAILURE_RATE", "-0.1"),
-        ("PAYMENT_FAILURE_RATE", "nan"), ("PAYMENT_DELAY_MS", "-5"), ("PAYMENT_DELAY_MS", "fast"),
-        ("ACTIVITY_MAX_ATTEMPTS", "0"), ("ACTIVITY_MAX_ATTEMPTS", "many"), ("ACTIVITY_INITIAL_INTERVAL_MS", "0"),
-    ])
+    @Test(
+        "an invalid value names its variable",
+        arguments: [
+            ("POSTGRES_PORT", "abc"), ("POSTGRES_PORT", "0"), ("POSTGRES_PORT", "65536"), ("API_PORT", "-1"),
+            ("API_PORT", "80.5"), ("TEMPORAL_HOST_PORT", "localhost"), ("TEMPORAL_HOST_PORT", ":7233"),
+            ("TEMPORAL_HOST_PORT", "host:port"), ("TEMPORAL_UI_URL", "localhost:8088"), ("LOG_LEVEL", "loud"),
+            ("REDIS_URL", "localhost:6379"), ("PAYMENT_MAX_AMOUNT", "ten"), ("PAYMENT_MAX_AMOUNT", "1.005"),
+            ("PAYMENT_MAX_AMOUNT", "-1"), ("PAYMENT_FAILURE_RATE", "1.5"), ("PAYMENT_FAILURE_RATE", "-0.1"),
+            ("PAYMENT_FAILURE_RATE", "nan"), ("PAYMENT_DELAY_MS", "-5"), ("PAYMENT_DELAY_MS", "fast"),
+            ("ACTIVITY_MAX_ATTEMPTS", "0"), ("ACTIVITY_MAX_ATTEMPTS", "many"), ("ACTIVITY_INITIAL_INTERVAL_MS", "0"),
+        ])
     func invalid(variable: String, value: String) {
         do {
             _ = try OrderFlowConfig(environment: [variable: value])
@@ -100,7 +109,8 @@ struct ConfigTests {
     @Test("summary is one line without secrets")
     func summary() throws {
         let config = try OrderFlowConfig(environment: [
-            "POSTGRES_PASSWORD": "s3cret-pg", "TEMPORAL_API_KEY": "s3cret-key", "REDIS_URL": "redis://user:s3cret-redis@cache:6379/0",
+            "POSTGRES_PASSWORD": "s3cret-pg", "TEMPORAL_API_KEY": "s3cret-key",
+            "REDIS_URL": "redis://user:s3cret-redis@cache:6379/0",
         ])
         let summary = config.summary
         #expect(!summary.contains("\n"))
@@ -124,7 +134,8 @@ struct ConfigTests {
             #expect(variables.contains(name), "missing \(name)")
         }
         #expect(Set(variables).count == variables.count)
-        let defaults = Dictionary(uniqueKeysWithValues: OrderFlowConfig.settingsHelp.map { ($0.variable, $0.defaultValue) })
+        let defaults = Dictionary(
+            uniqueKeysWithValues: OrderFlowConfig.settingsHelp.map { ($0.variable, $0.defaultValue) })
         #expect(defaults["API_PORT"] == "8080")
         #expect(defaults["PAYMENT_MAX_AMOUNT"] == "10000.00")
     }

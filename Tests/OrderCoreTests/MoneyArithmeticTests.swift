@@ -1,20 +1,25 @@
-import Testing
 import OrderCore
+import Testing
 
 @Suite("Money formatting, comparison and arithmetic")
 struct MoneyArithmeticTests {
-    @Test("description always shows two decimals", arguments: [
-        (Int64(0), "0.00"), (5, "0.05"), (50, "0.50"), (1250, "12.50"), (129_999, "1299.99"), (-300, "-3.00"),
-        (-5, "-0.05"), (Int64.max, "92233720368547758.07"), (Int64.min, "-92233720368547758.08"),
-    ])
+    @Test(
+        "description always shows two decimals",
+        arguments: [
+            (Int64(0), "0.00"), (5, "0.05"), (50, "0.50"), (1250, "12.50"), (129_999, "1299.99"), (-300, "-3.00"),
+            (-5, "-0.05"), (Int64.max, "92233720368547758.07"), (Int64.min, "-92233720368547758.08"),
+        ])
     func description(cents: Int64, text: String) {
         #expect(Money(cents: cents).description == text)
     }
 
-    @Test("jsonNumberText is the shortest exact JSON number", arguments: [
-        (Int64(0), "0"), (5, "0.05"), (50, "0.5"), (1250, "12.5"), (129_999, "1299.99"), (10_000, "100"), (-5, "-0.05"),
-        (100_000_000, "1000000"),
-    ])
+    @Test(
+        "jsonNumberText is the shortest exact JSON number",
+        arguments: [
+            (Int64(0), "0"), (5, "0.05"), (50, "0.5"), (1250, "12.5"), (129_999, "1299.99"), (10_000, "100"),
+            (-5, "-0.05"),
+            (100_000_000, "1000000"),
+        ])
     func jsonNumberText(cents: Int64, text: String) throws {
         let money = Money(cents: cents)
         #expect(money.jsonNumberText == text)
@@ -25,7 +30,10 @@ struct MoneyArithmeticTests {
     func ordering() {
         #expect(Money(cents: 99) < Money(cents: 100))
         #expect(Money(cents: -1) < .zero)
-        #expect([Money(cents: 3), Money(cents: 1), Money(cents: 2)].sorted() == [Money(cents: 1), Money(cents: 2), Money(cents: 3)])
+        #expect(
+            [Money(cents: 3), Money(cents: 1), Money(cents: 2)].sorted() == [
+                Money(cents: 1), Money(cents: 2), Money(cents: 3),
+            ])
     }
 
     @Test("adding and multiplying are exact")

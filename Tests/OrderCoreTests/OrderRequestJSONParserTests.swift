@@ -1,5 +1,5 @@
-import Testing
 import OrderCore
+import Testing
 
 @Suite("Strict JSON parser used for request validation")
 struct OrderRequestJSONParserTests {
@@ -15,9 +15,12 @@ struct OrderRequestJSONParserTests {
             return
         }
         #expect(object.keys == ["a", "b"])
-        #expect(object["a"] == .array([
-            .number("1"), .number("-0.50"), .number("1.2345e2"), .bool(true), .bool(false), .null, .string("x\né😀"),
-        ]))
+        #expect(
+            object["a"]
+                == .array([
+                    .number("1"), .number("-0.50"), .number("1.2345e2"), .bool(true), .bool(false), .null,
+                    .string("x\né😀"),
+                ]))
         #expect(object["b"] == .object(JSONObject()))
         #expect(object["missing"] == nil)
     }
@@ -27,11 +30,15 @@ struct OrderRequestJSONParserTests {
         #expect(try parse(#""Größe ✓""#) == .string("Größe ✓"))
     }
 
-    @Test("malformed documents are refused", arguments: [
-        "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{a:1}", "{'a':1}", "[1 2]", "{\"a\" 1}", "01", "+1", ".5", "1.", "1e",
-        "-", "tru", "nul", "NaN", "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"",
-        "\"a\u{01}b\"", "{} {}", "[] x", "// c\n{}", "\u{FEFF}{}",
-    ])
+    @Test(
+        "malformed documents are refused",
+        arguments: [
+            "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{a:1}", "{'a':1}", "[1 2]", "{\"a\" 1}", "01", "+1", ".5", "1.",
+            "1e",
+            "-", "tru", "nul", "NaN", "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"",
+            "\"\\ud800\\u0041\"",
+            "\"a\u{01}b\"", "{} {}", "[] x", "// c\n{}", "\u{FEFF}{}",
+        ])
     func malformed(text: String) {
         #expect(throws: JSONParseError.self) { try parse(text) }
     }

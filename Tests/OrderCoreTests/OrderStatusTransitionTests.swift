@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import OrderCore
+import Testing
 
 @Suite("OrderStatus lifecycle")
 struct OrderStatusTransitionTests {
@@ -13,9 +13,10 @@ struct OrderStatusTransitionTests {
 
     @Test("raw values are the wire/database names")
     func rawValues() {
-        #expect(OrderStatus.allCases.map(\.rawValue) == [
-            "pending", "created", "inventory_reserved", "payment_processed", "completed", "cancelled", "failed",
-        ])
+        #expect(
+            OrderStatus.allCases.map(\.rawValue) == [
+                "pending", "created", "inventory_reserved", "payment_processed", "completed", "cancelled", "failed",
+            ])
         #expect(OrderStatus(rawValue: "inventory_reserved") == .inventoryReserved)
     }
 
@@ -49,11 +50,13 @@ struct OrderStatusTransitionTests {
         }
     }
 
-    @Test("skipping or going back is illegal", arguments: [
-        (OrderStatus.pending, OrderStatus.inventoryReserved), (.pending, .completed), (.created, .paymentProcessed),
-        (.created, .pending), (.inventoryReserved, .created), (.inventoryReserved, .completed),
-        (.paymentProcessed, .inventoryReserved), (.paymentProcessed, .pending),
-    ])
+    @Test(
+        "skipping or going back is illegal",
+        arguments: [
+            (OrderStatus.pending, OrderStatus.inventoryReserved), (.pending, .completed), (.created, .paymentProcessed),
+            (.created, .pending), (.inventoryReserved, .created), (.inventoryReserved, .completed),
+            (.paymentProcessed, .inventoryReserved), (.paymentProcessed, .pending),
+        ])
     func illegal(from: OrderStatus, to: OrderStatus) {
         #expect(!from.canTransition(to: to))
         #expect(throws: OrderStatusError.illegalTransition(from: from, to: to)) { try from.transitioned(to: to) }

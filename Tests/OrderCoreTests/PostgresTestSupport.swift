@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import OrderCore
 
 /// Parent of every suite that uses the shared PostgreSQL server, so they never run at the same
@@ -22,16 +23,20 @@ enum TestDatabase {
     }
 
     /// A fresh pool that has answered a ping; fails with a clear message when PostgreSQL is down.
-    static func pool(maxConnections: Int = 8, acquireTimeout: Duration = .seconds(20),
-                     settings: PostgresSettings = settings) async throws -> PostgresPool {
-        let pool = PostgresPool(settings: settings, maxConnections: maxConnections,
-                                acquireTimeout: acquireTimeout, logger: logger)
+    static func pool(
+        maxConnections: Int = 8, acquireTimeout: Duration = .seconds(20),
+        settings: PostgresSettings = settings
+    ) async throws -> PostgresPool {
+        let pool = PostgresPool(
+            settings: settings, maxConnections: maxConnections,
+            acquireTimeout: acquireTimeout, logger: logger)
         do {
             try await pool.ping()
         } catch {
             await pool.close()
-            throw Unreachable(message: "PostgreSQL at \(settings.host):\(settings.port) db \(settings.database) is not reachable "
-                + "(start it with `make services-up`): \(error)")
+            throw Unreachable(
+                message: "PostgreSQL at \(settings.host):\(settings.port) db \(settings.database) is not reachable "
+                    + "(start it with `make services-up`): \(error)")
         }
         return pool
     }
@@ -48,7 +53,9 @@ enum TestDatabase {
     }
 
     /// Inserts a catalog product only this test uses.
-    static func makeProduct(_ pool: PostgresPool, price: String = "10.00", stock: Int, name: String = "Test product") async throws -> String {
+    static func makeProduct(_ pool: PostgresPool, price: String = "10.00", stock: Int, name: String = "Test product")
+        async throws -> String
+    {
         let id = uniqueId("TEST-P")
         try await pool.execute(
             "INSERT INTO products (id, name, price, stock) VALUES ($1, $2, $3, $4)",
@@ -57,7 +64,8 @@ enum TestDatabase {
     }
 
     static func stock(_ pool: PostgresPool, _ productId: String) async throws -> Int {
-        guard let row = try await pool.query("SELECT stock FROM products WHERE id = $1", [.string(productId)]).first else {
+        guard let row = try await pool.query("SELECT stock FROM products WHERE id = $1", [.string(productId)]).first
+        else {
             throw Unreachable(message: "product \(productId) vanished")
         }
         return try row.int("stock")
@@ -69,7 +77,8 @@ enum TestDatabase {
 
     /// The repository root, for scripts/services.sh.
     static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
     }
 
     struct Unreachable: Error, CustomStringConvertible {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TemporalBridge
+import Testing
 
 @Suite("PayloadConverter")
 struct PayloadConverterTests {
@@ -30,7 +30,8 @@ struct PayloadConverterTests {
         #expect(try converter.fromPayload(payload("unicode"), as: UnicodeFixture.self) == V.unicode)
         #expect(try converter.fromPayload(payload("nested"), as: AnyJSON.self) == V.nested)
         #expect(try converter.fromPayload(payload("string_list"), as: [String].self) == V.stringList)
-        let metadata = try converter.fromPayload(payload("workflow_metadata"), message: Temporal_Api_Sdk_V1_WorkflowMetadata.self)
+        let metadata = try converter.fromPayload(
+            payload("workflow_metadata"), message: Temporal_Api_Sdk_V1_WorkflowMetadata.self)
         #expect(metadata == V.workflowMetadata)
     }
 
@@ -62,7 +63,10 @@ struct PayloadConverterTests {
         let payload = try converter.toPayload(message: PayloadFixtureValues.workflowMetadata)
         #expect(payload.encodingName == "json/protobuf")
         #expect(payload.metadata["messageType"].map(text) == "temporal.api.sdk.v1.WorkflowMetadata")
-        #expect(text(payload.data) == #"{"definition":{"type":"OrderWorkflow","queryDefinitions":[{"name":"getStatus","description":"current order status"}],"signalDefinitions":[{"name":"cancelOrder"}]}}"#)
+        #expect(
+            text(payload.data)
+                == #"{"definition":{"type":"OrderWorkflow","queryDefinitions":[{"name":"getStatus","description":"current order status"}],"signalDefinitions":[{"name":"cancelOrder"}]}}"#
+        )
         let decoded = try converter.fromPayload(payload, message: Temporal_Api_Sdk_V1_WorkflowMetadata.self)
         #expect(decoded == PayloadFixtureValues.workflowMetadata)
     }
@@ -129,7 +133,9 @@ struct PayloadConverterTests {
         #expect(try converter.fromPayloads(payloads, at: 0, as: String.self) == "a")
         #expect(try converter.fromPayloads(payloads, at: 1, as: Int.self) == 2)
         #expect(try converter.fromPayloads(payloads, at: 2, as: String?.self) == nil)
-        #expect(try converter.fromPayloads(payloads, at: 3, as: CancelSignalFixture.self) == PayloadFixtureValues.cancelSignal)
+        #expect(
+            try converter.fromPayloads(payloads, at: 3, as: CancelSignalFixture.self)
+                == PayloadFixtureValues.cancelSignal)
         #expect(try converter.fromPayloads(payloads, at: 4, as: CancelSignalFixture?.self) == nil)
     }
 
@@ -187,7 +193,9 @@ struct PayloadConverterTests {
         #expect {
             try converter.fromPayload(payload, as: Int.self)
         } throws: { error in
-            guard case .decodingFailed(let encoding, let type, _) = error as? PayloadConversionError else { return false }
+            guard case .decodingFailed(let encoding, let type, _) = error as? PayloadConversionError else {
+                return false
+            }
             return encoding == "json/plain" && type == "Int"
         }
     }
@@ -195,9 +203,11 @@ struct PayloadConverterTests {
     @Test("a protobuf payload of another message type is rejected")
     func messageTypeMismatch() throws {
         let payload = try converter.toPayload(message: PayloadFixtureValues.workflowMetadata)
-        #expect(throws: PayloadConversionError.messageTypeMismatch(
-            expected: "temporal.api.sdk.v1.WorkflowDefinition", actual: "temporal.api.sdk.v1.WorkflowMetadata"
-        )) {
+        #expect(
+            throws: PayloadConversionError.messageTypeMismatch(
+                expected: "temporal.api.sdk.v1.WorkflowDefinition", actual: "temporal.api.sdk.v1.WorkflowMetadata"
+            )
+        ) {
             try converter.fromPayload(payload, message: Temporal_Api_Sdk_V1_WorkflowDefinition.self)
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import SwiftProtobuf
-import Testing
 import TemporalBridge
+import Testing
 
 /// A History serialized by the Python SDK's full upstream messages (Tests/interop/upstream_history_fixture.py)
 /// decodes with our pruned generated code, and the payloads inside decode with PayloadConverter.
@@ -18,11 +18,13 @@ struct PayloadConverterUpstreamHistoryTests {
     func eventsDecode() throws {
         let events = try history().events
         #expect(events.map(\.eventID) == Array(1...12))
-        #expect(events.map(\.eventType) == [
-            .workflowExecutionStarted, .workflowTaskScheduled, .workflowTaskStarted, .workflowTaskCompleted,
-            .activityTaskScheduled, .activityTaskCompleted, .activityTaskFailed, .workflowExecutionUpdateAccepted,
-            .timerStarted, .workflowExecutionSignaled, .workflowExecutionCancelRequested, .workflowExecutionCompleted,
-        ])
+        #expect(
+            events.map(\.eventType) == [
+                .workflowExecutionStarted, .workflowTaskScheduled, .workflowTaskStarted, .workflowTaskCompleted,
+                .activityTaskScheduled, .activityTaskCompleted, .activityTaskFailed, .workflowExecutionUpdateAccepted,
+                .timerStarted, .workflowExecutionSignaled, .workflowExecutionCancelRequested,
+                .workflowExecutionCompleted,
+            ])
         #expect(events[0].eventTime.seconds == 1_700_000_000)
         #expect(events[0].eventTime.nanos == 123_000_000)
 
@@ -84,7 +86,8 @@ struct PayloadConverterUpstreamHistoryTests {
 
     @Test("fields and events outside our subset are skipped and kept as unknown fields")
     func unknownFieldsKept() throws {
-        let original = try Data(contentsOf: PayloadFixtureDocument.folder.appendingPathComponent("upstream_history.binpb"))
+        let original = try Data(
+            contentsOf: PayloadFixtureDocument.folder.appendingPathComponent("upstream_history.binpb"))
         let events = try history().events
         #expect(events[7].attributes == nil, "update-accepted is not in our subset")
         #expect(!events[7].unknownFields.data.isEmpty)

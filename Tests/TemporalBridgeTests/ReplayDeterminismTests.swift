@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TemporalBridge
 
 @Suite struct ReplayDeterminismTests {
@@ -25,7 +26,7 @@ import Testing
         history.events = Array(history.events[...cut])
         let replayer = WorkflowReplayer(workflows: [sampleWorkflow])
         let first = try replayer.replay(history)
-        #expect(first.map(\.activityType) == [nil]) // CompleteWorkflowExecution
+        #expect(first.map(\.activityType) == [nil])  // CompleteWorkflowExecution
         var distinct = Set<Data>()
         for _ in 0..<1_000 {
             let commands = try replayer.replay(history)

@@ -1,12 +1,15 @@
 import Foundation
 import Testing
+
 @testable import TemporalBridge
 
 /// Replays a history recorded from the dev server (`temporal workflow show -o json` of the
 /// IntegrationSample run; refresh with RECORD_HISTORY_FIXTURE=<path> on WorkerIntegrationTests).
 @Suite struct ReplayFixtureTests {
     private func fixture() throws -> Data {
-        let url = try #require(Bundle.module.url(forResource: "integration-sample", withExtension: "json", subdirectory: "Fixtures/histories"))
+        let url = try #require(
+            Bundle.module.url(
+                forResource: "integration-sample", withExtension: "json", subdirectory: "Fixtures/histories"))
         return try Data(contentsOf: url)
     }
 
@@ -18,7 +21,8 @@ import Testing
     @Test func reorderedCodeIsReportedNonDeterministic() throws {
         let reordered = WorkflowDefinition(name: "IntegrationSample") { (input: String) async throws -> String in
             try await Workflow.sleep(for: .milliseconds(500))
-            let a: String = try await Workflow.executeActivity("Append", input: input, options: WorkerTestSupport.options())
+            let a: String = try await Workflow.executeActivity(
+                "Append", input: input, options: WorkerTestSupport.options())
             return a
         }
         #expect(throws: NonDeterminismError.self) {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SwiftProtobuf
+
 @testable import TemporalBridge
 
 /// Builds histories the way the server writes them, for driving the runtime without a server.
@@ -12,8 +13,10 @@ struct HistoryBuilder {
     var nextId: Int64 { Int64(events.count + 1) }
 
     @discardableResult
-    mutating func add(_ type: Temporal_Api_Enums_V1_EventType,
-                      _ attributes: Temporal_Api_History_V1_HistoryEvent.OneOf_Attributes) -> Int64 {
+    mutating func add(
+        _ type: Temporal_Api_Enums_V1_EventType,
+        _ attributes: Temporal_Api_History_V1_HistoryEvent.OneOf_Attributes
+    ) -> Int64 {
         var event = Temporal_Api_History_V1_HistoryEvent()
         event.eventID = nextId
         event.eventType = type
@@ -92,7 +95,9 @@ struct HistoryBuilder {
 
     /// Event id of the ActivityTaskScheduled for activity id `activityId`.
     func scheduledEventId(activityId: String) -> Int64 {
-        events.first { $0.activityTaskScheduledEventAttributes.activityID == activityId && $0.eventType == .activityTaskScheduled }!.eventID
+        events.first {
+            $0.activityTaskScheduledEventAttributes.activityID == activityId && $0.eventType == .activityTaskScheduled
+        }!.eventID
     }
 
     mutating func activityCompleted(_ activityId: String, result: some Encodable, attempt: Int32 = 1) {
@@ -176,14 +181,16 @@ struct ScriptedRun {
     private var appliedCount = 0
 
     init(_ definition: WorkflowDefinition, input: some Encodable) {
-        run = WorkflowRun(definition: definition, namespace: "default", workflowId: "wf-1", runId: "run-1",
-                          logger: Logger(label: "test"))
+        run = WorkflowRun(
+            definition: definition, namespace: "default", workflowId: "wf-1", runId: "run-1",
+            logger: Logger(label: "test"))
         builder.started(type: definition.name, input: input)
     }
 
     /// Completes the previous task with its commands, adds `events`, starts a new task, runs it.
     @discardableResult
-    mutating func task(_ events: (inout HistoryBuilder) -> Void = { _ in }) throws -> [Temporal_Api_Command_V1_Command] {
+    mutating func task(_ events: (inout HistoryBuilder) -> Void = { _ in }) throws -> [Temporal_Api_Command_V1_Command]
+    {
         if builder.lastStartedEventId > 0 { builder.completeTask(with: lastCommands) }
         events(&builder)
         let started = builder.workflowTask()

@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+
 @testable import TemporalBridge
 
-private let options = ActivityOptions(startToCloseTimeout: .seconds(10),
-                                      retryPolicy: RetryPolicy(maximumAttempts: 3))
+private let options = ActivityOptions(
+    startToCloseTimeout: .seconds(10),
+    retryPolicy: RetryPolicy(maximumAttempts: 3))
 
 /// Order-like sample: two activities, a durable timer, a signal flag and a status query.
 let sampleWorkflow = WorkflowDefinition(name: "Sample") { (name: String) async throws -> String in
@@ -32,7 +34,7 @@ let sampleWorkflow = WorkflowDefinition(name: "Sample") { (name: String) async t
         commands = try script.task { $0.activityCompleted("1", result: "hi ann") }
         #expect(commands.map(\.commandType) == [.startTimer])
         commands = try script.task { $0.timerFired("1") }
-        #expect(commands.isEmpty) // waiting for the signal
+        #expect(commands.isEmpty)  // waiting for the signal
         commands = try script.task { $0.signaled("approve", true) }
         #expect(commands.map(\.activityType) == ["Shout"])
         #expect(script.run.context?.activities.first?.value.activityType == "Shout")
@@ -52,7 +54,7 @@ let sampleWorkflow = WorkflowDefinition(name: "Sample") { (name: String) async t
         var script = ScriptedRun(workflow, input: "x")
         try script.task()
         var commands = try script.task { $0.signaled("note", "early") }
-        #expect(commands.isEmpty) // timer still pending
+        #expect(commands.isEmpty)  // timer still pending
         commands = try script.task { $0.timerFired("1") }
         #expect(commands.isEmpty)
         commands = try script.task { $0.signaled("note", "late") }
@@ -66,7 +68,8 @@ let sampleWorkflow = WorkflowDefinition(name: "Sample") { (name: String) async t
                 return "paid"
             } catch let failure as ActivityFailure {
                 #expect(failure.applicationFailure?.nonRetryable == true)
-                throw ApplicationFailure(type: failure.type, message: "order failed: \(failure.message)", nonRetryable: true)
+                throw ApplicationFailure(
+                    type: failure.type, message: "order failed: \(failure.message)", nonRetryable: true)
             }
         }
         var script = ScriptedRun(workflow, input: "x")

@@ -13,10 +13,12 @@ enum TransportTestSupport {
     /// A connection to the dev server, verified with GetSystemInfo so a missing server
     /// fails the test with a clear message instead of an obscure error later.
     static func connect() async throws -> TemporalConnection {
-        let connection = try TemporalConnection(options: TemporalConnectionOptions(target: target, namespace: "default"))
+        let connection = try TemporalConnection(
+            options: TemporalConnectionOptions(target: target, namespace: "default"))
         do {
             let _: Temporal_Api_Workflowservice_V1_GetSystemInfoResponse = try await connection.unary(
-                "GetSystemInfo", Temporal_Api_Workflowservice_V1_GetSystemInfoRequest(), timeout: .seconds(5), retry: .safe(maxAttempts: 3))
+                "GetSystemInfo", Temporal_Api_Workflowservice_V1_GetSystemInfoRequest(), timeout: .seconds(5),
+                retry: .safe(maxAttempts: 3))
         } catch {
             Issue.record("Temporal dev server not reachable at \(target) (run `make services-up`): \(error)")
             throw error
@@ -48,7 +50,7 @@ func measureElapsed<T>(_ body: () async throws -> T) async rethrows -> (T, Durat
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A TCP port that accepts connections (kernel backlog) but never speaks HTTP/2,

@@ -13,7 +13,8 @@ struct TransportTests {
             "GetSystemInfo", Temporal_Api_Workflowservice_V1_GetSystemInfoRequest(), timeout: .seconds(10))
         #expect(!typed.serverVersion.isEmpty)
         // Unknown fields are skipped: an Empty decodes any response.
-        let _: Google_Protobuf_Empty = try await connection.unary("GetSystemInfo", Google_Protobuf_Empty(), timeout: .seconds(10))
+        let _: Google_Protobuf_Empty = try await connection.unary(
+            "GetSystemInfo", Google_Protobuf_Empty(), timeout: .seconds(10))
         #expect(connection.callsInFlight == 0)
     }
 
@@ -33,7 +34,8 @@ struct TransportTests {
     @Test func unknownMethodIsUnimplemented() async throws {
         let connection = try await TransportTestSupport.connect()
         let error = await #expect(throws: TemporalRPCError.self) {
-            let _: Google_Protobuf_Empty = try await connection.unary("NoSuchMethod", Google_Protobuf_Empty(), timeout: .seconds(10))
+            let _: Google_Protobuf_Empty = try await connection.unary(
+                "NoSuchMethod", Google_Protobuf_Empty(), timeout: .seconds(10))
         }
         #expect(error?.code == .unimplemented)
         #expect(error?.details == [])
@@ -41,7 +43,8 @@ struct TransportTests {
 
     @Test func hungServerIsDeadlineExceeded() async throws {
         let listener = try SilentTCPListener()
-        let connection = try TemporalConnection(options: TemporalConnectionOptions(target: "127.0.0.1:\(listener.port)"))
+        let connection = try TemporalConnection(
+            options: TemporalConnectionOptions(target: "127.0.0.1:\(listener.port)"))
         let (error, took) = await measureElapsed {
             await #expect(throws: TemporalRPCError.self) {
                 let _: Google_Protobuf_Empty = try await connection.unary(
@@ -78,9 +81,10 @@ struct TransportTests {
     @Test func emptyLongPollAnswersOKWithoutTask() async throws {
         let connection = try await TransportTestSupport.connect()
         let request = TransportTestSupport.pollRequest(queue: TransportTestSupport.uniqueName("empty-poll"))
-        let (response, took): (Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse, Duration) = try await measureElapsed {
-            try await connection.unary("PollWorkflowTaskQueue", request, timeout: .seconds(3), retry: .none)
-        }
+        let (response, took): (Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse, Duration) =
+            try await measureElapsed {
+                try await connection.unary("PollWorkflowTaskQueue", request, timeout: .seconds(3), retry: .none)
+            }
         #expect(response.taskToken.isEmpty)
         #expect(took < .seconds(3))
     }

@@ -1,13 +1,18 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import TemporalBridge
 
 /// Counts attempts per key across activity invocations (activities run on the global pool).
 final class AttemptCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var counts: [String: Int] = [:]
-    @discardableResult func next(_ key: String) -> Int { lock.withLock { counts[key, default: 0] += 1; return counts[key]! } }
+    @discardableResult func next(_ key: String) -> Int {
+        lock.withLock {
+            counts[key, default: 0] += 1; return counts[key]!
+        }
+    }
     func count(_ key: String) -> Int { lock.withLock { counts[key, default: 0] } }
 }
 
@@ -24,12 +29,15 @@ enum WorkerTestSupport {
     }
 
     /// Three activities (the second fails its first attempt), a timer, a signal, a status query.
-    static let sampleWorkflow = WorkflowDefinition(name: "IntegrationSample") { (input: String) async throws -> String in
+    static let sampleWorkflow = WorkflowDefinition(name: "IntegrationSample") {
+        (input: String) async throws -> String in
         var status = StepStatus(step: "starting", attempt: 1)
         var released = false
         Workflow.setQueryHandler("getStatus", description: "current step") { status }
         Workflow.setSignalHandler("release", as: String.self) { _ in released = true }
-        Workflow.onActivityStatus { activity in status = StepStatus(step: activity.activityType, attempt: activity.attempt) }
+        Workflow.onActivityStatus { activity in
+            status = StepStatus(step: activity.activityType, attempt: activity.attempt)
+        }
         let a: String = try await Workflow.executeActivity("Append", input: input + "-a", options: options())
         let b: String = try await Workflow.executeActivity("Flaky", input: a + "-b", options: options())
         try await Workflow.sleep(for: .milliseconds(500))
@@ -56,12 +64,15 @@ enum WorkerTestSupport {
         ]
     }
 
-    static func startWorker(_ connection: TemporalConnection, queue: String, workflows: [WorkflowDefinition],
-                            activities: [ActivityDefinition]) -> (Worker, Task<Void, any Error>) {
+    static func startWorker(
+        _ connection: TemporalConnection, queue: String, workflows: [WorkflowDefinition],
+        activities: [ActivityDefinition]
+    ) -> (Worker, Task<Void, any Error>) {
         var logger = Logger(label: "worker-test")
         logger.logLevel = ProcessInfo.processInfo.environment["WORKER_TEST_LOG"] == nil ? .warning : .debug
-        let worker = Worker(connection: connection, taskQueue: queue, workflows: workflows, activities: activities,
-                            logger: logger)
+        let worker = Worker(
+            connection: connection, taskQueue: queue, workflows: workflows, activities: activities,
+            logger: logger)
         let task = Task { try await worker.run() }
         return (worker, task)
     }
@@ -119,20 +130,24 @@ final class OutputBox: @unchecked Sendable {
             let status: StepStatus = try await client.query(handle, name: "getStatus")
             return status.step == "waiting for release"
         }
-        #expect(counter.count("Flaky:" + id) == 2) // retried once
+        #expect(counter.count("Flaky:" + id) == 2)  // retried once
 
         let stack = try await WorkerTestSupport.cli(["workflow", "stack", "-w", id])
         #expect(stack.contains("awaiting condition"), "stack: \(stack)")
-        let metadata = try await WorkerTestSupport.cli(["workflow", "query", "--name", "__temporal_workflow_metadata", "-w", id])
-        #expect(metadata.contains("getStatus") && metadata.contains("release"),
-                "metadata: \(metadata)")
+        let metadata = try await WorkerTestSupport.cli([
+            "workflow", "query", "--name", "__temporal_workflow_metadata", "-w", id,
+        ])
+        #expect(
+            metadata.contains("getStatus") && metadata.contains("release"),
+            "metadata: \(metadata)")
 
         try await client.signal(handle, name: "release", args: ["now"])
         let result: String = try await client.result(handle)
         #expect(result == "x-a-b-c")
 
         let history = try await client.history(handle)
-        let flakyStarted = history.filter { $0.eventType == .activityTaskStarted }.map(\.activityTaskStartedEventAttributes.attempt)
+        let flakyStarted = history.filter { $0.eventType == .activityTaskStarted }.map(
+            \.activityTaskStartedEventAttributes.attempt)
         #expect(flakyStarted.contains(2))
         #expect(!history.contains { $0.eventType == .workflowTaskFailed })
         #expect(worker.statistics.cacheHits > 0)
@@ -145,9 +160,10 @@ final class OutputBox: @unchecked Sendable {
         // ...and so does the CLI's proto3 JSON of it.
         let json = try await WorkerTestSupport.cli(["workflow", "show", "-w", id, "-o", "json"])
         if let path = ProcessInfo.processInfo.environment["RECORD_HISTORY_FIXTURE"] {
-            try Data(json.utf8).write(to: URL(fileURLWithPath: path)) // refreshes the replay fixture
+            try Data(json.utf8).write(to: URL(fileURLWithPath: path))  // refreshes the replay fixture
         }
-        #expect(try WorkflowReplayer(workflows: [WorkerTestSupport.sampleWorkflow]).replay(json: Data(json.utf8)).isEmpty)
+        #expect(
+            try WorkflowReplayer(workflows: [WorkerTestSupport.sampleWorkflow]).replay(json: Data(json.utf8)).isEmpty)
     }
 
     @Test func nonRetryableActivityFailureEndsAfterOneAttempt() async throws {
@@ -162,11 +178,13 @@ final class OutputBox: @unchecked Sendable {
                 throw ApplicationFailure(type: failure.type, message: failure.message, nonRetryable: true)
             }
         }
-        let (_, runTask) = WorkerTestSupport.startWorker(connection, queue: queue, workflows: [workflow],
-                                                         activities: WorkerTestSupport.activities(counter))
+        let (_, runTask) = WorkerTestSupport.startWorker(
+            connection, queue: queue, workflows: [workflow],
+            activities: WorkerTestSupport.activities(counter))
         defer { runTask.cancel() }
-        let handle = try await client.start(workflowType: "Declining", id: TransportTestSupport.uniqueName("decline"),
-                                            taskQueue: queue, args: ["x"])
+        let handle = try await client.start(
+            workflowType: "Declining", id: TransportTestSupport.uniqueName("decline"),
+            taskQueue: queue, args: ["x"])
         do {
             let _: String = try await client.result(handle)
             Issue.record("expected the workflow to fail")
@@ -189,16 +207,19 @@ final class OutputBox: @unchecked Sendable {
                 return "slept"
             } catch is CancellationError {
                 let _: String = try await Workflow.nonCancellable {
-                    try await Workflow.executeActivity("Append", input: "compensated", options: WorkerTestSupport.options())
+                    try await Workflow.executeActivity(
+                        "Append", input: "compensated", options: WorkerTestSupport.options())
                 }
                 throw CancellationError()
             }
         }
-        let (_, runTask) = WorkerTestSupport.startWorker(connection, queue: queue, workflows: [workflow],
-                                                         activities: WorkerTestSupport.activities(AttemptCounter()))
+        let (_, runTask) = WorkerTestSupport.startWorker(
+            connection, queue: queue, workflows: [workflow],
+            activities: WorkerTestSupport.activities(AttemptCounter()))
         defer { runTask.cancel() }
-        let handle = try await client.start(workflowType: "CancelMe", id: TransportTestSupport.uniqueName("cancel"),
-                                            taskQueue: queue, args: ["x"])
+        let handle = try await client.start(
+            workflowType: "CancelMe", id: TransportTestSupport.uniqueName("cancel"),
+            taskQueue: queue, args: ["x"])
         try await WorkerTestSupport.waitUntil {
             try await client.history(handle).contains { $0.eventType == .timerStarted }
         }
@@ -218,7 +239,8 @@ final class OutputBox: @unchecked Sendable {
             WorkflowDefinition(name: "Evolving") { (input: String) async throws -> String in
                 var go = false
                 Workflow.setSignalHandler("go") { _ in go = true }
-                let _: String = try await Workflow.executeActivity(activity, input: input, options: WorkerTestSupport.options())
+                let _: String = try await Workflow.executeActivity(
+                    activity, input: input, options: WorkerTestSupport.options())
                 try await Workflow.condition { go }
                 return "done"
             }
@@ -227,17 +249,20 @@ final class OutputBox: @unchecked Sendable {
             ActivityDefinition(name: "Old") { (value: String, _: ActivityContext) in value },
             ActivityDefinition(name: "New") { (value: String, _: ActivityContext) in value },
         ]
-        let (first, firstTask) = WorkerTestSupport.startWorker(connection, queue: queue, workflows: [version("Old")],
-                                                               activities: activities)
-        let handle = try await client.start(workflowType: "Evolving", id: TransportTestSupport.uniqueName("nde"),
-                                            taskQueue: queue, args: ["x"])
+        let (first, firstTask) = WorkerTestSupport.startWorker(
+            connection, queue: queue, workflows: [version("Old")],
+            activities: activities)
+        let handle = try await client.start(
+            workflowType: "Evolving", id: TransportTestSupport.uniqueName("nde"),
+            taskQueue: queue, args: ["x"])
         try await WorkerTestSupport.waitUntil {
             try await client.history(handle).contains { $0.eventType == .activityTaskCompleted }
         }
         first.shutdown()
         try await firstTask.value
-        let (_, secondTask) = WorkerTestSupport.startWorker(connection, queue: queue, workflows: [version("New")],
-                                                            activities: activities)
+        let (_, secondTask) = WorkerTestSupport.startWorker(
+            connection, queue: queue, workflows: [version("New")],
+            activities: activities)
         defer { secondTask.cancel() }
         try await client.signal(handle, name: "go")
         try await WorkerTestSupport.waitUntil {

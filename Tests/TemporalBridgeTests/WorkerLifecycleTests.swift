@@ -1,16 +1,20 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import TemporalBridge
 
 /// Worker restarts, shutdown and activity cancellation against the dev server.
 @Suite(.serialized) struct WorkerLifecycleTests {
-    private static let waitingWorkflow = WorkflowDefinition(name: "Restartable") { (input: String) async throws -> String in
+    private static let waitingWorkflow = WorkflowDefinition(name: "Restartable") {
+        (input: String) async throws -> String in
         var go = false
         Workflow.setSignalHandler("go") { _ in go = true }
-        let a: String = try await Workflow.executeActivity("Append", input: input + "-a", options: WorkerTestSupport.options())
+        let a: String = try await Workflow.executeActivity(
+            "Append", input: input + "-a", options: WorkerTestSupport.options())
         try await Workflow.condition { go }
-        let b: String = try await Workflow.executeActivity("Append", input: a + "-b", options: WorkerTestSupport.options())
+        let b: String = try await Workflow.executeActivity(
+            "Append", input: a + "-b", options: WorkerTestSupport.options())
         return b
     }
 
@@ -19,17 +23,20 @@ import Testing
         let client = WorkflowClient(connection: connection)
         let queue = TransportTestSupport.uniqueName("runtime-life")
         let activities = WorkerTestSupport.activities(AttemptCounter())
-        let (first, firstTask) = WorkerTestSupport.startWorker(connection, queue: queue, workflows: [Self.waitingWorkflow],
-                                                               activities: activities)
-        let handle = try await client.start(workflowType: "Restartable", id: TransportTestSupport.uniqueName("restart"),
-                                            taskQueue: queue, args: ["x"])
+        let (first, firstTask) = WorkerTestSupport.startWorker(
+            connection, queue: queue, workflows: [Self.waitingWorkflow],
+            activities: activities)
+        let handle = try await client.start(
+            workflowType: "Restartable", id: TransportTestSupport.uniqueName("restart"),
+            taskQueue: queue, args: ["x"])
         try await WorkerTestSupport.waitUntil {
             try await client.history(handle).contains { $0.eventType == .activityTaskCompleted }
         }
         first.shutdown()
         try await firstTask.value
-        let (second, secondTask) = WorkerTestSupport.startWorker(connection, queue: queue, workflows: [Self.waitingWorkflow],
-                                                                 activities: activities)
+        let (second, secondTask) = WorkerTestSupport.startWorker(
+            connection, queue: queue, workflows: [Self.waitingWorkflow],
+            activities: activities)
         defer { secondTask.cancel() }
         try await client.signal(handle, name: "go")
         let result: String = try await client.result(handle)
@@ -47,26 +54,29 @@ import Testing
         let workflow = WorkflowDefinition(name: "LongActivity") { (input: String) async throws -> String in
             try await Workflow.executeActivity(
                 "Stuck", input: input,
-                options: ActivityOptions(startToCloseTimeout: .seconds(60), retryPolicy: RetryPolicy(maximumAttempts: 1)))
+                options: ActivityOptions(
+                    startToCloseTimeout: .seconds(60), retryPolicy: RetryPolicy(maximumAttempts: 1)))
         }
         let stuck = ActivityDefinition(name: "Stuck") { (_: String, context: ActivityContext) -> String in
             started.next("Stuck")
             while true {
                 context.heartbeat("working")
-                try await Task.sleep(for: .milliseconds(100)) // throws once the worker cancels us
+                try await Task.sleep(for: .milliseconds(100))  // throws once the worker cancels us
             }
         }
         var options = WorkerOptions()
         options.gracefulShutdownTimeout = .milliseconds(500)
         var logger = Logger(label: "worker-test")
         logger.logLevel = .warning
-        let worker = Worker(connection: connection, taskQueue: queue, workflows: [workflow], activities: [stuck],
-                            options: options, logger: logger)
+        let worker = Worker(
+            connection: connection, taskQueue: queue, workflows: [workflow], activities: [stuck],
+            options: options, logger: logger)
         let runTask = Task { try await worker.run() }
-        let handle = try await client.start(workflowType: "LongActivity", id: TransportTestSupport.uniqueName("stuck"),
-                                            taskQueue: queue, args: ["x"])
+        let handle = try await client.start(
+            workflowType: "LongActivity", id: TransportTestSupport.uniqueName("stuck"),
+            taskQueue: queue, args: ["x"])
         try await WorkerTestSupport.waitUntil { started.count("Stuck") == 1 }
-        runTask.cancel() // graceful shutdown through task cancellation
+        runTask.cancel()  // graceful shutdown through task cancellation
         try await runTask.value
         try await WorkerTestSupport.waitUntil {
             try await client.history(handle).contains { $0.eventType == .activityTaskFailed }
@@ -86,8 +96,9 @@ import Testing
             do {
                 return try await Workflow.executeActivity(
                     "Heartbeating", input: input,
-                    options: ActivityOptions(startToCloseTimeout: .seconds(60), heartbeatTimeout: .seconds(2),
-                                             cancellationType: .waitCancellationCompleted))
+                    options: ActivityOptions(
+                        startToCloseTimeout: .seconds(60), heartbeatTimeout: .seconds(2),
+                        cancellationType: .waitCancellationCompleted))
             } catch is CancellationError {
                 throw CancellationError()
             }
@@ -104,11 +115,13 @@ import Testing
                 throw error
             }
         }
-        let (_, runTask) = WorkerTestSupport.startWorker(connection, queue: queue, workflows: [workflow],
-                                                         activities: [heartbeating])
+        let (_, runTask) = WorkerTestSupport.startWorker(
+            connection, queue: queue, workflows: [workflow],
+            activities: [heartbeating])
         defer { runTask.cancel() }
-        let handle = try await client.start(workflowType: "CancelActivity", id: TransportTestSupport.uniqueName("hb"),
-                                            taskQueue: queue, args: ["x"])
+        let handle = try await client.start(
+            workflowType: "CancelActivity", id: TransportTestSupport.uniqueName("hb"),
+            taskQueue: queue, args: ["x"])
         try await WorkerTestSupport.waitUntil {
             try await client.history(handle).contains { $0.eventType == .activityTaskScheduled }
         }

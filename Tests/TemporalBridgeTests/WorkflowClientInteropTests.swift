@@ -14,7 +14,8 @@ struct WorkflowClientInteropTests {
     @Test func pythonSDKReadsWhatSwiftWrote() async throws {
         let f = try await WorkflowClientFixture.make()
         let input = TestOrderInput(orderId: "SW-1", amount: 12.5)
-        let handle = try await f.start(f.newId("interop"), args: [input, "second"], options: .init(memo: ["source": "swift"]))
+        let handle = try await f.start(
+            f.newId("interop"), args: [input, "second"], options: .init(memo: ["source": "swift"]))
 
         let output = try Self.runPython([Self.script, handle.workflowId, TransportTestSupport.target])
         let json = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
@@ -28,7 +29,8 @@ struct WorkflowClientInteropTests {
         #expect(args.last as? String == "second")
         #expect((json["memo"] as? [String: Any])?["source"] as? String == "swift")
 
-        let signal = try #require(try await f.client.history(handle).last { $0.eventType == .workflowExecutionSignaled })
+        let signal = try #require(
+            try await f.client.history(handle).last { $0.eventType == .workflowExecutionSignaled })
         let fromPython = try f.client.converter.fromPayloads(
             signal.workflowExecutionSignaledEventAttributes.input, at: 0, as: TestOrderInput.self)
         #expect(fromPython == TestOrderInput(orderId: "PY-1", amount: 3.5))
@@ -40,7 +42,8 @@ struct WorkflowClientInteropTests {
         // The test venv made by `make deps` holds the Python SDK; PYTHON overrides it.
         let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        let python = ProcessInfo.processInfo.environment["PYTHON"]
+        let python =
+            ProcessInfo.processInfo.environment["PYTHON"]
             ?? repoRoot.appendingPathComponent(".venv/bin/python").path
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = arguments
@@ -53,7 +56,8 @@ struct WorkflowClientInteropTests {
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         if process.terminationStatus != 0 {
-            Issue.record("""
+            Issue.record(
+                """
                 \(python) \(arguments.joined(separator: " ")) exited \(process.terminationStatus) \
                 (\(process.terminationReason == .uncaughtSignal ? "signal" : "exit")): \
                 \(String(decoding: errors, as: UTF8.self)) \(String(decoding: output, as: UTF8.self))

@@ -20,13 +20,16 @@ struct WorkflowClientFixture {
 
     func newId(_ prefix: String = "wfclient") -> String { TransportTestSupport.uniqueName(prefix) }
 
-    func start(_ id: String, args: [any Encodable] = [], options: WorkflowStartOptions = .init()) async throws -> WorkflowHandle {
+    func start(_ id: String, args: [any Encodable] = [], options: WorkflowStartOptions = .init()) async throws
+        -> WorkflowHandle
+    {
         try await client.start(workflowType: "TestWorkflow", id: id, taskQueue: taskQueue, args: args, options: options)
     }
 
     /// Best-effort cleanup; a run that already closed is fine.
     func cleanUp(_ handle: WorkflowHandle) async {
-        _ = try? await client.terminate(WorkflowHandle(workflowId: handle.workflowId, runId: ""), reason: "test cleanup")
+        _ = try? await client.terminate(
+            WorkflowHandle(workflowId: handle.workflowId, runId: ""), reason: "test cleanup")
     }
 }
 
@@ -36,7 +39,9 @@ struct FakeWorkflowWorker {
     let taskQueue: String
 
     @discardableResult
-    func completeNextTask(with commands: [Temporal_Api_Command_V1_Command]) async throws -> Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse {
+    func completeNextTask(with commands: [Temporal_Api_Command_V1_Command]) async throws
+        -> Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse
+    {
         var poll = Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueRequest()
         poll.taskQueue = WorkflowClient.taskQueue(taskQueue)
         for _ in 0..<3 {
@@ -68,7 +73,9 @@ struct FakeWorkflowWorker {
         return command
     }
 
-    static func continueAsNew(type: String, taskQueue: String, input: Temporal_Api_Common_V1_Payloads) -> Temporal_Api_Command_V1_Command {
+    static func continueAsNew(type: String, taskQueue: String, input: Temporal_Api_Common_V1_Payloads)
+        -> Temporal_Api_Command_V1_Command
+    {
         var command = Temporal_Api_Command_V1_Command()
         command.commandType = .continueAsNewWorkflowExecution
         command.continueAsNewWorkflowExecutionCommandAttributes.workflowType.name = type

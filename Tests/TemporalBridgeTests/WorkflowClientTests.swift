@@ -24,7 +24,8 @@ struct WorkflowClientTests {
         // The input payload is json/plain and decodes back.
         let history = try await f.client.history(handle)
         let started = history.first?.workflowExecutionStartedEventAttributes
-        #expect(try f.client.converter.fromPayloads(try #require(started).input, at: 0, as: TestOrderInput.self) == input)
+        #expect(
+            try f.client.converter.fromPayloads(try #require(started).input, at: 0, as: TestOrderInput.self) == input)
 
         try await f.client.terminate(handle, reason: "done testing")
         let closed = try await f.client.describe(handle)
@@ -66,14 +67,19 @@ struct WorkflowClientTests {
         let handle = try await f.start(f.newId())
         try await f.client.signal(handle, name: "cancelOrder", args: [["reason": "changed my mind"]])
         let events = try await f.client.history(handle)
-        let signaled = try #require(events.first { $0.eventType == .workflowExecutionSignaled }?.workflowExecutionSignaledEventAttributes)
+        let signaled = try #require(
+            events.first { $0.eventType == .workflowExecutionSignaled }?.workflowExecutionSignaledEventAttributes)
         #expect(signaled.signalName == "cancelOrder")
-        #expect(try f.client.converter.fromPayloads(signaled.input, at: 0, as: [String: String].self) == ["reason": "changed my mind"])
+        #expect(
+            try f.client.converter.fromPayloads(signaled.input, at: 0, as: [String: String].self) == [
+                "reason": "changed my mind"
+            ])
         await f.cleanUp(handle)
 
         let id = f.newId("sws")
         let created = try await f.client.signalWithStart(
-            workflowType: "TestWorkflow", id: id, taskQueue: f.taskQueue, args: [1], signal: "approve", signalArgs: ["yes"])
+            workflowType: "TestWorkflow", id: id, taskQueue: f.taskQueue, args: [1], signal: "approve",
+            signalArgs: ["yes"])
         #expect(created.started)
         let again = try await f.client.signalWithStart(
             workflowType: "TestWorkflow", id: id, taskQueue: f.taskQueue, signal: "approve", signalArgs: ["again"])
@@ -103,7 +109,8 @@ struct WorkflowClientTests {
 
         try await f.client.terminate(handle, reason: "closing")
         await #expect(throws: WorkflowClientError.queryRejected(status: .terminated)) {
-            _ = try await f.client.query(handle, name: "getStatus", as: String.self, rejectCondition: .notOpen, timeout: .seconds(5))
+            _ = try await f.client.query(
+                handle, name: "getStatus", as: String.self, rejectCondition: .notOpen, timeout: .seconds(5))
         }
     }
 
@@ -114,9 +121,13 @@ struct WorkflowClientTests {
         let waiter = Task { try await f.client.result(handle, as: TestOrderInput.self) }
 
         let next = try f.client.converter.toPayloads(2)
-        try await worker.completeNextTask(with: [FakeWorkflowWorker.continueAsNew(type: "TestWorkflow", taskQueue: f.taskQueue, input: next)])
+        try await worker.completeNextTask(with: [
+            FakeWorkflowWorker.continueAsNew(type: "TestWorkflow", taskQueue: f.taskQueue, input: next)
+        ])
         let expected = TestOrderInput(orderId: "A1", amount: 99.99)
-        let secondRun = try await worker.completeNextTask(with: [FakeWorkflowWorker.complete(with: try f.client.converter.toPayloads(expected))])
+        let secondRun = try await worker.completeNextTask(with: [
+            FakeWorkflowWorker.complete(with: try f.client.converter.toPayloads(expected))
+        ])
         #expect(secondRun.workflowExecution.runID != handle.runId)
         #expect(try await waiter.value == expected)
     }
@@ -126,8 +137,12 @@ struct WorkflowClientTests {
         let worker = FakeWorkflowWorker(service: f.service, taskQueue: f.taskQueue)
 
         let failing = try await f.start(f.newId("fail"))
-        try await worker.completeNextTask(with: [FakeWorkflowWorker.fail(message: "too expensive", type: "PaymentDeclined")])
-        let failure = await #expect(throws: WorkflowFailedError.self) { _ = try await f.client.result(failing, as: String.self) }
+        try await worker.completeNextTask(with: [
+            FakeWorkflowWorker.fail(message: "too expensive", type: "PaymentDeclined")
+        ])
+        let failure = await #expect(throws: WorkflowFailedError.self) {
+            _ = try await f.client.result(failing, as: String.self)
+        }
         #expect(failure?.failure.message == "too expensive")
         #expect(failure?.applicationFailureType == "PaymentDeclined")
 
@@ -138,7 +153,9 @@ struct WorkflowClientTests {
         }
 
         let timingOut = try await f.start(f.newId("timeout"), options: .init(executionTimeout: .seconds(2)))
-        await #expect(throws: WorkflowClientError.workflowTimedOut) { _ = try await f.client.result(timingOut, as: String.self) }
+        await #expect(throws: WorkflowClientError.workflowTimedOut) {
+            _ = try await f.client.result(timingOut, as: String.self)
+        }
     }
 
     @Test func sixMegabyteHistoryIsReadInFull() async throws {
@@ -151,7 +168,9 @@ struct WorkflowClientTests {
         #expect(blobs.count == 4)
         let bytes = blobs.reduce(0) { $0 + $1.workflowExecutionSignaledEventAttributes.input.payloads[0].data.count }
         #expect(bytes == 6_000_000)
-        #expect(try f.client.converter.fromPayloads(blobs[3].workflowExecutionSignaledEventAttributes.input, at: 0, as: Data.self) == chunk)
+        #expect(
+            try f.client.converter.fromPayloads(
+                blobs[3].workflowExecutionSignaledEventAttributes.input, at: 0, as: Data.self) == chunk)
         await f.cleanUp(handle)
     }
 

@@ -14,15 +14,18 @@ struct LiveDependencies {
     /// both reconnect, so the API can start before PostgreSQL or Temporal.
     static func connect(config: OrderFlowConfig, logger: Logger) async throws -> LiveDependencies {
         let temporal = config.temporal
-        var options = TemporalConnectionOptions(target: temporal.hostPort, namespace: temporal.namespace, apiKey: temporal.apiKey)
+        var options = TemporalConnectionOptions(
+            target: temporal.hostPort, namespace: temporal.namespace, apiKey: temporal.apiKey)
         if temporal.usesTLS {
             options.tls = .init(caFile: temporal.tlsCA, certFile: temporal.tlsCert, keyFile: temporal.tlsKey)
         }
         let connection = try TemporalConnection(options: options, logger: Logger(label: "order-api.temporal"))
-        let gateway = TemporalOrderWorkflowGateway(client: WorkflowClient(connection: connection), taskQueue: temporal.taskQueue)
+        let gateway = TemporalOrderWorkflowGateway(
+            client: WorkflowClient(connection: connection), taskQueue: temporal.taskQueue)
 
         let pool = PostgresPool(settings: config.postgres, logger: Logger(label: "order-api.postgres"))
-        let repository = PostgresOrderRepository(store: OrderStore(pool: pool, logger: Logger(label: "order-api.store")))
+        let repository = PostgresOrderRepository(
+            store: OrderStore(pool: pool, logger: Logger(label: "order-api.store")))
         return LiveDependencies(gateway: gateway, repository: repository, services: [PoolCloser(pool: pool)])
     }
 }

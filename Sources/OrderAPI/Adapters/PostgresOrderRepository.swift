@@ -5,7 +5,8 @@ struct PostgresOrderRepository: OrderRepository {
     let store: OrderStore
 
     func recordAcceptedOrder(orderId: String, customerId: String, workflowId: String, runId: String) async throws {
-        try await store.recordAcceptedOrder(orderId: orderId, customerId: customerId, workflowId: workflowId, runId: runId)
+        try await store.recordAcceptedOrder(
+            orderId: orderId, customerId: customerId, workflowId: workflowId, runId: runId)
     }
 
     func order(id: String) async throws -> OrderDetail? {

@@ -19,12 +19,15 @@ struct TemporalOrderWorkflowGateway: OrderWorkflowGateway {
     func start(input: OrderInput, requestId: String) async throws -> StartOutcome {
         // USE_EXISTING: a duplicate start of a running order returns its run (started = false).
         // REJECT_DUPLICATE: a closed order's id is never run again (alreadyStarted with its run id).
-        let options = WorkflowStartOptions(idReusePolicy: .rejectDuplicate, idConflictPolicy: .useExisting, requestId: requestId)
+        let options = WorkflowStartOptions(
+            idReusePolicy: .rejectDuplicate, idConflictPolicy: .useExisting, requestId: requestId)
         let client = client
         let taskQueue = taskQueue
         do {
             let handle = try await mapped(callTimeout) {
-                try await client.start(workflowType: Self.workflowType, id: input.orderId, taskQueue: taskQueue, args: [input], options: options)
+                try await client.start(
+                    workflowType: Self.workflowType, id: input.orderId, taskQueue: taskQueue, args: [input],
+                    options: options)
             }
             return StartOutcome(workflowId: handle.workflowId, runId: handle.runId, alreadyExisted: !handle.started)
         } catch WorkflowClientError.alreadyStarted(let runId) {
@@ -51,7 +54,8 @@ struct TemporalOrderWorkflowGateway: OrderWorkflowGateway {
         let client = client
         let payload = CancelPayload(reason: reason ?? "Cancelled via the API")
         try await mapped(callTimeout) {
-            try await client.signal(WorkflowHandle(workflowId: orderId, runId: ""), name: Self.cancelSignal, args: [payload])
+            try await client.signal(
+                WorkflowHandle(workflowId: orderId, runId: ""), name: Self.cancelSignal, args: [payload])
         }
     }
 
@@ -69,7 +73,9 @@ struct TemporalOrderWorkflowGateway: OrderWorkflowGateway {
 
     /// Runs a Temporal call within `timeout`, translating failures into the gateway's
     /// errors: not found stays not found; everything else means Temporal is unusable now.
-    private func mapped<T: Sendable>(_ timeout: Duration, _ call: @escaping @Sendable () async throws -> T) async throws -> T {
+    private func mapped<T: Sendable>(_ timeout: Duration, _ call: @escaping @Sendable () async throws -> T) async throws
+        -> T
+    {
         do {
             return try await withDeadline(timeout, call)
         } catch WorkflowClientError.notFound {

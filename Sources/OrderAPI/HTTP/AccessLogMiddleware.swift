@@ -6,7 +6,9 @@ import Logging
 /// One structured line per request after it is answered: method, path, route, status,
 /// duration. (Hummingbird's `LogRequestsMiddleware` logs the request on arrival only.)
 struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let start = DispatchTime.now().uptimeNanoseconds
         let response = try await next(request, context)
         let elapsedMs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000

@@ -10,7 +10,9 @@ import OrderCore
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: RouteTable
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let problem as ProblemDetails {
@@ -19,14 +21,17 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.render(translate(error, request: request))
         } catch let error as PostgresError where error.isTransient {
             context.logger.error("Database error", metadata: ["error": "\(error)"])
-            return Self.render(ProblemDetails(
-                .serviceUnavailable, status: .serviceUnavailable, detail: "The database is unavailable.", headers: [.retryAfter: "5"]
-            ))
+            return Self.render(
+                ProblemDetails(
+                    .serviceUnavailable, status: .serviceUnavailable, detail: "The database is unavailable.",
+                    headers: [.retryAfter: "5"]
+                ))
         } catch is NIOTooManyBytesError {
             return Self.render(ProblemDetails.tooLarge)
         } catch {
             context.logger.error("Unhandled error", metadata: ["error": "\(String(reflecting: error))"])
-            return Self.render(ProblemDetails(.internalError, status: .internalServerError, detail: "An unexpected error occurred."))
+            return Self.render(
+                ProblemDetails(.internalError, status: .internalServerError, detail: "An unexpected error occurred."))
         }
     }
 
@@ -42,7 +47,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                     headers: [.allow: allow]
                 )
             }
-            return ProblemDetails(.routeNotFound, status: .notFound, detail: "No route for \(request.method.rawValue) \(request.uri.path).")
+            return ProblemDetails(
+                .routeNotFound, status: .notFound,
+                detail: "No route for \(request.method.rawValue) \(request.uri.path).")
         case .contentTooLarge:
             return ProblemDetails.tooLarge
         default:

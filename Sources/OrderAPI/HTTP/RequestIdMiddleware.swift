@@ -8,7 +8,9 @@ import Logging
 struct RequestIdMiddleware<Context: RequestContext>: RouterMiddleware {
     static var headerName: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let requestId = request.headers[Self.headerName].flatMap(Self.acceptable) ?? context.id
         var context = context
         context.logger[metadataKey: "request_id"] = .string(requestId)
@@ -20,7 +22,10 @@ struct RequestIdMiddleware<Context: RequestContext>: RouterMiddleware {
     /// 1–128 characters of `[A-Za-z0-9._:-]`: anything else could forge log lines.
     static func acceptable(_ value: String) -> String? {
         guard (1...128).contains(value.count),
-              value.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._:-".unicodeScalars.contains($0)) })
+            value.unicodeScalars.allSatisfy({
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._:-".unicodeScalars.contains($0))
+            })
         else { return nil }
         return value
     }

@@ -40,6 +40,7 @@ public struct WebSettings: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case temporalUIURL = "temporal_ui_url", temporalNamespace = "temporal_namespace", pollIntervalMs = "poll_interval_ms"
+        case temporalUIURL = "temporal_ui_url", temporalNamespace = "temporal_namespace", pollIntervalMs =
+            "poll_interval_ms"
     }
 }

@@ -41,7 +41,9 @@ struct CancelOrderHandler: Sendable {
     }
 
     static func alreadyTerminal(_ id: String, _ status: String) -> ProblemDetails {
-        ProblemDetails(.orderAlreadyTerminal, status: .conflict, detail: "Order '\(id)' is already \(status) and can no longer be cancelled.")
+        ProblemDetails(
+            .orderAlreadyTerminal, status: .conflict,
+            detail: "Order '\(id)' is already \(status) and can no longer be cancelled.")
     }
 
     /// An empty body means no reason; otherwise a JSON object whose optional `reason`

@@ -18,7 +18,8 @@ struct CreateOrderHandler: Sendable {
         let orderRequest = try Self.parse(body)
         let idempotencyKey = try Self.idempotencyKey(request)
 
-        let orderId = orderRequest.orderId
+        let orderId =
+            orderRequest.orderId
             ?? idempotencyKey.map { IdempotencyKey.orderId(key: $0, customerId: orderRequest.customerId) }
             ?? "ord-\(UUID().uuidString.lowercased())"
         let input = orderRequest.input(withGeneratedId: orderId)
@@ -27,23 +28,30 @@ struct CreateOrderHandler: Sendable {
         do {
             outcome = try await services.gateway.start(input: input, requestId: UUID().uuidString.lowercased())
         } catch let error as OrderWorkflowGatewayError {
-            context.logger.warning("Workflow start failed", metadata: ["order_id": .string(orderId), "error": "\(error)"])
+            context.logger.warning(
+                "Workflow start failed", metadata: ["order_id": .string(orderId), "error": "\(error)"])
             throw ProblemDetails.temporalUnavailable(Self.describe(error))
         }
 
         await recordAccepted(input, outcome: outcome, logger: context.logger)
         if outcome.alreadyExisted {
-            let status = (try? await services.repository.order(id: orderId))?.order.status.rawValue ?? OrderStatus.pending.rawValue
+            let status =
+                (try? await services.repository.order(id: orderId))?.order.status.rawValue
+                ?? OrderStatus.pending.rawValue
             context.logger.info("Order already exists", metadata: ["order_id": .string(orderId)])
             return try JSONResponse.make(
-                CreateOrderResponse(orderId: orderId, workflowId: outcome.workflowId, runId: outcome.runId, status: status),
+                CreateOrderResponse(
+                    orderId: orderId, workflowId: outcome.workflowId, runId: outcome.runId, status: status),
                 status: .ok
             )
         }
         ordersCreated.increment()
-        context.logger.info("Order accepted", metadata: ["order_id": .string(orderId), "run_id": .string(outcome.runId)])
+        context.logger.info(
+            "Order accepted", metadata: ["order_id": .string(orderId), "run_id": .string(outcome.runId)])
         return try JSONResponse.make(
-            CreateOrderResponse(orderId: orderId, workflowId: outcome.workflowId, runId: outcome.runId, status: OrderStatus.pending.rawValue),
+            CreateOrderResponse(
+                orderId: orderId, workflowId: outcome.workflowId, runId: outcome.runId,
+                status: OrderStatus.pending.rawValue),
             status: .created,
             headers: [.location: "/api/orders/\(orderId)"]
         )
@@ -54,10 +62,12 @@ struct CreateOrderHandler: Sendable {
     private func recordAccepted(_ input: OrderInput, outcome: StartOutcome, logger: Logger) async {
         do {
             try await services.repository.recordAcceptedOrder(
-                orderId: input.orderId, customerId: input.customerId, workflowId: outcome.workflowId, runId: outcome.runId
+                orderId: input.orderId, customerId: input.customerId, workflowId: outcome.workflowId,
+                runId: outcome.runId
             )
         } catch {
-            logger.warning("Could not record accepted order", metadata: ["order_id": .string(input.orderId), "error": "\(error)"])
+            logger.warning(
+                "Could not record accepted order", metadata: ["order_id": .string(input.orderId), "error": "\(error)"])
         }
     }
 
@@ -71,7 +81,8 @@ struct CreateOrderHandler: Sendable {
                 errors: [FieldError(field: "body", message: message)]
             )
         case .failure(.invalid(let errors)):
-            throw ProblemDetails.invalid(errors, detail: errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
+            throw ProblemDetails.invalid(
+                errors, detail: errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
         }
     }
 

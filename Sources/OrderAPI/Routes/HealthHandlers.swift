@@ -21,15 +21,19 @@ struct HealthHandlers: Sendable {
         let repository = services.repository
         let gateway = services.gateway
         let timeout = services.readinessTimeout
-        async let postgres = Self.check("postgres", timeout) { try await repository.ping(); return true }
+        async let postgres = Self.check("postgres", timeout) {
+            try await repository.ping(); return true
+        }
         async let temporal = Self.check("temporal", timeout) { await gateway.isReachable() }
         let checks = await [postgres, temporal]
 
-        let states = JSONTree.object(Dictionary(uniqueKeysWithValues: checks.map { check in
-            var state: [String: JSONTree] = ["status": .string(check.up ? "up" : "down")]
-            if let detail = check.detail { state["detail"] = .string(detail) }
-            return (check.name, JSONTree.object(state))
-        }))
+        let states = JSONTree.object(
+            Dictionary(
+                uniqueKeysWithValues: checks.map { check in
+                    var state: [String: JSONTree] = ["status": .string(check.up ? "up" : "down")]
+                    if let detail = check.detail { state["detail"] = .string(detail) }
+                    return (check.name, JSONTree.object(state))
+                }))
         let down = checks.filter { !$0.up }
         guard down.isEmpty else {
             let names = down.map(\.name).joined(separator: ", ")
@@ -44,7 +48,9 @@ struct HealthHandlers: Sendable {
         return try JSONResponse.make(JSONTree.object(["status": .string("ready"), "checks": states]))
     }
 
-    private static func check(_ name: String, _ timeout: Duration, _ probe: @escaping @Sendable () async throws -> Bool) async -> Check {
+    private static func check(_ name: String, _ timeout: Duration, _ probe: @escaping @Sendable () async throws -> Bool)
+        async -> Check
+    {
         do {
             let up = try await withDeadline(timeout, probe)
             return Check(name: name, up: up, detail: up ? nil : "unreachable")

@@ -20,11 +20,13 @@ struct OrderQueryHandlers: Sendable {
         let query = try ListQuery(request.uri.queryParameters)
         let page: OrderPage
         do {
-            page = try await services.repository.listOrders(status: query.status, limit: query.limit, cursor: query.cursor)
+            page = try await services.repository.listOrders(
+                status: query.status, limit: query.limit, cursor: query.cursor)
         } catch OrderRepositoryError.invalidCursor {
             throw ProblemDetails.invalidField("cursor", "is not a cursor returned by this API")
         }
-        return try JSONResponse.make(OrderListResponse(orders: page.orders.map(OrderSummaryBody.init), nextCursor: page.nextCursor))
+        return try JSONResponse.make(
+            OrderListResponse(orders: page.orders.map(OrderSummaryBody.init), nextCursor: page.nextCursor))
     }
 
     /// The list's query parameters, each checked and named when wrong (all at once).
@@ -58,7 +60,8 @@ struct OrderQueryHandlers: Sendable {
                 }
             }
             if !errors.isEmpty {
-                throw ProblemDetails.invalid(errors, detail: errors.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
+                throw ProblemDetails.invalid(
+                    errors, detail: errors.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
             }
         }
     }

@@ -37,7 +37,8 @@ struct OrderStatusHandler: Sendable {
             context.logger.warning("Status unavailable", metadata: ["temporal": "\(error)", "database": "\(dbError)"])
             throw ProblemDetails(
                 .serviceUnavailable, status: .serviceUnavailable,
-                detail: "Neither Temporal nor the database could be asked about this order.", headers: [.retryAfter: "5"]
+                detail: "Neither Temporal nor the database could be asked about this order.",
+                headers: [.retryAfter: "5"]
             )
         }
         throw ProblemDetails.orderNotFound(id)

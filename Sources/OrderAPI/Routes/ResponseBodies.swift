@@ -27,7 +27,8 @@ struct OrderStatusResponse: Encodable {
     let source: Source
 
     enum CodingKeys: String, CodingKey {
-        case orderId = "order_id", status, step, attempt, failureReason = "failure_reason", updatedAt = "updated_at", source
+        case orderId = "order_id", status, step, attempt, failureReason = "failure_reason", updatedAt = "updated_at",
+            source
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -72,7 +73,9 @@ struct OrderDetailBody: Encodable {
 
     struct ItemBody: Encodable {
         let item: OrderItem
-        enum CodingKeys: String, CodingKey { case productId = "product_id", productName = "product_name", quantity, unitPrice = "unit_price" }
+        enum CodingKeys: String, CodingKey {
+            case productId = "product_id", productName = "product_name", quantity, unitPrice = "unit_price"
+        }
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(item.productId, forKey: .productId)

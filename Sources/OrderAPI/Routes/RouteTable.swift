@@ -38,7 +38,10 @@ struct APIRoute<Context: RequestContext>: Sendable {
     let path: String
     let handler: @Sendable (Request, Context) async throws -> Response
 
-    init(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping @Sendable (Request, Context) async throws -> Response) {
+    init(
+        _ method: HTTPRequest.Method, _ path: String,
+        _ handler: @escaping @Sendable (Request, Context) async throws -> Response
+    ) {
         self.method = method
         self.path = path
         self.handler = handler

@@ -19,11 +19,15 @@ struct StaticHandlers: Sendable {
     }
 
     func index(_ request: Request, context: some RequestContext) async throws -> Response {
-        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"], body: .init(byteBuffer: indexHTML))
+        Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
+            body: .init(byteBuffer: indexHTML))
     }
 
     func openAPI(_ request: Request, context: some RequestContext) async throws -> Response {
-        Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: openAPIYAML))
+        Response(
+            status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+            body: .init(byteBuffer: openAPIYAML))
     }
 
     func config(_ request: Request, context: some RequestContext) async throws -> Response {

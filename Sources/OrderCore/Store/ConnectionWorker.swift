@@ -32,7 +32,8 @@ final class ConnectionWorker: @unchecked Sendable {
                 continuation.resume(with: Result { try work(connection) })
             }
             if !accepted {
-                continuation.resume(throwing: PostgresError(kind: .poolClosed, message: "the connection pool is closed"))
+                continuation.resume(
+                    throwing: PostgresError(kind: .poolClosed, message: "the connection pool is closed"))
             }
         }
     }

@@ -31,7 +31,8 @@ public struct Migration: Sendable, Hashable {
             if let previous = migrations.last, previous.version == version {
                 throw MigrationError.duplicateVersion(version)
             }
-            migrations.append(Migration(version: version, name: name, sql: try String(contentsOf: file, encoding: .utf8)))
+            migrations.append(
+                Migration(version: version, name: name, sql: try String(contentsOf: file, encoding: .utf8)))
         }
         return migrations
     }

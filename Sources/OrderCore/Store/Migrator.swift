@@ -30,7 +30,8 @@ public struct Migrator: Sendable {
         for migration in migrations {
             let didApply = try await pool.withTransaction { transaction in
                 try await transaction.query("SELECT pg_advisory_xact_lock($1::bigint)", [.int64(Self.advisoryLockKey)])
-                try await transaction.execute("""
+                try await transaction.execute(
+                    """
                     CREATE TABLE IF NOT EXISTS schema_migrations (
                         version    INTEGER PRIMARY KEY,
                         name       TEXT NOT NULL,
@@ -58,6 +59,8 @@ public struct Migrator: Sendable {
     public func appliedVersions() async throws -> [Int] {
         let table = try await pool.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
         guard try table.first?.bool("present") == true else { return [] }
-        return try await pool.query("SELECT version FROM schema_migrations ORDER BY version").map { try $0.int("version") }
+        return try await pool.query("SELECT version FROM schema_migrations ORDER BY version").map {
+            try $0.int("version")
+        }
     }
 }

@@ -8,8 +8,10 @@ public struct OrderDetail: Sendable, Codable, Hashable {
     public var reservations: [InventoryReservation]
     public var notifications: [NotificationRecord]
 
-    public init(order: Order, items: [OrderItem], payment: PaymentRecord?,
-                reservations: [InventoryReservation], notifications: [NotificationRecord]) {
+    public init(
+        order: Order, items: [OrderItem], payment: PaymentRecord?,
+        reservations: [InventoryReservation], notifications: [NotificationRecord]
+    ) {
         self.order = order
         self.items = items
         self.payment = payment

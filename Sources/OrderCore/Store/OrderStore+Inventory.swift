@@ -27,7 +27,8 @@ extension OrderStore {
                     "UPDATE products SET stock = stock - $2 WHERE id = $1 AND stock >= $2",
                     [.string(productId), .int(quantity)])
                 if taken == 0 {
-                    let stock = try await transaction.query("SELECT stock FROM products WHERE id = $1", [.string(productId)])
+                    let stock = try await transaction.query(
+                        "SELECT stock FROM products WHERE id = $1", [.string(productId)])
                     let available = try stock.first?.int("stock") ?? 0
                     shortfalls.append("\(productId) (requested \(quantity), available \(available))")
                     continue
@@ -54,7 +55,8 @@ extension OrderStore {
     public func releaseInventory(orderId: String) async throws -> Int {
         try await pool.withTransaction { transaction in
             guard try await lockOrder(orderId, in: transaction) != nil else { return 0 }
-            let reservations = try await transaction.query("""
+            let reservations = try await transaction.query(
+                """
                 SELECT product_id, quantity FROM inventory_reservations
                  WHERE order_id = $1 AND released_at IS NULL
                  ORDER BY product_id

@@ -7,9 +7,12 @@ extension OrderStore {
 
     /// The API's record of an order it has just handed to Temporal: a `pending` row when absent;
     /// an existing row only gets its missing workflow/run ids filled in.
-    public func recordAcceptedOrder(orderId: String, customerId: String, workflowId: String?, runId: String?) async throws {
+    public func recordAcceptedOrder(orderId: String, customerId: String, workflowId: String?, runId: String?)
+        async throws
+    {
         try await pool.withTransaction { transaction in
-            try await transaction.execute("""
+            try await transaction.execute(
+                """
                 INSERT INTO orders (id, customer_id, status, workflow_id, run_id)
                 VALUES ($1, $2, 'pending', $3, $4)
                 ON CONFLICT (id) DO UPDATE
@@ -32,7 +35,8 @@ extension OrderStore {
     /// committed, so the workflow can still mark that row failed.
     public func createOrder(_ input: OrderInput, workflowId: String, runId: String) async throws -> Money {
         let outcome = try await pool.withTransaction { transaction -> Result<Money, OrderBusinessError> in
-            try await transaction.execute("""
+            try await transaction.execute(
+                """
                 INSERT INTO orders (id, customer_id, status, workflow_id, run_id)
                 VALUES ($1, $2, 'pending', $3, $4)
                 ON CONFLICT (id) DO UPDATE
@@ -56,8 +60,9 @@ extension OrderStore {
             let catalog = try await catalogEntries(for: lines.map(\.productId), in: transaction)
             let unknown = lines.map(\.productId).filter { catalog[$0] == nil }
             if !unknown.isEmpty {
-                return .failure(OrderBusinessError(
-                    type: .invalidProduct, message: "unknown product \(unknown.joined(separator: ", "))"))
+                return .failure(
+                    OrderBusinessError(
+                        type: .invalidProduct, message: "unknown product \(unknown.joined(separator: ", "))"))
             }
 
             // Everything is checked before the first item is written: a business failure must
@@ -75,11 +80,15 @@ extension OrderStore {
             }
             for line in lines {
                 let product = catalog[line.productId]!
-                try await transaction.execute("""
+                try await transaction.execute(
+                    """
                     INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price)
                     VALUES ($1, $2, $3, $4, $5)
-                    """, [.string(input.orderId), .string(line.productId), .string(product.name),
-                          .int(line.quantity), .money(product.price)])
+                    """,
+                    [
+                        .string(input.orderId), .string(line.productId), .string(product.name),
+                        .int(line.quantity), .money(product.price),
+                    ])
             }
             _ = try order.status.transitioned(to: .created)
             try await transaction.execute(
@@ -133,9 +142,12 @@ extension OrderStore {
         var position: [String: Int] = [:]
         for (index, item) in input.items.enumerated() {
             guard quantityRange.contains(item.quantity) else {
-                return .failure(OrderBusinessError(
-                    type: .invalidOrder,
-                    message: "items[\(index)].quantity \(item.quantity) is outside \(quantityRange.lowerBound)...\(quantityRange.upperBound)"))
+                return .failure(
+                    OrderBusinessError(
+                        type: .invalidOrder,
+                        message:
+                            "items[\(index)].quantity \(item.quantity) is outside \(quantityRange.lowerBound)...\(quantityRange.upperBound)"
+                    ))
             }
             if let existing = position[item.productId] {
                 merged[existing].quantity += item.quantity
@@ -147,7 +159,9 @@ extension OrderStore {
         return .success(merged)
     }
 
-    private func catalogEntries(for productIds: [String], in transaction: PostgresTransaction) async throws -> [String: Product] {
+    private func catalogEntries(for productIds: [String], in transaction: PostgresTransaction) async throws -> [String:
+        Product]
+    {
         let rows = try await transaction.query(
             "SELECT id, name, price, stock FROM products WHERE id = ANY($1::text[])", [.textArray(productIds)])
         var products: [String: Product] = [:]

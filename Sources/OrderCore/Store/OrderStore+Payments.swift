@@ -8,7 +8,8 @@ extension OrderStore {
             let order = try await lockExistingOrder(orderId, in: transaction)
             if let existing = try await paymentTransactionId(orderId, in: transaction) { return existing }
             let next = try order.status.transitioned(to: .paymentProcessed)
-            try await transaction.execute("""
+            try await transaction.execute(
+                """
                 INSERT INTO payments (order_id, amount, status, transaction_id)
                 VALUES ($1, $2, 'completed', $3)
                 """, [.string(orderId), .money(amount), .string(transactionId)])
@@ -30,7 +31,8 @@ extension OrderStore {
     public func refundPayment(orderId: String) async throws -> Bool {
         try await pool.withTransaction { transaction in
             guard try await lockOrder(orderId, in: transaction) != nil else { return false }
-            let refunded = try await transaction.execute("""
+            let refunded = try await transaction.execute(
+                """
                 UPDATE payments SET status = 'refunded', refunded_at = now()
                  WHERE order_id = $1 AND refunded_at IS NULL
                 """, [.string(orderId)])

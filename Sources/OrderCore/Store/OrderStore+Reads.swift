@@ -19,26 +19,38 @@ extension OrderStore {
         try await pool.withTransaction { transaction in
             try await transaction.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             let key: [PostgresBind] = [.string(id)]
-            guard let row = try await transaction.query("SELECT \(Self.orderColumns) FROM orders WHERE id = $1", key).first else {
+            guard
+                let row = try await transaction.query("SELECT \(Self.orderColumns) FROM orders WHERE id = $1", key)
+                    .first
+            else {
                 return nil
             }
-            let items = try await transaction.query("""
+            let items = try await transaction.query(
+                """
                 SELECT product_id, product_name, quantity, unit_price FROM order_items
                  WHERE order_id = $1 ORDER BY product_id
-                """, key).map(Self.item)
-            let payment = try await transaction.query("""
+                """, key
+            ).map(Self.item)
+            let payment = try await transaction.query(
+                """
                 SELECT amount, status, transaction_id, created_at, refunded_at FROM payments WHERE order_id = $1
-                """, key).first.map(Self.payment)
-            let reservations = try await transaction.query("""
+                """, key
+            ).first.map(Self.payment)
+            let reservations = try await transaction.query(
+                """
                 SELECT product_id, quantity, reserved_at, released_at FROM inventory_reservations
                  WHERE order_id = $1 ORDER BY product_id
-                """, key).map(Self.reservation)
-            let notifications = try await transaction.query("""
+                """, key
+            ).map(Self.reservation)
+            let notifications = try await transaction.query(
+                """
                 SELECT id, kind, channel, message, created_at FROM notifications
                  WHERE order_id = $1 ORDER BY id
-                """, key).map(Self.notification)
-            return OrderDetail(order: try Self.order(row), items: items, payment: payment,
-                               reservations: reservations, notifications: notifications)
+                """, key
+            ).map(Self.notification)
+            return OrderDetail(
+                order: try Self.order(row), items: items, payment: payment,
+                reservations: reservations, notifications: notifications)
         }
     }
 
@@ -48,15 +60,19 @@ extension OrderStore {
         -> (orders: [Order], next: OrderCursor?)
     {
         let pageSize = min(max(limit, 1), Self.maximumPageSize)
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT \(Self.orderColumns) FROM orders
              WHERE ($1::text IS NULL OR status = $1::text)
                AND ($2::bigint IS NULL
                     OR (created_at, id) < (timestamptz 'epoch' + $2::bigint * interval '1 microsecond', $3::text))
              ORDER BY created_at DESC, id DESC
              LIMIT $4
-            """, [.string(status?.rawValue), .string(cursor.map { String($0.createdAtMicroseconds) }),
-                  .string(cursor?.orderId), .int(pageSize + 1)])
+            """,
+            [
+                .string(status?.rawValue), .string(cursor.map { String($0.createdAtMicroseconds) }),
+                .string(cursor?.orderId), .int(pageSize + 1),
+            ])
         let page = rows.prefix(pageSize)
         let orders = try page.map(Self.order)
         var next: OrderCursor?

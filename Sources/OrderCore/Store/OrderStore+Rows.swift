@@ -48,7 +48,8 @@ extension OrderStore {
     }
 
     static func product(_ row: PostgresRow) throws -> Product {
-        Product(id: try row.string("id"), name: try row.string("name"),
-                price: try row.money("price"), stock: try row.int("stock"))
+        Product(
+            id: try row.string("id"), name: try row.string("name"),
+            price: try row.money("price"), stock: try row.int("stock"))
     }
 }

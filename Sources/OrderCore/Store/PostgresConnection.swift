@@ -3,7 +3,7 @@ import Foundation
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The rows and affected-row count of one statement.
@@ -44,12 +44,15 @@ final class PostgresConnection {
 
     /// Runs one parameterised statement (`PQexecParams`, text-format parameters and results).
     /// With `pinnedTo`, the statement runs only on that very connection (inside a transaction).
-    func execute(_ sql: String, _ params: [PostgresBind], pinnedTo pinned: Int? = nil) throws(PostgresError) -> PostgresQueryResult {
+    func execute(_ sql: String, _ params: [PostgresBind], pinnedTo pinned: Int? = nil) throws(PostgresError)
+        -> PostgresQueryResult
+    {
         try prepare(pinnedTo: pinned)
         guard let handle else { throw PostgresError(kind: .connection, message: "not connected") }
         for (index, param) in params.enumerated() where param.text?.utf8.contains(0) == true {
-            throw PostgresError(kind: .query, sqlState: "22021",
-                                message: "parameter $\(index + 1) contains a NUL character")
+            throw PostgresError(
+                kind: .query, sqlState: "22021",
+                message: "parameter $\(index + 1) contains a NUL character")
         }
         let result = withCStrings(params.map(\.text)) { values in
             PQexecParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
@@ -68,7 +71,10 @@ final class PostgresConnection {
     /// Closes the connection (if any) so the next statement opens a fresh one.
     func drop(reason: String?) {
         guard let handle else { return }
-        if let reason { logger.warning("dropping PostgreSQL connection", metadata: ["connection": "\(label)", "reason": "\(reason)"]) }
+        if let reason {
+            logger.warning(
+                "dropping PostgreSQL connection", metadata: ["connection": "\(label)", "reason": "\(reason)"])
+        }
         PQfinish(handle)
         self.handle = nil
     }
@@ -116,7 +122,9 @@ final class PostgresConnection {
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
         handle = connection
         generation += 1
-        logger.debug("opened PostgreSQL connection", metadata: ["connection": "\(label)", "host": "\(settings.host):\(settings.port)"])
+        logger.debug(
+            "opened PostgreSQL connection",
+            metadata: ["connection": "\(label)", "host": "\(settings.host):\(settings.port)"])
     }
 
     /// A connection we are not using should have nothing to read. The server writes to an idle
@@ -145,12 +153,14 @@ final class PostgresConnection {
             if error.breaksConnection || PQstatus(handle) != CONNECTION_OK { drop(reason: error.message) }
             throw error
         }
-        return PostgresQueryResult(rows: Self.rows(of: result), affectedRows: Int(Self.string(PQcmdTuples(result))) ?? 0)
+        return PostgresQueryResult(
+            rows: Self.rows(of: result), affectedRows: Int(Self.string(PQcmdTuples(result))) ?? 0)
     }
 
     private func makeError(_ result: OpaquePointer, handle: OpaquePointer) -> PostgresError {
         let sqlState = PQresultErrorField(result, Self.diagnosticSQLState).map { String(cString: $0) }
-        var message = PQresultErrorField(result, Self.diagnosticMessage).map { String(cString: $0) }
+        var message =
+            PQresultErrorField(result, Self.diagnosticMessage).map { String(cString: $0) }
             ?? Self.trimmed(PQresultErrorMessage(result))
         if message.isEmpty { message = Self.trimmed(PQerrorMessage(handle)) }
         if let detail = PQresultErrorField(result, Self.diagnosticDetail).map({ String(cString: $0) }) {
@@ -188,8 +198,8 @@ final class PostgresConnection {
     }
 
     private static let diagnosticSQLState = Int32(UInt8(ascii: "C"))  // PG_DIAG_SQLSTATE
-    private static let diagnosticMessage = Int32(UInt8(ascii: "M"))   // PG_DIAG_MESSAGE_PRIMARY
-    private static let diagnosticDetail = Int32(UInt8(ascii: "D"))    // PG_DIAG_MESSAGE_DETAIL
+    private static let diagnosticMessage = Int32(UInt8(ascii: "M"))  // PG_DIAG_MESSAGE_PRIMARY
+    private static let diagnosticDetail = Int32(UInt8(ascii: "D"))  // PG_DIAG_MESSAGE_DETAIL
 
     private static func string(_ pointer: UnsafePointer<CChar>?) -> String {
         pointer.map { String(cString: $0) } ?? ""

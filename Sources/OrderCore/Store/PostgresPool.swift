@@ -16,7 +16,9 @@ public final class PostgresPool: Sendable {
     private let state: Mutex<PoolState>
     private let logger: Logger
 
-    public init(settings: PostgresSettings, maxConnections: Int = 8, acquireTimeout: Duration = .seconds(10), logger: Logger) {
+    public init(
+        settings: PostgresSettings, maxConnections: Int = 8, acquireTimeout: Duration = .seconds(10), logger: Logger
+    ) {
         precondition(maxConnections > 0, "a pool needs at least one connection")
         self.maxConnections = maxConnections
         self.acquireTimeout = acquireTimeout
@@ -49,7 +51,9 @@ public final class PostgresPool: Sendable {
     /// Runs `body` inside BEGIN ... COMMIT on one connection; any error thrown (including a
     /// failed COMMIT or cancellation) rolls the transaction back and is rethrown.
     @discardableResult
-    public func withTransaction<T: Sendable>(_ body: @Sendable (PostgresTransaction) async throws -> T) async throws -> T {
+    public func withTransaction<T: Sendable>(_ body: @Sendable (PostgresTransaction) async throws -> T) async throws
+        -> T
+    {
         try await withWorker { worker in
             let transaction = PostgresTransaction(worker: worker, generation: try await begin(on: worker))
             do {
@@ -81,7 +85,8 @@ public final class PostgresPool: Sendable {
         }
         for waiter in waiters {
             waiter.timer?.cancel()
-            waiter.continuation.resume(throwing: PostgresError(kind: .poolClosed, message: "the connection pool is closed"))
+            waiter.continuation.resume(
+                throwing: PostgresError(kind: .poolClosed, message: "the connection pool is closed"))
         }
         for worker in workers { await worker.stop() }
     }
@@ -119,7 +124,9 @@ public final class PostgresPool: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
                 enum Decision { case take(Int), fail(any Error), wait }
                 let decision = state.withLock { state -> Decision in
-                    if state.closed { return .fail(PostgresError(kind: .poolClosed, message: "the connection pool is closed")) }
+                    if state.closed {
+                        return .fail(PostgresError(kind: .poolClosed, message: "the connection pool is closed"))
+                    }
                     // Cancellation may have happened before we registered; the handler then found nothing to cancel.
                     if Task.isCancelled { return .fail(CancellationError()) }
                     if let index = state.idle.popLast() { return .take(index) }
@@ -144,9 +151,11 @@ public final class PostgresPool: Sendable {
         let timer = Task { [weak self] in
             try? await Task.sleep(for: timeout)
             guard !Task.isCancelled else { return }
-            self?.failWaiter(id, with: PostgresError(
-                kind: .poolTimeout,
-                message: "no database connection became free within \(timeout) (pool size \(maxConnections))"))
+            self?.failWaiter(
+                id,
+                with: PostgresError(
+                    kind: .poolTimeout,
+                    message: "no database connection became free within \(timeout) (pool size \(maxConnections))"))
         }
         let registered = state.withLock { state -> Bool in
             guard let position = state.waiters.firstIndex(where: { $0.id == id }) else { return false }

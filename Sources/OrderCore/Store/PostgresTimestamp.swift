@@ -25,9 +25,9 @@ enum PostgresTimestamp {
         }
 
         guard let year = number(digits: 4), expect("-"), let month = number(digits: 2), expect("-"),
-              let day = number(digits: 2), expect(" ") || expect("T"),
-              let hour = number(digits: 2), expect(":"), let minute = number(digits: 2), expect(":"),
-              let second = number(digits: 2)
+            let day = number(digits: 2), expect(" ") || expect("T"),
+            let hour = number(digits: 2), expect(":"), let minute = number(digits: 2), expect(":"),
+            let second = number(digits: 2)
         else { return nil }
 
         var microseconds = 0
@@ -56,7 +56,7 @@ enum PostgresTimestamp {
             offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60)
         }
         guard position == bytes.count, (1...12).contains(month), (1...31).contains(day),
-              hour < 24, minute < 60, second < 61
+            hour < 24, minute < 60, second < 61
         else { return nil }
 
         let days = daysFromCivil(year: year, month: month, day: day)

@@ -22,7 +22,8 @@ final class GRPCChannel: Sendable {
             Self.withOptionalCString(cert) { certPtr in
                 Self.withOptionalCString(key) { keyPtr in
                     Self.withOptionalCString(tls.serverNameOverride) { namePtr in
-                        var options = cgrpc_tls_options(ca_pem: caPtr, cert_pem: certPtr, key_pem: keyPtr, server_name_override: namePtr)
+                        var options = cgrpc_tls_options(
+                            ca_pem: caPtr, cert_pem: certPtr, key_pem: keyPtr, server_name_override: namePtr)
                         return cgrpc_channel_create(target, &options)
                     }
                 }

@@ -16,7 +16,10 @@ public final class TemporalConnection: Sendable {
     private let backoff = RetryBackoff()
     private let logger: Logger
 
-    public init(options: TemporalConnectionOptions = TemporalConnectionOptions(), logger: Logger = Logger(label: "temporal.connection")) throws {
+    public init(
+        options: TemporalConnectionOptions = TemporalConnectionOptions(),
+        logger: Logger = Logger(label: "temporal.connection")
+    ) throws {
         self.options = options
         self.channel = try GRPCChannel(target: options.target, tls: options.tls)
         self.metadata = options.callMetadata
@@ -46,19 +49,24 @@ public final class TemporalConnection: Sendable {
         while true {
             do {
                 return try await attemptOnce(method, body: body, timeout: timeout)
-            } catch let error as TemporalRPCError where RPCRetryPolicy.isRetryable(error) && attempt < retry.maxAttempts {
+            } catch let error as TemporalRPCError where RPCRetryPolicy.isRetryable(error) && attempt < retry.maxAttempts
+            {
                 let delay = backoff.delay(afterAttempt: attempt)
-                logger.debug("retrying after transient error", metadata: [
-                    "method": "\(method)", "attempt": "\(attempt)", "code": "\(error.code)",
-                    "error": "\(error.message)", "delay_ms": "\(delay.milliseconds)",
-                ])
+                logger.debug(
+                    "retrying after transient error",
+                    metadata: [
+                        "method": "\(method)", "attempt": "\(attempt)", "code": "\(error.code)",
+                        "error": "\(error.message)", "delay_ms": "\(delay.milliseconds)",
+                    ])
                 try await Task.sleep(for: delay)
                 attempt += 1
             }
         }
     }
 
-    private func attemptOnce<Response: SwiftProtobuf.Message>(_ method: String, body: Data, timeout: Duration) async throws -> Response {
+    private func attemptOnce<Response: SwiftProtobuf.Message>(_ method: String, body: Data, timeout: Duration)
+        async throws -> Response
+    {
         let result = try await UnaryCall.perform(
             channel: channel, path: Self.servicePath + method, request: body, metadata: metadata, timeout: timeout)
         guard result.statusCode == RPCStatusCode.ok.rawValue else {

@@ -12,7 +12,9 @@ public struct TemporalConnectionOptions: Sendable {
         /// Name to verify in the server certificate instead of the target host.
         public var serverNameOverride: String?
 
-        public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, serverNameOverride: String? = nil) {
+        public init(
+            caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, serverNameOverride: String? = nil
+        ) {
             self.caFile = caFile
             self.certFile = certFile
             self.keyFile = keyFile

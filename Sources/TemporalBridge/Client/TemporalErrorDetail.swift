@@ -20,7 +20,8 @@ public enum TemporalErrorDetail: Sendable, Equatable {
         let value = any.value
         switch name {
         case "WorkflowExecutionAlreadyStartedFailure":
-            if let d = try? Temporal_Api_Errordetails_V1_WorkflowExecutionAlreadyStartedFailure(serializedBytes: value) {
+            if let d = try? Temporal_Api_Errordetails_V1_WorkflowExecutionAlreadyStartedFailure(serializedBytes: value)
+            {
                 self = .workflowAlreadyStarted(startRequestId: d.startRequestID, runId: d.runID)
                 return
             }

@@ -20,11 +20,13 @@ enum UnaryCall {
         let result = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<UnaryCallResult, Error>) in
                 let completion = Unmanaged.passRetained(CompletionBox(continuation)).toOpaque()
-                let call = start(channel: channel, path: path, request: request, metadata: metadata,
-                                 timeout: timeout, context: completion)
+                let call = start(
+                    channel: channel, path: path, request: request, metadata: metadata,
+                    timeout: timeout, context: completion)
                 guard let call else {
                     Unmanaged<CompletionBox>.fromOpaque(completion).release()
-                    continuation.resume(throwing: TemporalRPCError(code: .internal, message: "gRPC call could not be started"))
+                    continuation.resume(
+                        throwing: TemporalRPCError(code: .internal, message: "gRPC call could not be started"))
                     return
                 }
                 handle.attach(call)
@@ -81,19 +83,22 @@ private let unaryCallCompleted: cgrpc_unary_callback = { resultPointer, context 
     guard let context else { return }
     let box = Unmanaged<CompletionBox>.fromOpaque(context).takeRetainedValue()
     guard let raw = resultPointer?.pointee else {
-        box.continuation.resume(throwing: TemporalRPCError(code: .internal, message: "gRPC call completed without a result"))
+        box.continuation.resume(
+            throwing: TemporalRPCError(code: .internal, message: "gRPC call completed without a result"))
         return
     }
-    let message = raw.details.map {
-        String(decoding: UnsafeRawBufferPointer(start: $0, count: raw.details_len), as: UTF8.self)
-    } ?? ""
+    let message =
+        raw.details.map {
+            String(decoding: UnsafeRawBufferPointer(start: $0, count: raw.details_len), as: UTF8.self)
+        } ?? ""
     let detailsBin = raw.status_details_bin.map { Data(bytes: $0, count: raw.status_details_bin_len) } ?? Data()
     var response: Data?
     if raw.has_response != 0 {
         response = raw.response.map { Data(bytes: $0, count: raw.response_len) } ?? Data()
     }
-    box.continuation.resume(returning: UnaryCallResult(
-        statusCode: Int(raw.status_code), statusMessage: message, statusDetailsBin: detailsBin, response: response))
+    box.continuation.resume(
+        returning: UnaryCallResult(
+            statusCode: Int(raw.status_code), statusMessage: message, statusDetailsBin: detailsBin, response: response))
 }
 
 /// Carries the continuation through the C `void *context`.

@@ -39,7 +39,9 @@ public struct WorkflowClient: Sendable {
     }
 
     /// Sends signal `name` to the run (empty runId = the current run).
-    public func signal(_ handle: WorkflowHandle, name: String, args: [any Encodable] = [], requestId: String? = nil) async throws {
+    public func signal(_ handle: WorkflowHandle, name: String, args: [any Encodable] = [], requestId: String? = nil)
+        async throws
+    {
         var request = Temporal_Api_Workflowservice_V1_SignalWorkflowExecutionRequest()
         request.workflowExecution = handle.execution
         request.signalName = name

@@ -66,8 +66,10 @@ extension WorkflowClient {
             case .workflowExecutionTerminatedEventAttributes(let terminated):
                 throw WorkflowClientError.workflowTerminated(reason: terminated.reason)
             default:
-                throw WorkflowClientError.rpc(TemporalRPCError(
-                    code: .internal, message: "unexpected close event type \(close.eventType)", method: "GetWorkflowExecutionHistory"))
+                throw WorkflowClientError.rpc(
+                    TemporalRPCError(
+                        code: .internal, message: "unexpected close event type \(close.eventType)",
+                        method: "GetWorkflowExecutionHistory"))
             }
         }
     }

@@ -54,7 +54,8 @@ extension WorkflowClient {
     }
 
     /// Runs matching a visibility query (e.g. `WorkflowType = 'OrderWorkflow'`), all pages up to `limit`.
-    public func list(query: String, limit: Int = 1000) async throws -> [Temporal_Api_Workflow_V1_WorkflowExecutionInfo] {
+    public func list(query: String, limit: Int = 1000) async throws -> [Temporal_Api_Workflow_V1_WorkflowExecutionInfo]
+    {
         var request = Temporal_Api_Workflowservice_V1_ListWorkflowExecutionsRequest()
         request.query = query
         request.pageSize = Int32(min(max(limit, 1), 1000))

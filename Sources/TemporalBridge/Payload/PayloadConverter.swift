@@ -60,7 +60,9 @@ public struct PayloadConverter: Sendable {
     // MARK: - Decoding
 
     /// Decodes one payload into `type`. `binary/null` gives nil for optional types.
-    public func fromPayload<T: Decodable>(_ payload: Temporal_Api_Common_V1_Payload, as type: T.Type = T.self) throws -> T {
+    public func fromPayload<T: Decodable>(_ payload: Temporal_Api_Common_V1_Payload, as type: T.Type = T.self) throws
+        -> T
+    {
         guard let encodingName = payload.encodingName else {
             throw PayloadConversionError.missingEncoding
         }
@@ -76,7 +78,8 @@ public struct PayloadConverter: Sendable {
             do {
                 return try PayloadJSON.decoder().decode(T.self, from: payload.data)
             } catch {
-                throw PayloadConversionError.decodingFailed(encoding: encodingName, type: "\(T.self)", reason: "\(error)")
+                throw PayloadConversionError.decodingFailed(
+                    encoding: encodingName, type: "\(T.self)", reason: "\(error)")
             }
         case .jsonProtobuf, .binaryProtobuf, nil:
             throw PayloadConversionError.unsupportedEncoding(encoding: encodingName, type: "\(T.self)")
@@ -85,7 +88,9 @@ public struct PayloadConverter: Sendable {
 
     /// Decodes a `json/protobuf` or `binary/protobuf` payload into message type `M`.
     /// Unknown JSON fields are ignored: a newer sender may know more fields than we do.
-    public func fromPayload<M: SwiftProtobuf.Message>(_ payload: Temporal_Api_Common_V1_Payload, message type: M.Type) throws -> M {
+    public func fromPayload<M: SwiftProtobuf.Message>(_ payload: Temporal_Api_Common_V1_Payload, message type: M.Type)
+        throws -> M
+    {
         guard let encodingName = payload.encodingName else {
             throw PayloadConversionError.missingEncoding
         }
@@ -109,13 +114,16 @@ public struct PayloadConverter: Sendable {
         } catch let error as PayloadConversionError {
             throw error
         } catch {
-            throw PayloadConversionError.decodingFailed(encoding: encodingName, type: M.protoMessageName, reason: "\(error)")
+            throw PayloadConversionError.decodingFailed(
+                encoding: encodingName, type: M.protoMessageName, reason: "\(error)")
         }
     }
 
     /// Decodes the payload at `index` (one payload per argument). A missing payload decodes to nil
     /// for optional types, as a missing trailing argument does in the other SDKs.
-    public func fromPayloads<T: Decodable>(_ payloads: Temporal_Api_Common_V1_Payloads, at index: Int, as type: T.Type = T.self) throws -> T {
+    public func fromPayloads<T: Decodable>(
+        _ payloads: Temporal_Api_Common_V1_Payloads, at index: Int, as type: T.Type = T.self
+    ) throws -> T {
         guard payloads.payloads.indices.contains(index) else {
             if T.self is any PayloadOptional.Type {
                 return try Self.none(of: T.self)

@@ -34,11 +34,14 @@ public struct ActivityInfo: Sendable {
         if task.hasStartToCloseTimeout, task.startToCloseTimeout.seconds + Int64(task.startToCloseTimeout.nanos) > 0 {
             deadlines.append(startedTime.addingTimeInterval(task.startToCloseTimeout.timeInterval))
         }
-        if task.hasScheduleToCloseTimeout, task.scheduleToCloseTimeout.seconds + Int64(task.scheduleToCloseTimeout.nanos) > 0 {
+        if task.hasScheduleToCloseTimeout,
+            task.scheduleToCloseTimeout.seconds + Int64(task.scheduleToCloseTimeout.nanos) > 0
+        {
             deadlines.append(scheduledTime.addingTimeInterval(task.scheduleToCloseTimeout.timeInterval))
         }
         deadline = deadlines.min()
-        heartbeatTimeout = task.hasHeartbeatTimeout && task.heartbeatTimeout.timeInterval > 0
+        heartbeatTimeout =
+            task.hasHeartbeatTimeout && task.heartbeatTimeout.timeInterval > 0
             ? Duration(task.heartbeatTimeout) : nil
         heartbeatDetails = WorkflowArguments(task.heartbeatDetails.payloads)
     }

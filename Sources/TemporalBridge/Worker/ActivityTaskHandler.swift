@@ -30,15 +30,18 @@ final class ActivityTaskHandler: Sendable {
         await respond(task, outcome: outcome, heartbeater: heartbeater, logger: context.logger)
     }
 
-    private func execute(_ task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse, info: ActivityInfo,
-                         context: ActivityContext, heartbeater: ActivityHeartbeater) async
+    private func execute(
+        _ task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse, info: ActivityInfo,
+        context: ActivityContext, heartbeater: ActivityHeartbeater
+    ) async
         -> Result<Temporal_Api_Common_V1_Payload, any Error>
     {
         guard let definition = core.activities[info.activityType] else {
-            return .failure(ApplicationFailure(
-                type: "NotFoundError",
-                message: "activity type \(info.activityType) is not registered on this worker; registered: "
-                    + "[\(core.activities.keys.sorted().joined(separator: " "))]"))
+            return .failure(
+                ApplicationFailure(
+                    type: "NotFoundError",
+                    message: "activity type \(info.activityType) is not registered on this worker; registered: "
+                        + "[\(core.activities.keys.sorted().joined(separator: " "))]"))
         }
         let arguments = WorkflowArguments(task.input.payloads)
         let work = Task {
@@ -63,9 +66,11 @@ final class ActivityTaskHandler: Sendable {
         return result
     }
 
-    private func respond(_ task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse,
-                         outcome: Result<Temporal_Api_Common_V1_Payload, any Error>,
-                         heartbeater: ActivityHeartbeater, logger: Logger) async {
+    private func respond(
+        _ task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse,
+        outcome: Result<Temporal_Api_Common_V1_Payload, any Error>,
+        heartbeater: ActivityHeartbeater, logger: Logger
+    ) async {
         do {
             switch outcome {
             case .success(let payload):
@@ -99,7 +104,8 @@ final class ActivityTaskHandler: Sendable {
                     try await core.connection.unary("RespondActivityTaskFailed", request, timeout: .seconds(30))
             }
         } catch let error as TemporalRPCError where error.code == .notFound {
-            logger.info("activity task no longer exists (timed out or cancelled)", metadata: ["error": "\(error.message)"])
+            logger.info(
+                "activity task no longer exists (timed out or cancelled)", metadata: ["error": "\(error.message)"])
         } catch {
             logger.warning("cannot report activity result", metadata: ["error": "\(error)"])
         }

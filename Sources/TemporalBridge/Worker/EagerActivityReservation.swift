@@ -12,10 +12,10 @@ final class EagerActivityReservation: @unchecked Sendable {
         self.core = core
         for index in commands.indices where reserved < Self.maxPerTask {
             guard case .scheduleActivityTaskCommandAttributes(var attributes)? = commands[index].attributes,
-                  attributes.taskQueue.name == core.taskQueue,
-                  core.activities[attributes.activityType.name] != nil,
-                  !core.inFlightActivities.isShuttingDown,
-                  core.activitySlots.tryAcquire()
+                attributes.taskQueue.name == core.taskQueue,
+                core.activities[attributes.activityType.name] != nil,
+                !core.inFlightActivities.isShuttingDown,
+                core.activitySlots.tryAcquire()
             else { continue }
             attributes.requestEagerExecution = true
             commands[index].scheduleActivityTaskCommandAttributes = attributes
@@ -34,7 +34,7 @@ final class EagerActivityReservation: @unchecked Sendable {
             reserved -= 1
             core.count { $0.eagerActivities += 1 }
             core.metrics.eagerActivities.increment()
-            core.runActivity?(task) // takes over the reserved slot
+            core.runActivity?(task)  // takes over the reserved slot
         }
         releaseAll()
     }

@@ -11,9 +11,11 @@ public final class Worker: Sendable {
     private let core: WorkerCore
     private let stop = StopSignal()
 
-    public init(connection: TemporalConnection, taskQueue: String, workflows: [WorkflowDefinition],
-                activities: [ActivityDefinition], options: WorkerOptions = WorkerOptions(),
-                logger: Logger = Logger(label: "temporal.worker")) {
+    public init(
+        connection: TemporalConnection, taskQueue: String, workflows: [WorkflowDefinition],
+        activities: [ActivityDefinition], options: WorkerOptions = WorkerOptions(),
+        logger: Logger = Logger(label: "temporal.worker")
+    ) {
         self.taskQueue = taskQueue
         var logger = logger
         logger[metadataKey: "task_queue"] = .string(taskQueue)
@@ -42,10 +44,12 @@ public final class Worker: Sendable {
 
     public func run() async throws {
         let pollers = startPollers()
-        core.logger.info("worker started", metadata: [
-            "sticky_queue": "\(core.stickyTaskQueue.name)", "identity": "\(core.identity)",
-            "workflows": "\(core.workflows.keys.sorted())", "activities": "\(core.activities.keys.sorted())",
-        ])
+        core.logger.info(
+            "worker started",
+            metadata: [
+                "sticky_queue": "\(core.stickyTaskQueue.name)", "identity": "\(core.identity)",
+                "workflows": "\(core.workflows.keys.sorted())", "activities": "\(core.activities.keys.sorted())",
+            ])
         await withTaskCancellationHandler {
             await stop.wait()
         } onCancel: {
@@ -75,8 +79,9 @@ public final class Worker: Sendable {
                         request.taskQueue = queue
                         request.identity = core.identity
                         let response: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse =
-                            try await core.connection.unary("PollWorkflowTaskQueue", request,
-                                                            timeout: core.options.longPollTimeout)
+                            try await core.connection.unary(
+                                "PollWorkflowTaskQueue", request,
+                                timeout: core.options.longPollTimeout)
                         return response.taskToken.isEmpty ? nil : response
                     },
                     handle: { task in await workflowHandler.handle(task) })
@@ -94,8 +99,9 @@ public final class Worker: Sendable {
                         request.taskQueue.kind = .normal
                         request.identity = core.identity
                         let response: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse =
-                            try await core.connection.unary("PollActivityTaskQueue", request,
-                                                            timeout: core.options.longPollTimeout)
+                            try await core.connection.unary(
+                                "PollActivityTaskQueue", request,
+                                timeout: core.options.longPollTimeout)
                         return response.taskToken.isEmpty ? nil : response
                     },
                     handle: { task in await activityHandler.handle(task) })
@@ -129,10 +135,13 @@ public final class Worker: Sendable {
         await core.inFlightActivities.drain(grace: core.options.gracefulShutdownTimeout)
         core.cache.removeAll()
         let stats = core.statistics
-        core.logger.info("worker stopped", metadata: [
-            "cache_hits": "\(stats.cacheHits)", "cache_misses": "\(stats.cacheMisses)", "replays": "\(stats.replays)",
-            "workflow_tasks": "\(stats.workflowTasks)", "activity_tasks": "\(stats.activityTasks)",
-        ])
+        core.logger.info(
+            "worker stopped",
+            metadata: [
+                "cache_hits": "\(stats.cacheHits)", "cache_misses": "\(stats.cacheMisses)",
+                "replays": "\(stats.replays)",
+                "workflow_tasks": "\(stats.workflowTasks)", "activity_tasks": "\(stats.activityTasks)",
+            ])
     }
 }
 

@@ -23,8 +23,10 @@ final class WorkerCore: @unchecked Sendable {
     private let statsLock = NSLock()
     private var stats = WorkerStatistics()
 
-    init(connection: TemporalConnection, taskQueue: String, options: WorkerOptions, logger: Logger,
-         workflows: [String: WorkflowDefinition], activities: [String: ActivityDefinition]) {
+    init(
+        connection: TemporalConnection, taskQueue: String, options: WorkerOptions, logger: Logger,
+        workflows: [String: WorkflowDefinition], activities: [String: ActivityDefinition]
+    ) {
         self.connection = connection
         self.namespace = connection.namespace
         self.taskQueue = taskQueue
@@ -52,12 +54,14 @@ final class WorkerCore: @unchecked Sendable {
 
     func makeRun(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse) throws -> WorkflowRun {
         guard let definition = workflows[task.workflowType.name] else {
-            throw WorkflowTaskFailure("workflow type \(task.workflowType.name) is not registered on this worker; "
-                                      + "registered: [\(workflows.keys.sorted().joined(separator: " "))]")
+            throw WorkflowTaskFailure(
+                "workflow type \(task.workflowType.name) is not registered on this worker; "
+                    + "registered: [\(workflows.keys.sorted().joined(separator: " "))]")
         }
-        return WorkflowRun(definition: definition, namespace: namespace,
-                           workflowId: task.workflowExecution.workflowID, runId: task.workflowExecution.runID,
-                           logger: logger)
+        return WorkflowRun(
+            definition: definition, namespace: namespace,
+            workflowId: task.workflowExecution.workflowID, runId: task.workflowExecution.runID,
+            logger: logger)
     }
 
     /// All history pages from `token` on (empty token = from the first event).

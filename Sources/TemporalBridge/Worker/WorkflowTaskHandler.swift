@@ -32,7 +32,8 @@ final class WorkflowTaskHandler: Sendable {
                     queryResults[id] = Self.queryResult(entry.run, query)
                 }
             }
-            let eager = core.options.eagerActivityExecution ? EagerActivityReservation(core: core, commands: &commands) : nil
+            let eager =
+                core.options.eagerActivityExecution ? EagerActivityReservation(core: core, commands: &commands) : nil
             var request = Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedRequest()
             request.taskToken = task.taskToken
             request.commands = commands
@@ -45,7 +46,8 @@ final class WorkflowTaskHandler: Sendable {
             request.sdkMetadata.sdkVersion = "0.1.0"
             let response: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse
             do {
-                response = try await core.connection.unary("RespondWorkflowTaskCompleted", request, timeout: .seconds(30))
+                response = try await core.connection.unary(
+                    "RespondWorkflowTaskCompleted", request, timeout: .seconds(30))
             } catch {
                 eager?.releaseAll()
                 throw error
@@ -63,22 +65,27 @@ final class WorkflowTaskHandler: Sendable {
         }
     }
 
-    private func fail(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse, error: any Error,
-                      logger: Logger) async {
+    private func fail(
+        _ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse, error: any Error,
+        logger: Logger
+    ) async {
         core.count { $0.workflowTaskFailures += 1 }
         core.metrics.workflowTaskFailures.increment()
         let nonDeterministic = error is NonDeterminismError
-        logger.error("workflow task failed", metadata: [
-            "error": "\(error)", "attempt": "\(task.attempt)", "non_deterministic": "\(nonDeterministic)",
-        ])
+        logger.error(
+            "workflow task failed",
+            metadata: [
+                "error": "\(error)", "attempt": "\(task.attempt)", "non_deterministic": "\(nonDeterministic)",
+            ])
         // Like the official SDKs: report only the first attempt, then let the task time out and
         // retry quietly so a broken workflow does not flood history.
         guard task.attempt <= 1 else { return }
         var request = Temporal_Api_Workflowservice_V1_RespondWorkflowTaskFailedRequest()
         request.taskToken = task.taskToken
         request.cause = nonDeterministic ? .nonDeterministicError : .workflowWorkerUnhandledFailure
-        var failure = FailureConverter.failure(from: ApplicationFailure(
-            type: String(describing: type(of: error)), message: "\(error)"))
+        var failure = FailureConverter.failure(
+            from: ApplicationFailure(
+                type: String(describing: type(of: error)), message: "\(error)"))
         failure.message = "\(error)"
         request.failure = failure
         request.identity = core.identity
@@ -92,25 +99,30 @@ final class WorkflowTaskHandler: Sendable {
     }
 
     /// The cached run when the task continues it, else a fresh run with the full history.
-    private func prepareRun(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse,
-                            logger: Logger) async throws -> (CachedWorkflow, [Temporal_Api_History_V1_HistoryEvent]) {
+    private func prepareRun(
+        _ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse,
+        logger: Logger
+    ) async throws -> (CachedWorkflow, [Temporal_Api_History_V1_HistoryEvent]) {
         let runId = task.workflowExecution.runID
         var events = task.history.events
         if !task.nextPageToken.isEmpty {
             events += try await core.fetchHistory(task.workflowExecution, from: task.nextPageToken)
         }
         if let entry = core.cache.get(runId) {
-            let continues = entry.run.lastActivatedStartedEventId == task.previousStartedEventID
+            let continues =
+                entry.run.lastActivatedStartedEventId == task.previousStartedEventID
                 && (events.first?.eventID ?? 0) <= entry.run.lastProcessedEventId + 1
             if continues {
                 core.count { $0.cacheHits += 1 }
                 core.metrics.cacheHits.increment()
                 return (entry, events)
             }
-            logger.debug("cached run is stale, replaying", metadata: [
-                "cached_started": "\(entry.run.lastActivatedStartedEventId)",
-                "previous_started": "\(task.previousStartedEventID)",
-            ])
+            logger.debug(
+                "cached run is stale, replaying",
+                metadata: [
+                    "cached_started": "\(entry.run.lastActivatedStartedEventId)",
+                    "previous_started": "\(task.previousStartedEventID)",
+                ])
             core.cache.remove(runId)
         }
         core.count { $0.cacheMisses += 1 }
@@ -135,13 +147,15 @@ final class WorkflowTaskHandler: Sendable {
     {
         var result = Temporal_Api_Query_V1_WorkflowQueryResult()
         do {
-            let answer = try run.answerQuery(name: query.queryType, arguments: WorkflowArguments(query.queryArgs.payloads))
+            let answer = try run.answerQuery(
+                name: query.queryType, arguments: WorkflowArguments(query.queryArgs.payloads))
             result.resultType = .answered
             result.answer.payloads = [answer]
         } catch {
             result.resultType = .failed
             result.errorMessage = "\(error)"
-            result.failure = FailureConverter.failure(from: ApplicationFailure(type: "QueryFailed", message: "\(error)"))
+            result.failure = FailureConverter.failure(
+                from: ApplicationFailure(type: "QueryFailed", message: "\(error)"))
             result.failure.message = "\(error)"
         }
         return result

@@ -16,8 +16,10 @@ struct CommandOutbox {
     var isEmpty: Bool { entries.isEmpty }
     var commands: [Temporal_Api_Command_V1_Command] { entries.map(\.command) }
 
-    mutating func append(key: String, _ command: Temporal_Api_Command_V1_Command,
-                         onMatched: @escaping (Temporal_Api_History_V1_HistoryEvent) -> Void = { _ in }) {
+    mutating func append(
+        key: String, _ command: Temporal_Api_Command_V1_Command,
+        onMatched: @escaping (Temporal_Api_History_V1_HistoryEvent) -> Void = { _ in }
+    ) {
         entries.append(Entry(key: key, command: command, onMatched: onMatched))
     }
 

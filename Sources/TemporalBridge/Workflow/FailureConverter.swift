@@ -60,9 +60,11 @@ enum FailureConverter {
     static func activityCause(from failure: Temporal_Api_Failure_V1_Failure) -> ActivityFailure.Cause {
         switch failure.failureInfo {
         case .applicationFailureInfo(let info)?:
-            return .application(ApplicationFailure(type: info.type, message: failure.message,
-                                                   nonRetryable: info.nonRetryable,
-                                                   details: info.details.payloads))
+            return .application(
+                ApplicationFailure(
+                    type: info.type, message: failure.message,
+                    nonRetryable: info.nonRetryable,
+                    details: info.details.payloads))
         case .timeoutFailureInfo(let info)?:
             // A start-to-close timeout after retries carries the last application failure as cause.
             if failure.hasCause, case .applicationFailureInfo? = failure.cause.failureInfo {

@@ -5,10 +5,10 @@ enum HistoryEventKind {
     static func isCommandEvent(_ event: Temporal_Api_History_V1_HistoryEvent) -> Bool {
         switch event.eventType {
         case .activityTaskScheduled, .activityTaskCancelRequested, .timerStarted, .timerCanceled,
-             .workflowExecutionCompleted, .workflowExecutionFailed, .workflowExecutionCanceled,
-             .workflowExecutionContinuedAsNew, .markerRecorded, .startChildWorkflowExecutionInitiated,
-             .signalExternalWorkflowExecutionInitiated, .requestCancelExternalWorkflowExecutionInitiated,
-             .upsertWorkflowSearchAttributes:
+            .workflowExecutionCompleted, .workflowExecutionFailed, .workflowExecutionCanceled,
+            .workflowExecutionContinuedAsNew, .markerRecorded, .startChildWorkflowExecutionInitiated,
+            .signalExternalWorkflowExecutionInitiated, .requestCancelExternalWorkflowExecutionInitiated,
+            .upsertWorkflowSearchAttributes:
             return true
         default:
             return false
@@ -16,8 +16,10 @@ enum HistoryEventKind {
     }
 
     /// nil when `event` is what `command` produces; otherwise what differs.
-    static func mismatch(event: Temporal_Api_History_V1_HistoryEvent,
-                         command: Temporal_Api_Command_V1_Command) -> String? {
+    static func mismatch(
+        event: Temporal_Api_History_V1_HistoryEvent,
+        command: Temporal_Api_Command_V1_Command
+    ) -> String? {
         switch (event.attributes, command.attributes) {
         case (.activityTaskScheduledEventAttributes(let e)?, .scheduleActivityTaskCommandAttributes(let c)?):
             if e.activityType.name != c.activityType.name { return "activity type differs" }
@@ -30,8 +32,8 @@ enum HistoryEventKind {
         case (.timerCanceledEventAttributes(let e)?, .cancelTimerCommandAttributes(let c)?):
             return e.timerID == c.timerID ? nil : "timer id differs"
         case (.workflowExecutionCompletedEventAttributes?, .completeWorkflowExecutionCommandAttributes?),
-             (.workflowExecutionFailedEventAttributes?, .failWorkflowExecutionCommandAttributes?),
-             (.workflowExecutionCanceledEventAttributes?, .cancelWorkflowExecutionCommandAttributes?):
+            (.workflowExecutionFailedEventAttributes?, .failWorkflowExecutionCommandAttributes?),
+            (.workflowExecutionCanceledEventAttributes?, .cancelWorkflowExecutionCommandAttributes?):
             return nil
         case (.markerRecordedEventAttributes(let e)?, .recordMarkerCommandAttributes(let c)?):
             return e.markerName == c.markerName ? nil : "marker name differs"

@@ -73,25 +73,35 @@ public enum Workflow {
     }
 
     /// Handles signal `name` whose first argument decodes as `T` (nil when absent or invalid).
-    public static func setSignalHandler<T: Decodable>(_ name: String, as type: T.Type,
-                                                      _ handler: @escaping (T?) -> Void) {
+    public static func setSignalHandler<T: Decodable>(
+        _ name: String, as type: T.Type,
+        _ handler: @escaping (T?) -> Void
+    ) {
         requiredContext.setSignalHandler(name) { arguments in handler(arguments.decodeIfPresent(T.self)) }
     }
 
     /// Answers query `name` with the handler's result (json/plain). Must only read state.
-    public static func setQueryHandler<R: Encodable>(_ name: String, description: String = "",
-                                                     _ handler: @escaping () throws -> R) {
-        requiredContext.setQueryHandler(name, description: description, QueryHandler(description: description) { _ in
-            try WorkflowPayloads.encode(try handler())
-        })
+    public static func setQueryHandler<R: Encodable>(
+        _ name: String, description: String = "",
+        _ handler: @escaping () throws -> R
+    ) {
+        requiredContext.setQueryHandler(
+            name, description: description,
+            QueryHandler(description: description) { _ in
+                try WorkflowPayloads.encode(try handler())
+            })
     }
 
     /// Answers query `name` from its arguments.
-    public static func setQueryHandler<R: Encodable>(_ name: String, description: String = "",
-                                                     _ handler: @escaping (WorkflowArguments) throws -> R) {
-        requiredContext.setQueryHandler(name, description: description, QueryHandler(description: description) { args in
-            try WorkflowPayloads.encode(try handler(args))
-        })
+    public static func setQueryHandler<R: Encodable>(
+        _ name: String, description: String = "",
+        _ handler: @escaping (WorkflowArguments) throws -> R
+    ) {
+        requiredContext.setQueryHandler(
+            name, description: description,
+            QueryHandler(description: description) { args in
+                try WorkflowPayloads.encode(try handler(args))
+            })
     }
 
     // MARK: cancellation

@@ -33,8 +33,10 @@ public struct ActivityStatus: Sendable, Equatable {
 }
 
 extension WorkflowContext {
-    func executeActivity(type: String, input: [Temporal_Api_Common_V1_Payload],
-                         options: ActivityOptions) async throws -> Temporal_Api_Common_V1_Payload? {
+    func executeActivity(
+        type: String, input: [Temporal_Api_Common_V1_Payload],
+        options: ActivityOptions
+    ) async throws -> Temporal_Api_Common_V1_Payload? {
         try checkCanStartOperation()
         let seq = nextActivitySeq
         nextActivitySeq += 1
@@ -54,8 +56,10 @@ extension WorkflowContext {
         }
     }
 
-    private func scheduleCommand(for activity: PendingActivity, input: [Temporal_Api_Common_V1_Payload],
-                                 options: ActivityOptions) -> Temporal_Api_Command_V1_Command {
+    private func scheduleCommand(
+        for activity: PendingActivity, input: [Temporal_Api_Common_V1_Payload],
+        options: ActivityOptions
+    ) -> Temporal_Api_Command_V1_Command {
         var attributes = Temporal_Api_Command_V1_ScheduleActivityTaskCommandAttributes()
         attributes.activityID = activity.activityId
         attributes.activityType.name = activity.activityType
@@ -121,13 +125,16 @@ extension WorkflowContext {
         activity.slot.resolve(.success(attributes.result.payloads.first))
     }
 
-    func activityFailed(scheduledEventId: Int64, failure: Temporal_Api_Failure_V1_Failure,
-                        retryState: Temporal_Api_Enums_V1_RetryState) {
+    func activityFailed(
+        scheduledEventId: Int64, failure: Temporal_Api_Failure_V1_Failure,
+        retryState: Temporal_Api_Enums_V1_RetryState
+    ) {
         guard let activity = activity(scheduledEventId: scheduledEventId) else { return }
         notify(activity, .failed)
-        let error = ActivityFailure(activityType: activity.activityType, activityId: activity.activityId,
-                                    retryState: FailureConverter.retryStateName(retryState),
-                                    cause: FailureConverter.activityCause(from: failure))
+        let error = ActivityFailure(
+            activityType: activity.activityType, activityId: activity.activityId,
+            retryState: FailureConverter.retryStateName(retryState),
+            cause: FailureConverter.activityCause(from: failure))
         activity.slot.resolve(.failure(error))
     }
 
@@ -139,8 +146,9 @@ extension WorkflowContext {
 
     private func notify(_ activity: PendingActivity, _ state: ActivityStatus.State) {
         guard !activityObservers.isEmpty else { return }
-        let status = ActivityStatus(activityType: activity.activityType, activityId: activity.activityId,
-                                    attempt: activity.attempt, state: state)
+        let status = ActivityStatus(
+            activityType: activity.activityType, activityId: activity.activityId,
+            attempt: activity.attempt, state: state)
         for observer in activityObservers { observer(status) }
     }
 }

@@ -21,7 +21,8 @@ extension WorkflowContext {
         default:
             guard let handler = queryHandlers[name] else {
                 let known = ([Self.stackTraceQuery, Self.metadataQuery] + queryNames).sorted()
-                throw QueryFailure(message: "unknown queryType \(name). KnownQueryTypes=[\(known.joined(separator: " "))]")
+                throw QueryFailure(
+                    message: "unknown queryType \(name). KnownQueryTypes=[\(known.joined(separator: " "))]")
             }
             do {
                 return try withCurrent { try handler.handle(arguments) }
@@ -36,10 +37,13 @@ extension WorkflowContext {
         var lines: [String] = []
         for activity in activities.values.sorted(by: { $0.seq < $1.seq }) where !activity.slot.isResolved {
             let scheduled = activity.scheduledEventId.map { ", scheduledEventId \($0)" } ?? ""
-            lines.append("coroutine \(lines.count + 1): awaiting activity \(activity.activityType) "
-                         + "(activityId \(activity.activityId)\(scheduled), attempt \(activity.attempt))")
+            lines.append(
+                "coroutine \(lines.count + 1): awaiting activity \(activity.activityType) "
+                    + "(activityId \(activity.activityId)\(scheduled), attempt \(activity.attempt))")
         }
-        for timer in timers.values.sorted(by: { $0.timerId.count == $1.timerId.count ? $0.timerId < $1.timerId : $0.timerId.count < $1.timerId.count })
+        for timer in timers.values.sorted(by: {
+            $0.timerId.count == $1.timerId.count ? $0.timerId < $1.timerId : $0.timerId.count < $1.timerId.count
+        })
         where !timer.slot.isResolved {
             lines.append("coroutine \(lines.count + 1): awaiting timer \(timer.timerId) (\(timer.duration))")
         }
@@ -47,8 +51,10 @@ extension WorkflowContext {
             lines.append("coroutine \(lines.count + 1): awaiting condition \(waiter.id) (Workflow.condition)")
         }
         if lines.isEmpty {
-            lines.append(completion == nil ? "workflow \(info.workflowType) is running, nothing pending"
-                                           : "workflow \(info.workflowType) has finished")
+            lines.append(
+                completion == nil
+                    ? "workflow \(info.workflowType) is running, nothing pending"
+                    : "workflow \(info.workflowType) has finished")
         }
         return lines.joined(separator: "\n")
     }

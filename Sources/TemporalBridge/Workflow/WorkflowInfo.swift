@@ -8,7 +8,9 @@ public struct WorkflowInfo: Sendable, Equatable {
     /// The workflow run's attempt (workflow-level retries), 1-based.
     public var attempt: Int
 
-    public init(namespace: String, workflowId: String, runId: String, workflowType: String, taskQueue: String, attempt: Int) {
+    public init(
+        namespace: String, workflowId: String, runId: String, workflowType: String, taskQueue: String, attempt: Int
+    ) {
         self.namespace = namespace
         self.workflowId = workflowId
         self.runId = runId

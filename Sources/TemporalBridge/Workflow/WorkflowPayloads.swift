@@ -15,15 +15,17 @@ enum WorkflowPayloads {
         guard let payload else {
             if let none = (T.self as? any OptionalProtocol.Type)?.nilValue as? T { return none }
             if T.self == EmptyValue.self, let empty = EmptyValue() as? T { return empty }
-            throw ApplicationFailure(type: "PayloadDecodingError", message: "no payload to decode as \(T.self)",
-                                     nonRetryable: true)
+            throw ApplicationFailure(
+                type: "PayloadDecodingError", message: "no payload to decode as \(T.self)",
+                nonRetryable: true)
         }
         if T.self == EmptyValue.self, let empty = EmptyValue() as? T { return empty }
         do {
             return try converter.fromPayload(payload, as: T.self)
         } catch {
-            throw ApplicationFailure(type: "PayloadDecodingError", message: "cannot decode \(T.self): \(error)",
-                                     nonRetryable: true)
+            throw ApplicationFailure(
+                type: "PayloadDecodingError", message: "cannot decode \(T.self): \(error)",
+                nonRetryable: true)
         }
     }
 }
@@ -43,5 +45,5 @@ protocol OptionalProtocol {
 }
 
 extension Optional: OptionalProtocol {
-    static var nilValue: Optional<Wrapped> { nil }
+    static var nilValue: Wrapped? { nil }
 }

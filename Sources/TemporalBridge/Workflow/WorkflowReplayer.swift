@@ -17,16 +17,18 @@ public struct WorkflowReplayer: Sendable {
     @discardableResult
     public func replay(_ history: Temporal_Api_History_V1_History) throws -> [Temporal_Api_Command_V1_Command] {
         guard let first = history.events.first,
-              case .workflowExecutionStartedEventAttributes(let started)? = first.attributes else {
+            case .workflowExecutionStartedEventAttributes(let started)? = first.attributes
+        else {
             throw WorkflowTaskFailure("history does not start with WorkflowExecutionStarted")
         }
         guard let definition = definitions[started.workflowType.name] else {
             throw WorkflowTaskFailure("workflow type \(started.workflowType.name) is not registered")
         }
         let runId = started.originalExecutionRunID.isEmpty ? "replay-run" : started.originalExecutionRunID
-        let run = WorkflowRun(definition: definition, namespace: "replay",
-                              workflowId: started.workflowID.isEmpty ? "replay" : started.workflowID,
-                              runId: runId, logger: logger)
+        let run = WorkflowRun(
+            definition: definition, namespace: "replay",
+            workflowId: started.workflowID.isEmpty ? "replay" : started.workflowID,
+            runId: runId, logger: logger)
         defer { run.evict() }
         let last = history.events.last!
         let live: Int64? = last.eventType == .workflowTaskStarted ? last.eventID : nil

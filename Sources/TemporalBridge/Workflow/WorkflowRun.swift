@@ -48,7 +48,8 @@ final class WorkflowRun: @unchecked Sendable {
         for (index, event) in events.enumerated() {
             if event.eventID <= lastProcessedEventId { continue }
             guard event.eventID == lastProcessedEventId + 1 else {
-                throw WorkflowTaskFailure("history gap: expected event \(lastProcessedEventId + 1), got \(event.eventID)")
+                throw WorkflowTaskFailure(
+                    "history gap: expected event \(lastProcessedEventId + 1), got \(event.eventID)")
             }
             lastProcessedEventId = event.eventID
             context?.setReplaying(liveStartedEventId.map { event.eventID < $0 } ?? true)
@@ -71,22 +72,25 @@ final class WorkflowRun: @unchecked Sendable {
         let missing = context.outbox.entries[0].command
         throw NonDeterminismError(
             "workflow produced command \(HistoryEventKind.describe(missing)) but history has no matching event "
-            + "(history ends at event \(lastProcessedEventId))")
+                + "(history ends at event \(lastProcessedEventId))")
     }
 
-    private func applyNonCommandEvent(_ event: Temporal_Api_History_V1_HistoryEvent,
-                                      next: Temporal_Api_History_V1_HistoryEvent?,
-                                      liveStartedEventId: Int64?) throws {
+    private func applyNonCommandEvent(
+        _ event: Temporal_Api_History_V1_HistoryEvent,
+        next: Temporal_Api_History_V1_HistoryEvent?,
+        liveStartedEventId: Int64?
+    ) throws {
         switch event.attributes {
         case .workflowExecutionStartedEventAttributes(let attributes)?:
             start(attributes, at: event)
         case .workflowTaskStartedEventAttributes?:
             if let next, next.eventType == .workflowTaskFailed || next.eventType == .workflowTaskTimedOut {
-                return // that attempt produced nothing; a later one will run the code
+                return  // that attempt produced nothing; a later one will run the code
             }
             let isLive = event.eventID == liveStartedEventId
             if next == nil && !isLive && liveStartedEventId != nil {
-                throw WorkflowTaskFailure("history ends at WorkflowTaskStarted \(event.eventID), task is \(liveStartedEventId!)")
+                throw WorkflowTaskFailure(
+                    "history ends at WorkflowTaskStarted \(event.eventID), task is \(liveStartedEventId!)")
             }
             try activate(at: event, live: isLive)
         case .workflowTaskCompletedEventAttributes?:
@@ -96,11 +100,13 @@ final class WorkflowRun: @unchecked Sendable {
         case .activityTaskCompletedEventAttributes(let attributes)?:
             context?.activityCompleted(attributes)
         case .activityTaskFailedEventAttributes(let attributes)?:
-            context?.activityFailed(scheduledEventId: attributes.scheduledEventID, failure: attributes.failure,
-                                    retryState: attributes.retryState)
+            context?.activityFailed(
+                scheduledEventId: attributes.scheduledEventID, failure: attributes.failure,
+                retryState: attributes.retryState)
         case .activityTaskTimedOutEventAttributes(let attributes)?:
-            context?.activityFailed(scheduledEventId: attributes.scheduledEventID, failure: attributes.failure,
-                                    retryState: attributes.retryState)
+            context?.activityFailed(
+                scheduledEventId: attributes.scheduledEventID, failure: attributes.failure,
+                retryState: attributes.retryState)
         case .activityTaskCanceledEventAttributes(let attributes)?:
             context?.activityCanceled(scheduledEventId: attributes.scheduledEventID)
         case .timerFiredEventAttributes(let attributes)?:
@@ -113,17 +119,20 @@ final class WorkflowRun: @unchecked Sendable {
             // Cancels every structured child; their cancellation handlers emit the cancel commands.
             rootTask?.cancel()
         default:
-            break // WorkflowTaskScheduled/Failed/TimedOut, Terminated, TimedOut...: nothing to do
+            break  // WorkflowTaskScheduled/Failed/TimedOut, Terminated, TimedOut...: nothing to do
         }
     }
 
     // MARK: starting and running workflow code
 
-    private func start(_ attributes: Temporal_Api_History_V1_WorkflowExecutionStartedEventAttributes,
-                       at event: Temporal_Api_History_V1_HistoryEvent) {
-        let info = WorkflowInfo(namespace: namespace, workflowId: workflowId, runId: runId,
-                                workflowType: attributes.workflowType.name,
-                                taskQueue: attributes.taskQueue.name, attempt: Int(max(1, attributes.attempt)))
+    private func start(
+        _ attributes: Temporal_Api_History_V1_WorkflowExecutionStartedEventAttributes,
+        at event: Temporal_Api_History_V1_HistoryEvent
+    ) {
+        let info = WorkflowInfo(
+            namespace: namespace, workflowId: workflowId, runId: runId,
+            workflowType: attributes.workflowType.name,
+            taskQueue: attributes.taskQueue.name, attempt: Int(max(1, attributes.attempt)))
         let context = WorkflowContext(info: info, now: event.eventTime.date, logger: baseLogger)
         context.executor = executor
         self.context = context
@@ -162,13 +171,13 @@ final class WorkflowRun: @unchecked Sendable {
         if executor.escapedJobCount > 0 {
             throw WorkflowTaskFailure(
                 "workflow code escaped the deterministic runtime (\(executor.escapedJobCount) job(s) enqueued from "
-                + "another thread: Task {}, Task.detached, Task.sleep, an actor or a dispatch queue?)")
+                    + "another thread: Task {}, Task.detached, Task.sleep, an actor or a dispatch queue?)")
         }
         if let failure = context.taskFailure { throw failure }
         if context.completion == nil && !context.hasPendingWaits {
             throw WorkflowTaskFailure(
                 "workflow is blocked outside the runtime: it is not finished and waits on no activity, timer or "
-                + "condition (awaiting Task.sleep, an actor, or another task?)")
+                    + "condition (awaiting Task.sleep, an actor, or another task?)")
         }
     }
 
@@ -179,12 +188,12 @@ final class WorkflowRun: @unchecked Sendable {
         guard let entry = context.outbox.popFirst() else {
             throw NonDeterminismError(
                 "history event \(event.eventID) \(HistoryEventKind.describe(event)) has no matching command: "
-                + "the workflow produced no further command")
+                    + "the workflow produced no further command")
         }
         if let mismatch = HistoryEventKind.mismatch(event: event, command: entry.command) {
             throw NonDeterminismError(
                 "history event \(event.eventID) \(HistoryEventKind.describe(event)) does not match command "
-                + "\(HistoryEventKind.describe(entry.command)): \(mismatch)")
+                    + "\(HistoryEventKind.describe(entry.command)): \(mismatch)")
         }
         entry.onMatched(event)
     }
@@ -194,7 +203,7 @@ final class WorkflowRun: @unchecked Sendable {
         guard let context, let first = context.outbox.entries.first else { return }
         throw NonDeterminismError(
             "workflow produced command \(HistoryEventKind.describe(first.command)) but history has "
-            + "\(HistoryEventKind.describe(event)) at event \(event.eventID) instead of a matching event")
+                + "\(HistoryEventKind.describe(event)) at event \(event.eventID) instead of a matching event")
     }
 
     // MARK: queries and eviction
@@ -243,7 +252,8 @@ extension WorkflowContext {
             return
         case .failure(let error) where error is CancellationError && cancelRequested:
             command.commandType = .cancelWorkflowExecution
-            command.cancelWorkflowExecutionCommandAttributes = Temporal_Api_Command_V1_CancelWorkflowExecutionCommandAttributes()
+            command.cancelWorkflowExecutionCommandAttributes =
+                Temporal_Api_Command_V1_CancelWorkflowExecutionCommandAttributes()
         case .failure(let error):
             var attributes = Temporal_Api_Command_V1_FailWorkflowExecutionCommandAttributes()
             attributes.failure = FailureConverter.failure(from: error)

@@ -10,6 +10,8 @@ public struct APISettings: Sendable, Equatable {
 
     init(reading env: EnvironmentReader) throws(ConfigError) {
         let defaults = APISettings()
-        self.init(host: env.string("API_HOST", default: defaults.host), port: try env.port("API_PORT", default: defaults.port))
+        self.init(
+            host: env.string("API_HOST", default: defaults.host), port: try env.port("API_PORT", default: defaults.port)
+        )
     }
 }

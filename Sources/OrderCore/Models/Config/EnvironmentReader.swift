@@ -15,7 +15,8 @@ struct EnvironmentReader {
     func integer(_ name: String, default defaultValue: Int, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
         guard let text = string(name) else { return defaultValue }
         guard let value = Int(text.trimmingASCIIWhitespace()), range.contains(value) else {
-            throw .invalidValue(variable: name, value: text, expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
+            throw .invalidValue(
+                variable: name, value: text, expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }
@@ -43,7 +44,8 @@ struct EnvironmentReader {
     func money(_ name: String, default defaultValue: Money) throws(ConfigError) -> Money {
         guard let text = string(name) else { return defaultValue }
         guard let value = try? Money.parse(text.trimmingASCIIWhitespace()), value.cents >= 0 else {
-            throw .invalidValue(variable: name, value: text, expected: "a non-negative amount with at most two decimals, e.g. 10000.00")
+            throw .invalidValue(
+                variable: name, value: text, expected: "a non-negative amount with at most two decimals, e.g. 10000.00")
         }
         return value
     }

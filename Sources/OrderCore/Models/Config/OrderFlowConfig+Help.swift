@@ -21,7 +21,10 @@ extension OrderFlowConfig {
         ("PAYMENT_MAX_AMOUNT", "10000.00", "payments above this amount are declined (PaymentDeclined)"),
         ("PAYMENT_FAILURE_RATE", "0.0", "share of payment attempts that fail transiently (0.0–1.0)"),
         ("PAYMENT_DELAY_MS", "0", "simulated payment processing time in milliseconds"),
-        ("ACTIVITY_MAX_ATTEMPTS", "5", "attempts per activity before it fails (backoff 2.0, max interval 30 s, start-to-close 10 s)"),
+        (
+            "ACTIVITY_MAX_ATTEMPTS", "5",
+            "attempts per activity before it fails (backoff 2.0, max interval 30 s, start-to-close 10 s)"
+        ),
         ("ACTIVITY_INITIAL_INTERVAL_MS", "1000", "first retry interval of activities in milliseconds"),
     ]
 }

@@ -34,14 +34,16 @@ public struct TemporalSettings: Sendable, Equatable {
         let defaults = TemporalSettings()
         let hostPort = env.string("TEMPORAL_HOST_PORT", default: defaults.hostPort)
         guard Self.isHostPort(hostPort) else {
-            throw .invalidValue(variable: "TEMPORAL_HOST_PORT", value: hostPort, expected: "host:port, e.g. localhost:7233")
+            throw .invalidValue(
+                variable: "TEMPORAL_HOST_PORT", value: hostPort, expected: "host:port, e.g. localhost:7233")
         }
         let tlsCert = env.string("TEMPORAL_TLS_CERT")
         let tlsKey = env.string("TEMPORAL_TLS_KEY")
         if (tlsCert == nil) != (tlsKey == nil) {
             let missing = tlsCert == nil ? "TEMPORAL_TLS_CERT" : "TEMPORAL_TLS_KEY"
             throw .invalidValue(
-                variable: missing, value: "", expected: "a PEM file path (TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together)")
+                variable: missing, value: "",
+                expected: "a PEM file path (TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together)")
         }
         var uiURL = env.string("TEMPORAL_UI_URL", default: defaults.uiURL)
         guard uiURL.hasPrefix("http://") || uiURL.hasPrefix("https://") else {

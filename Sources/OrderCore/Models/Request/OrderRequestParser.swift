@@ -13,7 +13,8 @@ public enum OrderRequestParser {
             return .failure(.malformedJSON(error.description))
         }
         guard case .object(let object) = document else {
-            return .failure(.invalid([FieldError(field: "body", message: "must be a JSON object, not \(document.kindName)")]))
+            return .failure(
+                .invalid([FieldError(field: "body", message: "must be a JSON object, not \(document.kindName)")]))
         }
         var errors = FieldErrorList()
         let orderId = validateOrderId(object["order_id"], errors: &errors)
@@ -137,7 +138,8 @@ public enum OrderRequestParser {
     /// 0 to 1,000,000 with at most two decimals, judged exactly on the literal text.
     private static func validateUnitPrice(_ value: JSONValue?, field: String, errors: inout FieldErrorList) -> Money? {
         guard let text = errors.requireNumber(value, field: field) else { return nil }
-        let rangeMessage = "must be between 0 and \(OrderRequestLimits.maximumUnitPrice.jsonNumberText), not \(echo(text))"
+        let rangeMessage =
+            "must be between 0 and \(OrderRequestLimits.maximumUnitPrice.jsonNumberText), not \(echo(text))"
         guard let literal = DecimalLiteral(jsonText: text) else {
             errors.add(field, rangeMessage)
             return nil
