@@ -108,14 +108,6 @@ import Testing
         #expect(OrderIdPath.isPlausible(a))
     }
 
-    @Test func sha256MatchesKnownVectors() {
-        #expect(SHA256.hexDigest([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(
-            SHA256.hexDigest(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
-        #expect(SHA256.hexDigest(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-    }
-
     @Test func temporalUnreachableIs503WithRetryAfter() async throws {
         let harness = APITestHarness()
         await harness.gateway.setUnavailable(true)

@@ -1,3 +1,5 @@
+import OrderCore
+
 /// Maps an `Idempotency-Key` header to an order id, deterministically, so that repeating a
 /// request with the same key addresses the same workflow id. Deduplication itself is left
 /// to Temporal's workflow-id uniqueness (no check-then-act race in the API). The customer

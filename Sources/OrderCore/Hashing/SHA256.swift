@@ -1,6 +1,7 @@
-/// SHA-256 (FIPS 180-4) of a byte sequence. Foundation on Linux has no CryptoKit; the payment
-/// simulator only needs a stable digest of an order id, so a small portable implementation does.
-enum SHA256 {
+/// SHA-256 (FIPS 180-4) of a byte sequence. Foundation on Linux has no CryptoKit, and the only uses
+/// are stable ids (payment transaction ids, idempotency-key order ids), so a small portable
+/// implementation does rather than a crypto dependency.
+public enum SHA256 {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -12,7 +13,7 @@ enum SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    static func digest(_ bytes: some Collection<UInt8>) -> [UInt8] {
+    public static func digest(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var message = Array(bytes)
         let bitLength = UInt64(message.count) &* 8
         message.append(0x80)
@@ -52,8 +53,12 @@ enum SHA256 {
         return hash.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - $0 * 8)) } }
     }
 
-    static func hexDigest(_ text: String) -> String {
-        digest(Array(text.utf8)).map { byte in
+    public static func hexDigest(_ text: String) -> String {
+        hexDigest(text.utf8)
+    }
+
+    public static func hexDigest(_ bytes: some Collection<UInt8>) -> String {
+        digest(bytes).map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
