@@ -27,13 +27,7 @@ public struct WorkflowClient: Sendable {
         request.workflowType.name = workflowType
         request.taskQueue = Self.taskQueue(taskQueue)
         if !args.isEmpty { request.input = try converter.toPayloads(args) }
-        request.requestID = options.requestId ?? UUID().uuidString
-        request.workflowIDReusePolicy = options.idReusePolicy
-        request.workflowIDConflictPolicy = options.idConflictPolicy
-        if let t = options.executionTimeout { request.workflowExecutionTimeout = .init(t) }
-        if let t = options.runTimeout { request.workflowRunTimeout = .init(t) }
-        if let t = options.taskTimeout { request.workflowTaskTimeout = .init(t) }
-        if !options.memo.isEmpty { request.memo.fields = try options.memo.mapValues { try converter.toPayload($0) } }
+        try options.apply(to: &request, converter: converter)
         let response = try await mappingClientErrors { try await service.startWorkflowExecution(request) }
         return WorkflowHandle(workflowId: id, runId: response.runID, started: response.started)
     }
@@ -62,13 +56,7 @@ public struct WorkflowClient: Sendable {
         if !args.isEmpty { request.input = try converter.toPayloads(args) }
         request.signalName = signal
         if !signalArgs.isEmpty { request.signalInput = try converter.toPayloads(signalArgs) }
-        request.requestID = options.requestId ?? UUID().uuidString
-        request.workflowIDReusePolicy = options.idReusePolicy
-        request.workflowIDConflictPolicy = options.idConflictPolicy
-        if let t = options.executionTimeout { request.workflowExecutionTimeout = .init(t) }
-        if let t = options.runTimeout { request.workflowRunTimeout = .init(t) }
-        if let t = options.taskTimeout { request.workflowTaskTimeout = .init(t) }
-        if !options.memo.isEmpty { request.memo.fields = try options.memo.mapValues { try converter.toPayload($0) } }
+        try options.apply(to: &request, converter: converter)
         let response = try await mappingClientErrors { try await service.signalWithStartWorkflowExecution(request) }
         return WorkflowHandle(workflowId: id, runId: response.runID, started: response.started)
     }

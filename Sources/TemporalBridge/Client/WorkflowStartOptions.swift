@@ -35,6 +35,32 @@ public struct WorkflowStartOptions: Sendable {
     }
 }
 
+/// The fields a plain start and a signal-with-start share, so the options are applied in one place.
+protocol WorkflowStartRequest {
+    var workflowIDReusePolicy: Temporal_Api_Enums_V1_WorkflowIdReusePolicy { get set }
+    var workflowIDConflictPolicy: Temporal_Api_Enums_V1_WorkflowIdConflictPolicy { get set }
+    var workflowExecutionTimeout: Google_Protobuf_Duration { get set }
+    var workflowRunTimeout: Google_Protobuf_Duration { get set }
+    var workflowTaskTimeout: Google_Protobuf_Duration { get set }
+    var memo: Temporal_Api_Common_V1_Memo { get set }
+    var requestID: String { get set }
+}
+
+extension Temporal_Api_Workflowservice_V1_StartWorkflowExecutionRequest: WorkflowStartRequest {}
+extension Temporal_Api_Workflowservice_V1_SignalWithStartWorkflowExecutionRequest: WorkflowStartRequest {}
+
+extension WorkflowStartOptions {
+    func apply(to request: inout some WorkflowStartRequest, converter: PayloadConverter) throws {
+        request.requestID = requestId ?? UUID().uuidString
+        request.workflowIDReusePolicy = idReusePolicy
+        request.workflowIDConflictPolicy = idConflictPolicy
+        if let t = executionTimeout { request.workflowExecutionTimeout = .init(t) }
+        if let t = runTimeout { request.workflowRunTimeout = .init(t) }
+        if let t = taskTimeout { request.workflowTaskTimeout = .init(t) }
+        if !memo.isEmpty { request.memo.fields = try memo.mapValues { try converter.toPayload($0) } }
+    }
+}
+
 extension Google_Protobuf_Duration {
     init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components

@@ -13,7 +13,7 @@ enum WorkflowPayloads {
     /// non-retryable application failures, since retrying cannot fix the input.
     static func decode<T: Decodable>(_ payload: Temporal_Api_Common_V1_Payload?, as type: T.Type) throws -> T {
         guard let payload else {
-            if let none = (T.self as? any OptionalProtocol.Type)?.nilValue as? T { return none }
+            if let none = (T.self as? any PayloadOptional.Type)?.payloadNone as? T { return none }
             if T.self == EmptyValue.self, let empty = EmptyValue() as? T { return empty }
             throw ApplicationFailure(
                 type: "PayloadDecodingError", message: "no payload to decode as \(T.self)",
@@ -38,12 +38,4 @@ public struct EmptyValue: Codable, Sendable, Equatable {
         var container = encoder.singleValueContainer()
         try container.encodeNil()
     }
-}
-
-protocol OptionalProtocol {
-    static var nilValue: Self { get }
-}
-
-extension Optional: OptionalProtocol {
-    static var nilValue: Wrapped? { nil }
 }
