@@ -123,14 +123,20 @@ extension OrderStore {
 
     private func finish(_ orderId: String, as target: OrderStatus, reason: String?) async throws -> OrderStatus? {
         try await pool.withTransaction { transaction in
-            guard let order = try await lockOrder(orderId, in: transaction) else { return nil }
-            if order.status == target { return target }
-            let next = try order.status.transitioned(to: target)
-            try await transaction.execute(
-                "UPDATE orders SET status = $2, failure_reason = COALESCE($3, failure_reason), updated_at = now() WHERE id = $1",
-                [.string(orderId), .string(next.rawValue), .string(reason)])
-            return next
+            try await finish(orderId, as: target, reason: reason, in: transaction)
         }
+    }
+
+    func finish(_ orderId: String, as target: OrderStatus, reason: String?, in transaction: PostgresTransaction)
+        async throws -> OrderStatus?
+    {
+        guard let order = try await lockOrder(orderId, in: transaction) else { return nil }
+        if order.status == target { return target }
+        let next = try order.status.transitioned(to: target)
+        try await transaction.execute(
+            "UPDATE orders SET status = $2, failure_reason = COALESCE($3, failure_reason), updated_at = now() WHERE id = $1",
+            [.string(orderId), .string(next.rawValue), .string(reason)])
+        return next
     }
 
     /// Validates the input's lines and merges repeated product ids, keeping first-seen order.

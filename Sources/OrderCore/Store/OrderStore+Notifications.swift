@@ -7,12 +7,44 @@ extension OrderStore {
     public func recordNotification(orderId: String, kind: String, channel: String, message: String) async throws -> Bool
     {
         try await pool.withTransaction { transaction in
-            try await transaction.execute(
-                """
-                INSERT INTO notifications (order_id, kind, channel, message)
-                VALUES ($1, $2, $3, $4)
-                ON CONFLICT (order_id, kind) DO NOTHING
-                """, [.string(orderId), .string(kind), .string(channel), .string(message)]) > 0
+            try await insertNotification(
+                orderId: orderId, kind: kind, channel: channel, message: message, in: transaction)
         }
+    }
+
+    /// An order's final notification and the terminal status it announces (`completed`, `failed`
+    /// or `cancelled`, with `reason` as `failure_reason`) in ONE transaction, so neither exists
+    /// without the other; a retry changes nothing twice. When `customerIdIfMissing` is given and the
+    /// target is not `completed`, an order cancelled or failed before CreateOrder still gets a row.
+    /// Returns the status now stored, nil when the order has no row.
+    public func finishOrder(
+        orderId: String, as target: OrderStatus, reason: String?, customerIdIfMissing: String?,
+        notificationKind kind: String, channel: String, message: String
+    ) async throws -> OrderStatus? {
+        try await pool.withTransaction { transaction in
+            if target != .completed, let customerId = customerIdIfMissing {
+                try await transaction.execute(
+                    """
+                    INSERT INTO orders (id, customer_id, status) VALUES ($1, $2, 'pending')
+                    ON CONFLICT (id) DO NOTHING
+                    """, [.string(orderId), .string(customerId)])
+            }
+            let status = try await finish(orderId, as: target, reason: reason, in: transaction)
+            try await insertNotification(
+                orderId: orderId, kind: kind, channel: channel, message: message, in: transaction)
+            return status
+        }
+    }
+
+    @discardableResult
+    private func insertNotification(
+        orderId: String, kind: String, channel: String, message: String, in transaction: PostgresTransaction
+    ) async throws -> Bool {
+        try await transaction.execute(
+            """
+            INSERT INTO notifications (order_id, kind, channel, message)
+            VALUES ($1, $2, $3, $4)
+            ON CONFLICT (order_id, kind) DO NOTHING
+            """, [.string(orderId), .string(kind), .string(channel), .string(message)]) > 0
     }
 }

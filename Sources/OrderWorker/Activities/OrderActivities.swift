@@ -9,8 +9,6 @@ struct OrderActivities: Sendable {
     let payments: PaymentSimulator
     let logger: Logger
 
-    private var finalizer: OrderFinalizer { OrderFinalizer(pool: store.pool) }
-
     /// CreateOrder: the order row and its items, priced from the catalog; status `created`.
     func createOrder(_ input: CreateOrderInput) async throws -> CreateOrderResult {
         try await ActivityErrorMapping.mapping {
@@ -45,7 +43,10 @@ struct OrderActivities: Sendable {
     /// (`completed`, `failed` or `cancelled`) together.
     func sendNotification(_ input: SendNotificationInput) async throws -> SendNotificationResult {
         try await ActivityErrorMapping.mapping {
-            let status = try await finalizer.finish(input)
+            let status = try await store.finishOrder(
+                orderId: input.orderId, as: input.kind.orderStatus, reason: input.reason,
+                customerIdIfMissing: input.customerId, notificationKind: input.kind.rawValue,
+                channel: input.channel, message: input.message)
             logger.info(
                 "notification sent",
                 metadata: [
