@@ -5,7 +5,7 @@ SCRIPTS := scripts
 VENV := .venv
 SWIFT_BUILD_FLAGS ?=
 # Generated protobuf code is left as protoc-gen-swift writes it.
-SWIFT_SOURCES = $(shell find Sources Tests -name '*.swift' -not -path '*/Generated/*')
+SWIFT_SOURCES = $(shell find Sources Tests Benchmarks -name '*.swift' -not -path '*/Generated/*')
 
 .PHONY: help deps build build-release services-up services-down run start-full-stack stop run-worker run-api \
         test test-unit test-integration test-python test-coverage fmt lint bench drill grpc-leak-check \

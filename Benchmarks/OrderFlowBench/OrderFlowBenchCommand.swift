@@ -7,6 +7,8 @@ struct OrderFlowBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orderflow-bench",
         abstract: "Benchmark drivers and workers for make bench.",
-        subcommands: [ClientBenchmark.self, WorkflowWorkerBenchmark.self, WorkflowLoadBenchmark.self, OrderLoadBenchmark.self]
+        subcommands: [
+            ClientBenchmark.self, WorkflowWorkerBenchmark.self, WorkflowLoadBenchmark.self, OrderLoadBenchmark.self,
+        ]
     )
 }
