@@ -60,6 +60,12 @@ test: deps services-up ## every test: unit, integration (real PostgreSQL + Tempo
 test-coverage: deps services-up ## tests with llvm-cov summary per target
 	@COVERAGE=1 bash $(SCRIPTS)/test.sh
 
+bench: deps services-up ## benchmarks against the Temporal Python SDK; writes BENCHMARKS.md
+	@bash $(SCRIPTS)/bench.sh
+
+drill: deps services-up ## fault drill: orders through the API while the worker and PostgreSQL are killed
+	@bash $(SCRIPTS)/drill.sh
+
 grpc-leak-check: deps services-up ## gRPC shim calls under valgrind
 	@bash $(SCRIPTS)/grpc-leak-check.sh
 

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# make bench: builds release, runs the benchmarks in Benchmarks/ (ours beside the Temporal Python SDK's,
+# same servers, same run) and writes BENCHMARKS.md.
+#   bench.sh [section ...]     sections: client worker orders api (default: all)
+# Sizes: BENCH_COUNT (1000) BENCH_CONCURRENCY (50) BENCH_RUNS (3); BENCH_REPORT is where the report goes.
+source "$(dirname "$0")/lib.sh"
+source "$ROOT/Benchmarks/lib.sh"
+cd "$ROOT"
+
+SECTIONS=("$@")
+[ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(client worker orders api)
+: "${BENCH_REPORT:=$ROOT/BENCHMARKS.md}"
+: "${BENCH_SCRATCH:=$ROOT/.build}"
+
+say "building release binaries"
+swift build -c release --scratch-path "$BENCH_SCRATCH" --product orderflow-bench
+swift build -c release --scratch-path "$BENCH_SCRATCH" --product order-worker
+swift build -c release --scratch-path "$BENCH_SCRATCH" --product order-api
+BENCH_BIN="$BENCH_SCRATCH/release"
+export BENCH_BIN
+
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+failed=()
+for section in "${SECTIONS[@]}"; do
+    script="$ROOT/Benchmarks/$section.sh"
+    [ -f "$script" ] || die "no benchmark named $section (Benchmarks/$section.sh)"
+    rm -f "$BENCH_OUT/$section.md"
+    say "benchmark: $section (count $BENCH_COUNT, concurrency $BENCH_CONCURRENCY, runs $BENCH_RUNS)"
+    if ! bash "$script"; then
+        failed+=("$section")
+        printf '## %s\n\nThe benchmark failed; see the output of `make bench`.\n' "$section" >"$BENCH_OUT/$section.md"
+    fi
+done
+
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+{
+    echo "# OrderFlow benchmarks"
+    echo
+    echo "Written by \`make bench\` ($started). Every table puts our figures beside the Temporal Python SDK's,"
+    echo "measured against the same Temporal dev server in the same run; each figure is the median of"
+    echo "$BENCH_RUNS runs. Absolute times move with the load on this shared machine; the ratios are the point."
+    echo
+    echo "| | |"
+    echo "|---|---|"
+    echo "| machine | $(nproc) × $cpu, $mem, $(uname -sr) |"
+    echo "| Swift | $(swift --version 2>&1 | head -1) |"
+    echo "| Temporal | $(temporal --version 2>/dev/null | head -1) (dev server, in memory, one per benchmark) |"
+    echo "| Python SDK | temporalio $("$BENCH_PYTHON" -c 'import temporalio; print(temporalio.__version__)' 2>/dev/null) on $("$BENCH_PYTHON" --version 2>&1) |"
+    echo "| sizes | BENCH_COUNT=$BENCH_COUNT BENCH_CONCURRENCY=$BENCH_CONCURRENCY BENCH_RUNS=$BENCH_RUNS |"
+    echo "| command | \`make bench\` (one section: \`bash scripts/bench.sh client\`; sizes by environment) |"
+    for section in "${SECTIONS[@]}"; do
+        echo
+        cat "$BENCH_OUT/$section.md"
+    done
+} >"$BENCH_REPORT"
+say "wrote $BENCH_REPORT"
+[ ${#failed[@]} -eq 0 ] || die "benchmarks failed: ${failed[*]}"
