@@ -2,7 +2,9 @@
 # make bench: builds release, runs the benchmarks in Benchmarks/ (ours beside the Temporal Python SDK's,
 # same servers, same run) and writes BENCHMARKS.md.
 #   bench.sh [section ...]     sections: client worker orders api (default: all)
-# Sizes: BENCH_COUNT (1000) BENCH_CONCURRENCY (50) BENCH_RUNS (3); BENCH_REPORT is where the report goes.
+# Sizes: BENCH_COUNT (1000) BENCH_CONCURRENCY (50) BENCH_RUNS (3); BENCH_REPORT is where the report goes;
+# BENCH_BIN, when set, names prebuilt binaries to use instead of a release build (CI's small run uses debug).
+PREBUILT_BIN="${BENCH_BIN:-}"
 source "$(dirname "$0")/lib.sh"
 source "$ROOT/Benchmarks/lib.sh"
 cd "$ROOT"
@@ -12,11 +14,16 @@ SECTIONS=("$@")
 : "${BENCH_REPORT:=$ROOT/BENCHMARKS.md}"
 : "${BENCH_SCRATCH:=$ROOT/.build}"
 
-say "building release binaries"
-swift build -c release --scratch-path "$BENCH_SCRATCH" --product orderflow-bench
-swift build -c release --scratch-path "$BENCH_SCRATCH" --product order-worker
-swift build -c release --scratch-path "$BENCH_SCRATCH" --product order-api
-BENCH_BIN="$BENCH_SCRATCH/release"
+if [ -n "$PREBUILT_BIN" ]; then
+    BENCH_BIN="$PREBUILT_BIN"
+    say "using the binaries in $BENCH_BIN"
+else
+    say "building release binaries"
+    for product in orderflow-bench order-worker order-api; do
+        swift build -c release --scratch-path "$BENCH_SCRATCH" --product "$product"
+    done
+    BENCH_BIN="$BENCH_SCRATCH/release"
+fi
 export BENCH_BIN
 
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -47,6 +54,7 @@ mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
     echo "| Swift | $(swift --version 2>&1 | head -1) |"
     echo "| Temporal | $(temporal --version 2>/dev/null | head -1) (dev server, in memory, one per benchmark) |"
     echo "| Python SDK | temporalio $("$BENCH_PYTHON" -c 'import temporalio; print(temporalio.__version__)' 2>/dev/null) on $("$BENCH_PYTHON" --version 2>&1) |"
+    echo "| binaries | $BENCH_BIN |"
     echo "| sizes | BENCH_COUNT=$BENCH_COUNT BENCH_CONCURRENCY=$BENCH_CONCURRENCY BENCH_RUNS=$BENCH_RUNS |"
     echo "| command | \`make bench\` (one section: \`bash scripts/bench.sh client\`; sizes by environment) |"
     for section in "${SECTIONS[@]}"; do
