@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Local services for development and tests: a private PostgreSQL 15 cluster and the Temporal dev server.
+# Local services for development and tests: a private PostgreSQL 15 cluster, the Temporal dev server and a
+# private redis-server.
 #   services.sh up | down | status | restart-postgres
 # Each service is started only when nothing answers on its port, waited for until ready, logged under
 # .data/logs/ and stopped through its pid file (never by process name).
@@ -7,9 +8,13 @@ source "$(dirname "$0")/lib.sh"
 
 PG_PIDFILE="$PG_DATA/postmaster.pid"
 TEMPORAL_PIDFILE="$DATA/temporal.pid"
+REDIS_PORT="${REDIS_PORT:-6379}"
+REDIS_DIR="$DATA/redis"
+REDIS_PIDFILE="$DATA/redis.pid"
 as_postgres() { runuser -u postgres -- "$@"; }
 
 pg_answering() { "$PG_BIN/pg_isready" -q -h "$POSTGRES_HOST" -p "$POSTGRES_PORT"; }
+redis_answering() { [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; }
 temporal_answering() { temporal operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" 2>/dev/null | grep -q SERVING; }
 
 postgres_up() {
@@ -84,15 +89,35 @@ temporal_up() {
 
 temporal_down() { stop_pidfile "$TEMPORAL_PIDFILE" "Temporal dev server"; }
 
+redis_up() {
+    command -v redis-server >/dev/null || die "redis-server not found; run 'make deps'"
+    if redis_answering; then
+        say "Redis already answering on port $REDIS_PORT"
+        return
+    fi
+    mkdir -p "$REDIS_DIR"
+    say "starting redis-server on port $REDIS_PORT (data in .data/redis)"
+    # Nothing in Redis must outlive a restart (rate-limit buckets, pub/sub): no snapshots, no AOF.
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$REDIS_DIR" --daemonize yes \
+        --pidfile "$REDIS_PIDFILE" --logfile "$LOGS/redis.log" --save "" --appendonly no \
+        || die "redis-server did not start; see $LOGS/redis.log"
+    wait_for 30 "Redis" redis_answering || die "Redis is not answering; see $LOGS/redis.log"
+}
+
+redis_down() { stop_pidfile "$REDIS_PIDFILE" "redis-server"; }
+
 case "${1:-}" in
-    up) postgres_up; temporal_up ;;
-    down) temporal_down; postgres_down ;;
+    up) postgres_up; temporal_up; redis_up ;;
+    down) redis_down; temporal_down; postgres_down ;;
     restart-postgres) postgres_restart ;;
     postgres-up) postgres_up ;;
     temporal-up) temporal_up ;;
     temporal-down) temporal_down ;;
+    redis-up) redis_up ;;
+    redis-down) redis_down ;;
     status)
         pg_answering && echo "postgres: up (port $POSTGRES_PORT)" || echo "postgres: down"
-        temporal_answering && echo "temporal: up (port $TEMPORAL_PORT)" || echo "temporal: down" ;;
-    *) die "usage: $0 up|down|status|restart-postgres|postgres-up|temporal-up|temporal-down" ;;
+        temporal_answering && echo "temporal: up (port $TEMPORAL_PORT)" || echo "temporal: down"
+        redis_answering && echo "redis: up (port $REDIS_PORT)" || echo "redis: down" ;;
+    *) die "usage: $0 up|down|status|restart-postgres|postgres-up|temporal-up|temporal-down|redis-up|redis-down" ;;
 esac
