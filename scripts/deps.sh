@@ -33,10 +33,10 @@ else
 fi
 
 # The test venv: the Temporal Python SDK (interop tests, proto conformance against its upstream descriptors).
-# Also the browser test (selenium) and the API fuzz test (schemathesis).
-VENV_PACKAGES=("temporalio==1.35.0" "selenium==4.51.0" "schemathesis==4.32.5")
+# Also the browser test (selenium), the API fuzz test (schemathesis) and the order benchmark's Python peer (psycopg).
+VENV_PACKAGES=("temporalio==1.35.0" "selenium==4.51.0" "schemathesis==4.32.5" "psycopg[binary]==3.3.9")
 venv_complete() {
-    "$VENV/bin/python" -c "import temporalio, selenium, schemathesis; assert temporalio.__version__ == '1.35.0'" 2>/dev/null
+    "$VENV/bin/python" -c "import temporalio, selenium, schemathesis, psycopg; assert temporalio.__version__ == '1.35.0'" 2>/dev/null
 }
 if [ ! -x "$VENV/bin/python" ] || ! venv_complete; then
     say "preparing the test venv $VENV (${VENV_PACKAGES[*]})"
