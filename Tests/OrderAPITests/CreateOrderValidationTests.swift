@@ -162,6 +162,18 @@ import Testing
         }
     }
 
+    /// Found by the end-to-end suite: an empty or parameter-only Content-Type crashed the server.
+    @Test(arguments: ["", ";", " ; charset=utf-8"])
+    func emptyMediaTypeIs415(_ contentType: String) async throws {
+        let harness = APITestHarness()
+        try await harness.run { client in
+            let response = try await client.postJSON(
+                "/api/orders", Bodies.order(), headers: [.contentType: contentType])
+            response.expectProblem(.unsupportedMediaType, type: "unsupported-media-type")
+        }
+        #expect(await harness.gateway.startCalls == 0)
+    }
+
     @Test func jsonWithCharsetIsAccepted() async throws {
         let harness = APITestHarness()
         try await harness.run { client in

@@ -33,7 +33,8 @@ enum RequestBody {
 
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1)[0]
+        // `prefix(while:)`, not `split(...)[0]`: an empty or ";…" header has no first part.
+        let mediaType = String(contentType.prefix { $0 != ";" })
             .trimmingCharacters(in: .whitespaces).lowercased()
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
