@@ -105,6 +105,9 @@ import Testing
             #expect((json["items"] as? [[String: Any]])?.first?["product_id"] as? String == "PROD-001")
             #expect((json["payment"] as? [String: Any])?["transaction_id"] as? String == "txn-1")
             #expect((json["notifications"] as? [[String: Any]])?.first?["kind"] as? String == "order_completed")
+            // Absent values are null, never missing keys (openapi.yaml lists them as required).
+            #expect(response.text.contains(#""refunded_at":null"#))
+            #expect(response.text.contains(#""released_at":null"#))
             // Amounts are JSON numbers with two decimals at most, written exactly.
             #expect(response.text.contains(#""total":2599.98"#))
             #expect(response.text.contains(#""unit_price":1299.99"#))

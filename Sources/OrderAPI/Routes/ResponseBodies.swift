@@ -85,15 +85,57 @@ struct OrderDetailBody: Encodable {
         }
     }
 
+    struct PaymentBody: Encodable {
+        let payment: PaymentRecord
+        enum CodingKeys: String, CodingKey {
+            case amount, status, transactionId = "transaction_id", createdAt = "created_at", refundedAt = "refunded_at"
+        }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(payment.amount, forKey: .amount)
+            try container.encode(payment.status, forKey: .status)
+            try container.encode(payment.transactionId, forKey: .transactionId)
+            try container.encode(payment.createdAt, forKey: .createdAt)
+            try container.encode(payment.refundedAt, forKey: .refundedAt)
+        }
+    }
+
+    struct ReservationBody: Encodable {
+        let reservation: InventoryReservation
+        enum CodingKeys: String, CodingKey {
+            case productId = "product_id", quantity, reservedAt = "reserved_at", releasedAt = "released_at"
+        }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(reservation.productId, forKey: .productId)
+            try container.encode(reservation.quantity, forKey: .quantity)
+            try container.encode(reservation.reservedAt, forKey: .reservedAt)
+            try container.encode(reservation.releasedAt, forKey: .releasedAt)
+        }
+    }
+
+    struct NotificationBody: Encodable {
+        let notification: NotificationRecord
+        enum CodingKeys: String, CodingKey { case id, kind, channel, message, createdAt = "created_at" }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(notification.id, forKey: .id)
+            try container.encode(notification.kind, forKey: .kind)
+            try container.encode(notification.channel, forKey: .channel)
+            try container.encode(notification.message, forKey: .message)
+            try container.encode(notification.createdAt, forKey: .createdAt)
+        }
+    }
+
     func encode(to encoder: any Encoder) throws {
-        // The summary's keys at the top level, then the nested collections. Payment,
-        // reservation and notification records carry their own snake_case Codable keys.
+        // The summary's keys at the top level, then the nested collections; absent values
+        // (no payment yet, not refunded, not released) are written as null, never left out.
         try OrderSummaryBody(order: detail.order).encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(detail.items.map(ItemBody.init), forKey: .items)
-        try container.encode(detail.payment, forKey: .payment)
-        try container.encode(detail.reservations, forKey: .reservations)
-        try container.encode(detail.notifications, forKey: .notifications)
+        try container.encode(detail.payment.map(PaymentBody.init), forKey: .payment)
+        try container.encode(detail.reservations.map(ReservationBody.init), forKey: .reservations)
+        try container.encode(detail.notifications.map(NotificationBody.init), forKey: .notifications)
     }
 }
 
