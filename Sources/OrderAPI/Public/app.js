@@ -7,6 +7,7 @@ const state = {
   orders: [],
   nextCursor: null,
   selectedId: null,
+  cancelRequested: new Set(),
 };
 
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -113,8 +114,7 @@ function addItemRow(productId) {
 
 function renumberItems() {
   document.querySelectorAll("#items .item-row").forEach((row, index) => {
-    $("[data-role=product]", row).dataset.field = `items[${index}].product_id`;
-    $("[data-role=quantity]", row).dataset.field = `items[${index}].quantity`;
+    $("[data-role=row]", row).dataset.field = `items[${index}]`;
   });
 }
 
@@ -123,16 +123,30 @@ function clearFieldErrors() {
   for (const node of document.querySelectorAll("#order-form .invalid")) node.classList.remove("invalid");
 }
 
-// Puts each API field error next to its field; errors for fields the form has no
-// place for (e.g. items[0].unit_price) go to the closest row, then to the form.
+// What the form calls an item's fields the API names (items[2].quantity → "Quantity").
+const ITEM_FIELD_LABELS = { product_id: "Product", product_name: "Product name", quantity: "Quantity", unit_price: "Price" };
+const ITEM_FIELD_INPUTS = { product_id: "select.product", product_name: "select.product", quantity: "input.quantity", unit_price: "select.product" };
+
+// Puts each API field error next to its field: customer and items on their own lines, an
+// item's fields on its row's line (highlighting that input); anything else under the form.
 function showFieldErrors(errors) {
   for (const { field, message } of errors) {
     let target = document.querySelector(`#order-form .field-error[data-field="${CSS.escape(field)}"]`);
-    const row = field.match(/^items\[(\d+)\]/);
-    if (!target && row) target = document.querySelector(`#order-form .field-error[data-field="items[${row[1]}].product_id"]`);
-    if (!target) target = document.querySelector('#order-form .field-error[data-field="body"]');
-    target.textContent = target.textContent ? `${target.textContent}; ${field}: ${message}` : (target.dataset.field === field ? message : `${field}: ${message}`);
-    const input = target.parentElement.querySelector("input, select");
+    let text = message;
+    let input = null;
+    const item = field.match(/^(items\[\d+\])\.(\w+)$/);
+    if (!target && item) {
+      target = document.querySelector(`#order-form .field-error[data-field="${CSS.escape(item[1])}"]`);
+      text = `${ITEM_FIELD_LABELS[item[2]] || item[2]} ${message}`;
+      if (target) input = $(ITEM_FIELD_INPUTS[item[2]] || "select.product", target.closest(".item-row"));
+    } else if (target) {
+      input = target.parentElement.querySelector(":scope > input, :scope > select");
+    }
+    if (!target) {
+      target = document.querySelector('#order-form .field-error[data-field="body"]');
+      text = field === "body" ? message : `${field}: ${message}`;
+    }
+    target.textContent = target.textContent ? `${target.textContent}; ${text}` : text;
     if (input) input.classList.add("invalid");
   }
 }
@@ -160,6 +174,7 @@ async function submitOrder(event) {
   try {
     const { status, body } = await api("/api/orders", { method: "POST", body: JSON.stringify(orderRequestFromForm()) });
     $("#form-status").textContent = status === 201 ? `Order ${body.order_id} accepted.` : `Order ${body.order_id} already existed.`;
+    $("#form-status").title = $("#form-status").textContent;
     state.selectedId = body.order_id;
     await refreshOrders();
     await showDetail(body.order_id);
@@ -204,14 +219,15 @@ async function loadOlderOrders() {
 function renderOrders() {
   const rows = state.orders.map((order) => {
     const row = el("tr", { class: `clickable${order.order_id === state.selectedId ? " selected" : ""}`, onclick: () => showDetail(order.order_id) },
-      el("td", { class: "mono" }, order.order_id),
-      el("td", {}, order.customer_id),
+      el("td", { class: "order-cell", title: order.order_id },
+        el("span", { class: "order-id mono" }, order.order_id),
+        el("span", { class: "customer muted small" }, order.customer_id)),
       el("td", {}, statusBadge(order.status)),
       el("td", { class: "num" }, money(order.total)),
-      el("td", { class: "muted" }, when(order.created_at)));
+      el("td", { class: "muted small hide-narrow" }, when(order.created_at)));
     return row;
   });
-  $("#orders").replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: "5", class: "muted" }, "No orders yet."))]));
+  $("#orders").replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: "4", class: "muted" }, "No orders yet."))]));
   $("#more-orders").hidden = !state.nextCursor;
 }
 
@@ -245,7 +261,9 @@ function renderDetail(order, live) {
   const terminal = ["completed", "cancelled", "failed"].includes(status);
   const workflowId = order.workflow_id || order.order_id;
   const cancel = el("button", { type: "button", class: "danger", onclick: () => cancelOrder(order.order_id, cancel) }, "Cancel order");
-  cancel.disabled = terminal;
+  // Re-rendered on every refresh: a cancellation already asked for stays visible until it lands.
+  const cancelling = state.cancelRequested.has(order.order_id) && !terminal;
+  cancel.disabled = terminal || cancelling;
 
   const facts = el("dl", { class: "detail-grid" },
     el("dt", {}, "Order"), el("dd", { class: "mono" }, order.order_id),
@@ -254,7 +272,7 @@ function renderDetail(order, live) {
       live ? el("span", { class: "muted small" }, ` (${live.source})`) : null),
     el("dt", {}, "Customer"), el("dd", {}, order.customer_id || "—"),
     el("dt", {}, "Total"), el("dd", {}, money(order.total)),
-    el("dt", {}, "Failure"), el("dd", { class: failure ? "failure" : "muted" }, failure || "—"),
+    el("dt", {}, status === "cancelled" ? "Reason" : "Failure"), el("dd", { class: failure && status !== "cancelled" ? "failure" : "muted" }, failure || "—"),
     el("dt", {}, "Created"), el("dd", {}, when(order.created_at)),
     el("dt", {}, "Updated"), el("dd", {}, when(order.updated_at)),
     el("dt", {}, "Workflow"), el("dd", {}, el("a", { href: workflowURL(workflowId), target: "_blank", rel: "noopener" }, "Open in Temporal Web UI")));
@@ -276,13 +294,15 @@ function renderDetail(order, live) {
     : el("p", { class: "muted" }, "No notifications.");
 
   $("#detail-body").replaceChildren(facts, el("h3", {}, "Items"), items, el("h3", {}, "Payment"), payment,
-    el("h3", {}, "Notifications"), notifications, el("div", { class: "actions" }, cancel, el("span", { id: "cancel-status", class: "muted" })));
+    el("h3", {}, "Notifications"), notifications,
+    el("div", { class: "actions" }, cancel, el("span", { id: "cancel-status", class: "muted" }, cancelling ? "Cancellation requested…" : "")));
 }
 
 async function cancelOrder(orderId, button) {
   button.disabled = true;
   try {
     await api(`/api/orders/${encodeURIComponent(orderId)}/cancel`, { method: "POST", body: JSON.stringify({ reason: "Cancelled from the web page" }) });
+    state.cancelRequested.add(orderId);
     $("#cancel-status").textContent = "Cancellation requested…";
   } catch (error) {
     $("#cancel-status").textContent = error.message;
