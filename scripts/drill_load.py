@@ -106,19 +106,15 @@ class OrderMix:
             kind, items = "unknown_product", [self._line("PROD-DOES-NOT-EXIST", 1)]
         elif roll < 0.14:
             product = self.random.choice(self.catalog)
-            kind, items = "over_stock", [self._line(product["id"], 1000)]
+            kind, items = "over_stock", [self._line(product["id"], min(1000, int(product.get("stock", 999)) + 1))]
+        elif roll < 0.20:
+            kind, items = "declined", [self._line(self._priciest(), self._over_limit_quantity())]
         else:
+            kind = "cancel" if roll < 0.38 else "valid"
             items = [
                 self._line(p["id"], self.random.randint(1, 2))
                 for p in self.random.sample(self.catalog, self.random.randint(1, 2))
             ]
-            if roll < 0.20:
-                kind = "declined"
-                items = [self._line(self._priciest(), self._over_limit_quantity())]
-            elif roll < 0.38:
-                kind = "cancel"
-            else:
-                kind = "valid"
         body = {"order_id": order_id, "customer_id": f"drill-{self.random.randint(1, 25)}", "items": items}
         return kind, body
 
