@@ -221,7 +221,8 @@ CREATE TABLE drill.stock_start AS SELECT id AS product_id, stock FROM products;
 CREATE TABLE drill.submissions (order_id TEXT PRIMARY KEY, kind TEXT, total NUMERIC(12,2), http_status INT,
     accepted BOOLEAN, cancel TEXT, submit_ms INT);
 CREATE TABLE drill.workflows (order_id TEXT PRIMARY KEY, status TEXT, payments_scheduled INT, refunds_scheduled INT,
-    refunds_done INT, releases_scheduled INT, releases_done INT, workflow_task_failures INT);
+    refunds_done INT, releases_scheduled INT, releases_done INT, workflow_task_failures INT,
+    workflow_task_timeouts INT, activity_retries INT);
 CREATE TABLE drill.api_statuses (order_id TEXT PRIMARY KEY, http_status INT, status TEXT, source TEXT);
 SQL
 worker_start
@@ -396,6 +397,9 @@ WF_STATUSES=$(figure "SELECT coalesce(string_agg(lower(status) || ' ' || n, ', '
 API_READS=$(figure "SELECT coalesce(sum(n), 0) || ' (' || coalesce(string_agg(source || ' ' || n, ', ' ORDER BY source), '-') || ')' FROM
     (SELECT coalesce(nullif(source, ''), 'http_' || http_status) AS source, count(*) n FROM drill.api_statuses GROUP BY 1) a")
 WFT_FAILURES=$(figure "SELECT coalesce(sum(workflow_task_failures), 0) FROM drill.workflows")
+WFT_TIMEOUTS=$(figure "SELECT coalesce(sum(workflow_task_timeouts), 0) FROM drill.workflows")
+ACTIVITY_RETRIES=$(figure "SELECT coalesce(sum(activity_retries), 0) || ' in ' || count(*) FILTER (WHERE activity_retries > 0)
+    || ' orders' FROM drill.workflows")
 TOTAL_SECONDS=$(seconds_since "$T0")
 
 {
@@ -419,7 +423,8 @@ printf '  %-34s %s\n' \
     "stock after + unreleased reserved" "$STOCK_END + $RESERVED = $((STOCK_END + RESERVED))" \
     "workflows in Temporal" "$WF_STATUSES" \
     "final status reads through the API" "$API_READS" \
-    "workflow task failures (replays)" "$WFT_FAILURES" \
+    "activity retries" "$ACTIVITY_RETRIES" \
+    "workflow tasks timed out / failed" "$WFT_TIMEOUTS / $WFT_FAILURES" \
     "elapsed" "${TOTAL_SECONDS}s (setup ${SETUP_SECONDS}s, submitting ${SUBMIT_SECONDS}s, draining ${DRAIN_SECONDS}s)"
 if [ ${#VIOLATED[@]} -eq 0 ]; then
     printf 'result: PASS — every invariant holds\n'

@@ -242,7 +242,8 @@ async def histories(args: argparse.Namespace) -> int:
             handle,
             fieldnames=[
                 "order_id", "status", "payments_scheduled", "refunds_scheduled", "refunds_done",
-                "releases_scheduled", "releases_done", "workflow_task_failures",
+                "releases_scheduled", "releases_done", "workflow_task_failures", "workflow_task_timeouts",
+                "activity_retries",
             ],
         )
         writer.writeheader()
@@ -252,12 +253,14 @@ async def histories(args: argparse.Namespace) -> int:
 
 
 def _history_facts(history) -> dict:
-    """What a history says the workflow did: how often it scheduled each money/stock step, and how
-    many of those attempts reported that they changed something (a refund, a release)."""
+    """What a history says the workflow did: how often it scheduled each money/stock step, how many
+    of those attempts reported that they changed something (a refund, a release), and the traces
+    the faults left (activity retries, workflow tasks that timed out or failed)."""
     scheduled: dict[int, str] = {}
     facts = {
         "payments_scheduled": 0, "refunds_scheduled": 0, "refunds_done": 0,
-        "releases_scheduled": 0, "releases_done": 0, "workflow_task_failures": 0,
+        "releases_scheduled": 0, "releases_done": 0, "workflow_task_failures": 0, "workflow_task_timeouts": 0,
+        "activity_retries": 0,
     }
     for event in history.events:
         kind = event.WhichOneof("attributes")
@@ -275,8 +278,13 @@ def _history_facts(history) -> dict:
                 facts["refunds_done"] += 1
             elif name == "ReleaseInventory" and int(result.get("released") or 0) > 0:
                 facts["releases_done"] += 1
+        elif kind == "activity_task_started_event_attributes":
+            # Only the last attempt is recorded; its number tells how many came before.
+            facts["activity_retries"] += max(0, event.activity_task_started_event_attributes.attempt - 1)
         elif kind == "workflow_task_failed_event_attributes":
             facts["workflow_task_failures"] += 1
+        elif kind == "workflow_task_timed_out_event_attributes":
+            facts["workflow_task_timeouts"] += 1
     return facts
 
 
