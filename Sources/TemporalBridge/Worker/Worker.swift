@@ -68,7 +68,7 @@ public final class Worker: Sendable {
         var normal = Temporal_Api_Taskqueue_V1_TaskQueue()
         normal.name = taskQueue
         normal.kind = .normal
-        for queue in [normal, core.stickyTaskQueue] {
+        for queue in core.stickyExecution ? [normal, core.stickyTaskQueue] : [normal] {
             for index in 0..<max(1, core.options.workflowTaskPollers) {
                 let poller = TaskPoller<Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse>(
                     name: "workflow-\(queue.kind == .sticky ? "sticky" : "normal")-\(index)",

@@ -46,7 +46,14 @@ final class WorkerCore: @unchecked Sendable {
         self.stickyTaskQueue = sticky
     }
 
-    var statistics: WorkerStatistics { statsLock.withLock { stats } }
+    /// Sticky execution is on unless the cache size is 0 (then every task replays the full history).
+    var stickyExecution: Bool { options.maxCachedWorkflows > 0 }
+
+    var statistics: WorkerStatistics {
+        var snapshot = statsLock.withLock { stats }
+        snapshot.peakCachedRuns = cache.peakCount
+        return snapshot
+    }
 
     func count(_ update: (inout WorkerStatistics) -> Void) {
         statsLock.withLock { update(&stats) }

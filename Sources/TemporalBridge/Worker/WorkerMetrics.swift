@@ -32,4 +32,6 @@ public struct WorkerStatistics: Sendable, Equatable {
     public var activityTasks = 0
     public var eagerActivities = 0
     public var queryTasks = 0
+    /// The most runs the sticky cache held at once.
+    public var peakCachedRuns = 0
 }

@@ -5,7 +5,8 @@ public struct WorkerOptions: Sendable {
     public var activityTaskPollers = 2
     public var maxConcurrentWorkflowTasks = 10
     public var maxConcurrentActivities = 100
-    /// Runs kept in memory for sticky execution.
+    /// Runs kept in memory for sticky execution; 0 turns sticky execution off (every workflow task
+    /// then carries and replays the full history).
     public var maxCachedWorkflows = 1_000
     public var stickyScheduleToStartTimeout: Duration = .seconds(10)
     /// Ask the server to hand activities on this worker's own queue straight back (max 3 per task).

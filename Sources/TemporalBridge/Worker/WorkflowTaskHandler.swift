@@ -19,8 +19,11 @@ final class WorkflowTaskHandler: Sendable {
         var logger = core.logger
         logger[metadataKey: "workflow_id"] = .string(task.workflowExecution.workflowID)
         logger[metadataKey: "run_id"] = .string(runId)
+        var held: CachedWorkflow?
+        defer { if let held { core.cache.checkIn(held) } }
         do {
             let (entry, events) = try await prepareRun(task, logger: logger)
+            held = entry
             var commands: [Temporal_Api_Command_V1_Command] = []
             var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult] = [:]
             try entry.lock.withLock {
@@ -40,8 +43,11 @@ final class WorkflowTaskHandler: Sendable {
             request.identity = core.identity
             request.namespace = core.namespace
             request.queryResults = queryResults
-            request.stickyAttributes.workerTaskQueue = core.stickyTaskQueue
-            request.stickyAttributes.scheduleToStartTimeout = .init(rounding: core.options.stickyScheduleToStartTimeout)
+            if core.stickyExecution {
+                request.stickyAttributes.workerTaskQueue = core.stickyTaskQueue
+                request.stickyAttributes.scheduleToStartTimeout = .init(
+                    rounding: core.options.stickyScheduleToStartTimeout)
+            }
             request.sdkMetadata.sdkName = "temporal-swift-bridge"
             request.sdkMetadata.sdkVersion = "0.1.0"
             let response: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse
@@ -108,7 +114,7 @@ final class WorkflowTaskHandler: Sendable {
         if !task.nextPageToken.isEmpty {
             events += try await core.fetchHistory(task.workflowExecution, from: task.nextPageToken)
         }
-        if let entry = core.cache.get(runId) {
+        if let entry = core.cache.checkOut(runId) {
             let continues =
                 entry.run.lastActivatedStartedEventId == task.previousStartedEventID
                 && (events.first?.eventID ?? 0) <= entry.run.lastProcessedEventId + 1
@@ -124,6 +130,7 @@ final class WorkflowTaskHandler: Sendable {
                     "previous_started": "\(task.previousStartedEventID)",
                 ])
             core.cache.remove(runId)
+            core.cache.checkIn(entry)
         }
         core.count { $0.cacheMisses += 1 }
         core.metrics.cacheMisses.increment()
@@ -138,7 +145,7 @@ final class WorkflowTaskHandler: Sendable {
         // A fetched history may already hold events that belong to the next task.
         if task.startedEventID > 0 { events = events.filter { $0.eventID <= task.startedEventID } }
         let entry = CachedWorkflow(run: try core.makeRun(task))
-        core.cache.insert(runId, entry)
+        core.cache.insertCheckedOut(runId, entry)
         return (entry, events)
     }
 
@@ -169,7 +176,8 @@ final class WorkflowTaskHandler: Sendable {
         request.namespace = core.namespace
         do {
             let result: Temporal_Api_Query_V1_WorkflowQueryResult
-            if let entry = core.cache.get(task.workflowExecution.runID) {
+            if let entry = core.cache.checkOut(task.workflowExecution.runID) {
+                defer { core.cache.checkIn(entry) }
                 result = entry.lock.withLock { Self.queryResult(entry.run, task.query) }
             } else {
                 var events = task.history.events
