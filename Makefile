@@ -63,7 +63,7 @@ test-coverage: deps services-up ## tests with llvm-cov summary per target
 bench: deps services-up ## benchmarks against the Temporal Python SDK; writes BENCHMARKS.md
 	@bash $(SCRIPTS)/bench.sh
 
-drill: deps services-up ## fault drill: orders through the API while the worker and PostgreSQL are killed
+drill: deps build ## fault drill: DRILL_ORDERS orders (300) through 2 worker SIGKILLs and a PostgreSQL restart, on private services
 	@bash $(SCRIPTS)/drill.sh
 
 grpc-leak-check: deps services-up ## gRPC shim calls under valgrind

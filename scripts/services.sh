@@ -33,8 +33,10 @@ postgres_up() {
         mkdir -p "$PG_RUN"; chown postgres:postgres "$PG_RUN"
         touch "$LOGS/postgres.log"; chown postgres:postgres "$LOGS/postgres.log"
         say "starting PostgreSQL on port $POSTGRES_PORT"
+        # fsync=off: a dev cluster need not survive a machine crash. synchronous_commit stays on: a crash of
+        # PostgreSQL alone must never lose a commit an activity was told had happened (the fault drill shows it).
         as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -w -t 60 \
-            -o "-p $POSTGRES_PORT -k $PG_RUN -c listen_addresses=127.0.0.1,::1 -c max_connections=200 -c fsync=off -c synchronous_commit=off" \
+            -o "-p $POSTGRES_PORT -k $PG_RUN -c listen_addresses=127.0.0.1,::1 -c max_connections=200 -c fsync=off" \
             start >/dev/null || die "PostgreSQL did not start; see $LOGS/postgres.log"
         wait_for 60 "PostgreSQL" pg_answering || die "PostgreSQL is not answering; see $LOGS/postgres.log"
     fi
@@ -69,7 +71,7 @@ postgres_restart() {
     [ -f "$PG_PIDFILE" ] || die "PostgreSQL in $PG_DATA is not running"
     say "restarting PostgreSQL"
     as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -m fast -w -t 60 restart \
-        -o "-p $POSTGRES_PORT -k $PG_RUN -c listen_addresses=127.0.0.1,::1 -c max_connections=200 -c fsync=off -c synchronous_commit=off" >/dev/null
+        -o "-p $POSTGRES_PORT -k $PG_RUN -c listen_addresses=127.0.0.1,::1 -c max_connections=200 -c fsync=off" >/dev/null
 }
 
 temporal_up() {

@@ -29,6 +29,9 @@ swift test --skip-build "${COVERAGE_FLAG[@]}" --filter "$DISRUPTIVE"
 say "swift tests"
 swift test --skip-build "${COVERAGE_FLAG[@]}" --skip "$DISRUPTIVE"
 
+say "fault drill (small)"
+DRILL_ORDERS="${DRILL_ORDERS:-40}" DRILL_BIN=.build/debug bash scripts/drill.sh
+
 if [ "${COVERAGE:-0}" = 1 ]; then
     bash "$ROOT/scripts/coverage.sh"
 fi
