@@ -5,6 +5,11 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 mkdir -p test-output
 
+# Tests write orders and products of their own: they get a database of their own, so the catalog and
+# order list of `make run` stay clean.
+export POSTGRES_DB="${TEST_POSTGRES_DB:-orderflow_test}"
+bash scripts/services.sh postgres-up
+
 # Tests that stop or restart a shared service: the suites named Disruptive and the PostgreSQL restart test.
 DISRUPTIVE="Disruptive|survivesServerRestart"
 
