@@ -16,14 +16,14 @@ public func buildApplication(
 }
 
 /// The router with every middleware and route; also returns the table of what is routed.
-public func buildRouter(services: APIServices, logger: Logger) throws -> (Router<BasicRequestContext>, RouteTable) {
-    let router = Router(context: BasicRequestContext.self)
+public func buildRouter(services: APIServices, logger: Logger) throws -> (Router<OrderAPIRequestContext>, RouteTable) {
+    let router = Router(context: OrderAPIRequestContext.self)
     let routes = OrderAPIRoutes(services: services, statics: try StaticHandlers(services: services))
-        .all(context: BasicRequestContext.self)
+        .all(context: OrderAPIRequestContext.self)
     let table = RouteTable(all: routes.map(\.entry))
 
     // Middlewares apply to the routes registered after them (and to the not-found path),
-    // outermost first: id → access log → metrics → CORS → problem rendering → files.
+    // outermost first: id → access log → metrics → CORS → problem rendering → rate limit → files.
     router.add(middleware: RequestIdMiddleware())
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug, includeHeaders: .all(except: [.authorization, .cookie])))
@@ -33,12 +33,13 @@ public func buildRouter(services: APIServices, logger: Logger) throws -> (Router
             allowOrigin: .originBased,
             allowHeaders: [
                 .accept, .contentType, .origin, HTTPField.Name(IdempotencyKey.headerName)!,
-                RequestIdMiddleware<BasicRequestContext>.headerName,
+                RequestIdMiddleware<OrderAPIRequestContext>.headerName,
             ],
             allowMethods: [.get, .post, .options],
             exposedHeaders: ["X-Request-Id", "Location", "Retry-After"]
         ))
     router.add(middleware: ProblemMiddleware(routes: table))
+    if let limiter = services.rateLimiter { router.add(middleware: RateLimitMiddleware(limiter: limiter)) }
     router.add(middleware: FileMiddleware(services.publicDirectory, logger: logger))
 
     for route in routes { route.register(on: router) }

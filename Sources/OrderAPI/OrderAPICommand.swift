@@ -57,14 +57,18 @@ struct OrderAPICommand: AsyncParsableCommand {
             gateway: live.gateway, repository: live.repository,
             web: WebSettings(temporalUIURL: config.temporal.uiURL, temporalNamespace: config.temporal.namespace),
             publicDirectory: publicDirectory ?? Self.bundledPublicDirectory(),
-            metricsRegistry: registry
+            metricsRegistry: registry,
+            rateLimiter: live.rateLimiter(config.rateLimit),
+            statusFeed: live.redis?.statusFeed,
+            redisProbe: live.redis?.probe
         )
         let app = try buildApplication(services: services, host: config.api.host, port: config.api.port, logger: logger)
-        // The app first, so on SIGTERM/SIGINT it stops taking requests before the
-        // dependencies it uses are closed (services shut down in reverse order).
+        // Services shut down in reverse order: on SIGTERM/SIGINT the status feed first ends its
+        // open SSE streams (clients that never hang up would keep the server waiting), then the
+        // app stops taking requests, then the connections it used are closed.
         let group = ServiceGroup(
             configuration: .init(
-                services: live.services + [app],
+                services: live.services + [app] + (live.redis.map { [$0.statusFeed] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

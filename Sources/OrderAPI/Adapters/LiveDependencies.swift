@@ -9,6 +9,7 @@ struct LiveDependencies {
     var gateway: any OrderWorkflowGateway
     var repository: any OrderRepository
     var services: [any Service]
+    var redis: RedisDependencies?
 
     /// Neither connection is required to be up at start: `/readyz` reports them, and
     /// both reconnect, so the API can start before PostgreSQL or Temporal.
@@ -26,7 +27,19 @@ struct LiveDependencies {
         let pool = PostgresPool(settings: config.postgres, logger: Logger(label: "order-api.postgres"))
         let repository = PostgresOrderRepository(
             store: OrderStore(pool: pool, logger: Logger(label: "order-api.store")))
-        return LiveDependencies(gateway: gateway, repository: repository, services: [PoolCloser(pool: pool)])
+        let redis = try config.redis.map {
+            RedisDependencies(endpoint: $0, rateLimit: config.rateLimit, logger: logger)
+        }
+        return LiveDependencies(
+            gateway: gateway, repository: repository,
+            services: [PoolCloser(pool: pool)] + (redis.map { [RedisClientCloser(client: $0.client)] } ?? []),
+            redis: redis)
+    }
+
+    /// Shared (Redis) or per-process rate limiting; nil when RATE_LIMIT_PER_MINUTE is 0.
+    func rateLimiter(_ settings: RateLimitSettings) -> (any RateLimiter)? {
+        guard settings.isEnabled else { return nil }
+        return redis?.rateLimiter ?? InProcessRateLimiter(settings: settings)
     }
 }
 

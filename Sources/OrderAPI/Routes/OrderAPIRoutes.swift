@@ -13,11 +13,13 @@ struct OrderAPIRoutes: Sendable {
         let cancel = CancelOrderHandler(services: services)
         let products = ProductsHandler(services: services)
         let health = HealthHandlers(services: services)
+        let feed = StatusFeedHandler(services: services)
         let statics = statics
 
         return [
             APIRoute(.post, "/api/orders") { try await create.handle($0, context: $1) },
             APIRoute(.get, "/api/orders") { try await queries.list($0, context: $1) },
+            APIRoute(.get, "/api/orders/events") { try await feed.handle($0, context: $1) },
             APIRoute(.get, "/api/orders/{id}") { try await queries.detail($0, context: $1) },
             APIRoute(.get, "/api/orders/{id}/status") { try await status.handle($0, context: $1) },
             APIRoute(.post, "/api/orders/{id}/cancel") { try await cancel.handle($0, context: $1) },

@@ -1,34 +1,42 @@
+import Foundation
 import Logging
 import OrderCore
 
 /// The bodies of the six order activities. Each is one OrderStore transaction (two for
 /// ProcessPayment: a read before charging, then the record), idempotent by its keys, and throws
-/// errors already mapped for Temporal (see `ActivityErrorMapping`).
+/// errors already mapped for Temporal (see `ActivityErrorMapping`). Each status change is
+/// announced on the live feed once its transaction has committed.
 struct OrderActivities: Sendable {
     let store: OrderStore
     let payments: PaymentSimulator
     let logger: Logger
+    /// Best effort: never throws, so the feed can never fail an activity.
+    var statusPublisher: any OrderStatusPublisher = NoStatusPublisher()
 
     /// CreateOrder: the order row and its items, priced from the catalog; status `created`.
     func createOrder(_ input: CreateOrderInput) async throws -> CreateOrderResult {
-        try await ActivityErrorMapping.mapping {
+        let result = try await ActivityErrorMapping.mapping {
             let total = try await store.createOrder(input.order, workflowId: input.workflowId, runId: input.runId)
             return CreateOrderResult(orderId: input.order.orderId, total: total)
         }
+        await announce(input.order.orderId, .created, step: .createOrder)
+        return result
     }
 
     /// CheckInventory: reserves stock for every item, all or nothing; status `inventory_reserved`.
     func checkInventory(_ input: OrderReference) async throws -> CheckInventoryResult {
-        try await ActivityErrorMapping.mapping {
+        let result = try await ActivityErrorMapping.mapping {
             try await store.reserveInventory(orderId: input.orderId)
             return CheckInventoryResult(orderId: input.orderId, reserved: true)
         }
+        await announce(input.orderId, .inventoryReserved, step: .checkInventory)
+        return result
     }
 
     /// ProcessPayment: charges once per order; status `payment_processed`. A retry after a
     /// recorded payment returns that payment without charging again.
     func processPayment(_ input: ProcessPaymentInput) async throws -> ProcessPaymentResult {
-        try await ActivityErrorMapping.mapping {
+        let result = try await ActivityErrorMapping.mapping {
             if let existing = try await store.paymentTransactionId(orderId: input.orderId) {
                 return ProcessPaymentResult(orderId: input.orderId, transactionId: existing, amount: input.amount)
             }
@@ -37,12 +45,14 @@ struct OrderActivities: Sendable {
                 orderId: input.orderId, amount: input.amount, transactionId: charged)
             return ProcessPaymentResult(orderId: input.orderId, transactionId: stored, amount: input.amount)
         }
+        await announce(input.orderId, .paymentProcessed, step: .processPayment)
+        return result
     }
 
     /// SendNotification: records the notification and the order's matching terminal status
     /// (`completed`, `failed` or `cancelled`) together.
     func sendNotification(_ input: SendNotificationInput) async throws -> SendNotificationResult {
-        try await ActivityErrorMapping.mapping {
+        let result = try await ActivityErrorMapping.mapping {
             let status = try await store.finishOrder(
                 orderId: input.orderId, as: input.kind.orderStatus, reason: input.reason,
                 customerIdIfMissing: input.customerId, notificationKind: input.kind.rawValue,
@@ -54,6 +64,11 @@ struct OrderActivities: Sendable {
                 ])
             return SendNotificationResult(orderId: input.orderId, status: status)
         }
+        if let status = result.status {
+            let reason = status == .completed ? nil : input.reason
+            await announce(input.orderId, status, step: .sendNotification, failureReason: reason)
+        }
+        return result
     }
 
     /// ReleaseInventory (compensation): gives reserved stock back, exactly once.
@@ -69,5 +84,13 @@ struct OrderActivities: Sendable {
         try await ActivityErrorMapping.mapping {
             RefundPaymentResult(orderId: input.orderId, refunded: try await store.refundPayment(orderId: input.orderId))
         }
+    }
+
+    private func announce(
+        _ orderId: String, _ status: OrderStatus, step: ActivityName, failureReason: String? = nil
+    ) async {
+        await statusPublisher.publish(
+            OrderStatusChange(
+                orderId: orderId, status: status, step: step.rawValue, failureReason: failureReason, updatedAt: Date()))
     }
 }

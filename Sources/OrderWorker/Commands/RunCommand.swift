@@ -35,10 +35,21 @@ struct RunCommand: AsyncParsableCommand {
         // Visible at once even when stdout is a file or a pipe (compose logs, supervisors).
         fflush(nil)
 
+        // Optional: without REDIS_URL status changes are not announced (the page polls). Short
+        // timeouts bound what a Redis outage can add to an activity.
+        let redis = try config.redis.map {
+            RedisClient(
+                endpoint: $0, options: RedisClientOptions(connectTimeout: .seconds(1), commandTimeout: .seconds(1)),
+                logger: logger)
+        }
         let pool = PostgresPool(settings: config.postgres, maxConnections: 10, logger: logger)
         do {
             let connection = try await connect(config, pool: pool, logger: logger)
-            let worker = OrderWorkerAssembly.worker(config: config, pool: pool, connection: connection, logger: logger)
+            let worker = OrderWorkerAssembly.worker(
+                config: config, pool: pool, connection: connection,
+                statusPublisher: redis.map { RedisOrderStatusPublisher(client: $0, logger: logger) }
+                    ?? NoStatusPublisher(),
+                logger: logger)
             let group = ServiceGroup(
                 services: [TemporalWorkerService(worker: worker)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -47,14 +58,17 @@ struct RunCommand: AsyncParsableCommand {
             logger.info("order-worker stopped")
         } catch let error as DependencyUnreachable {
             await pool.close()
+            await redis?.close()
             StandardError.print("order-worker: refusing to start: \(error)")
             throw ExitCode.failure
         } catch {
             await pool.close()
+            await redis?.close()
             StandardError.print("order-worker failed: \(error)")
             throw ExitCode.failure
         }
         await pool.close()
+        await redis?.close()
     }
 
     /// Waits (bounded) for PostgreSQL and Temporal, applies migrations, returns the connection.

@@ -8,11 +8,12 @@ import TemporalBridge
 enum OrderWorkerAssembly {
     static func worker(
         config: OrderFlowConfig, pool: PostgresPool, connection: TemporalConnection,
-        options: WorkerOptions = WorkerOptions(), logger: Logger
+        options: WorkerOptions = WorkerOptions(), statusPublisher: any OrderStatusPublisher = NoStatusPublisher(),
+        logger: Logger
     ) -> Worker {
         let activities = OrderActivities(
             store: OrderStore(pool: pool, logger: logger), payments: PaymentSimulator(settings: config.payment),
-            logger: logger)
+            logger: logger, statusPublisher: statusPublisher)
         return Worker(
             connection: connection, taskQueue: config.temporal.taskQueue,
             workflows: [OrderWorkflow(settings: config.activity).definition],

@@ -17,7 +17,12 @@ extension OrderFlowConfig {
         ("API_HOST", "127.0.0.1", "address the HTTP API listens on"),
         ("API_PORT", "8080", "port the HTTP API listens on"),
         ("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error or critical"),
-        ("REDIS_URL", "(unset)", "redis:// URL; enables rate limiting and the live status feed"),
+        (
+            "REDIS_URL", "(unset)",
+            "redis://[[user]:password@]host[:port][/db]; shared rate limiting and the live status feed"
+        ),
+        ("RATE_LIMIT_PER_MINUTE", "6000", "order creations per minute per client (remote IP); 0 turns limiting off"),
+        ("RATE_LIMIT_BURST", "1000", "order creations a client may make at once before the per-minute rate applies"),
         ("PAYMENT_MAX_AMOUNT", "10000.00", "payments above this amount are declined (PaymentDeclined)"),
         ("PAYMENT_FAILURE_RATE", "0.0", "share of payment attempts that fail transiently (0.0–1.0)"),
         ("PAYMENT_DELAY_MS", "0", "simulated payment processing time in milliseconds"),

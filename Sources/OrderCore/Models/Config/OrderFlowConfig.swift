@@ -8,8 +8,10 @@ public struct OrderFlowConfig: Sendable {
     public var temporal: TemporalSettings
     public var api: APISettings
     public var logLevel: Logger.Level
-    /// Redis is optional: nil turns off rate limiting and the live status feed.
+    /// Redis is optional: nil keeps rate limiting in each process and turns off the live status feed.
     public var redisURL: String?
+    /// Per-client limit on order creation (in Redis when configured, else in process).
+    public var rateLimit: RateLimitSettings
     public var payment: PaymentSettings
     public var activity: ActivitySettings
 
@@ -20,11 +22,30 @@ public struct OrderFlowConfig: Sendable {
         api = try APISettings(reading: env)
         logLevel = try Self.logLevel(reading: env)
         redisURL = env.string("REDIS_URL")
-        if let redisURL, !(redisURL.hasPrefix("redis://") || redisURL.hasPrefix("rediss://")) {
-            throw .invalidValue(variable: "REDIS_URL", value: redisURL, expected: "a redis:// or rediss:// URL")
+        if let redisURL {
+            do {
+                _ = try RedisEndpoint(url: redisURL)
+            } catch {
+                throw .invalidValue(
+                    variable: "REDIS_URL", value: Self.redactingCredentials(redisURL), expected: error.description)
+            }
         }
+        rateLimit = try RateLimitSettings(reading: env)
         payment = try PaymentSettings(reading: env)
         activity = try ActivitySettings(reading: env)
+    }
+
+    /// Where Redis is, when REDIS_URL is set (validated when the configuration was read).
+    public var redis: RedisEndpoint? {
+        get throws(ConfigError) {
+            guard let redisURL else { return nil }
+            do {
+                return try RedisEndpoint(url: redisURL)
+            } catch {
+                throw .invalidValue(
+                    variable: "REDIS_URL", value: Self.redactingCredentials(redisURL), expected: error.description)
+            }
+        }
     }
 
     private static func logLevel(reading env: EnvironmentReader) throws(ConfigError) -> Logger.Level {
@@ -49,6 +70,7 @@ public struct OrderFlowConfig: Sendable {
             "api=\(api.host):\(api.port)",
             "log_level=\(logLevel.rawValue)",
             "redis=\(redisURL.map(Self.redactingCredentials) ?? "off")",
+            "rate_limit=\(rateLimit.isEnabled ? "\(rateLimit.perMinute)/min burst \(rateLimit.burst)" : "off")",
             "payment_max_amount=\(payment.maxAmount)",
             "payment_failure_rate=\(payment.failureRate)",
             "payment_delay_ms=\(Self.milliseconds(payment.delay))",

@@ -1,0 +1,25 @@
+/// Per-client limit on order creation: a token bucket refilled at `perMinute / 60` tokens a
+/// second holding at most `burst` tokens. `perMinute == 0` turns limiting off.
+public struct RateLimitSettings: Sendable, Equatable {
+    public var perMinute: Int
+    public var burst: Int
+
+    /// Generous on purpose: one client (or one test suite, all from 127.0.0.1) may create
+    /// 1000 orders at once and 100 a second after that.
+    public init(perMinute: Int = 6000, burst: Int = 1000) {
+        self.perMinute = perMinute
+        self.burst = burst
+    }
+
+    public var isEnabled: Bool { perMinute > 0 }
+
+    /// Tokens added per second.
+    public var refillPerSecond: Double { Double(perMinute) / 60 }
+
+    init(reading env: EnvironmentReader) throws(ConfigError) {
+        let defaults = RateLimitSettings()
+        self.init(
+            perMinute: try env.integer("RATE_LIMIT_PER_MINUTE", default: defaults.perMinute, in: 0...10_000_000),
+            burst: try env.integer("RATE_LIMIT_BURST", default: defaults.burst, in: 1...10_000_000))
+    }
+}

@@ -1,0 +1,73 @@
+import Logging
+import Synchronization
+
+/// A small RESP client over hiredis: a few connections, each on its own thread, reconnecting
+/// after Redis restarts. Arguments and bulk replies are bytes, so values are binary-safe.
+public final class RedisClient: Sendable {
+    public let endpoint: RedisEndpoint
+    private let threads: [RedisConnectionThread]
+    private let next = Atomic<Int>(0)
+
+    public init(endpoint: RedisEndpoint, options: RedisClientOptions = RedisClientOptions(), logger: Logger) {
+        self.endpoint = endpoint
+        threads = (0..<options.connections).map {
+            RedisConnectionThread(index: $0, endpoint: endpoint, options: options, logger: logger)
+        }
+    }
+
+    deinit {
+        threads.forEach { $0.requestStop() }
+    }
+
+    /// Sends one command, e.g. `send(["SET", key, value])`, and returns the reply.
+    @discardableResult
+    public func send(_ arguments: [RedisArgument]) async throws(RedisError) -> RedisReply {
+        let bytes = arguments.map(\.bytes)
+        return try await pickThread().perform { connection throws(RedisError) in try connection.command(bytes) }
+    }
+
+    /// `PING`: proves the server answers.
+    public func ping() async throws(RedisError) {
+        let reply = try await send(["PING"])
+        guard reply.string == "PONG" else {
+            throw RedisError(kind: .unexpectedReply, message: "PING answered \(reply)")
+        }
+    }
+
+    /// `PUBLISH channel message`; returns how many subscribers received it.
+    @discardableResult
+    public func publish(_ message: [UInt8], to channel: String) async throws(RedisError) -> Int {
+        let reply = try await send(["PUBLISH", .string(channel), .bytes(message)])
+        guard let receivers = reply.integer else {
+            throw RedisError(kind: .unexpectedReply, message: "PUBLISH answered \(reply)")
+        }
+        return Int(receivers)
+    }
+
+    /// Finishes queued commands, closes every connection and ends the threads.
+    public func close() async {
+        for thread in threads { await thread.stop() }
+    }
+
+    private func pickThread() -> RedisConnectionThread {
+        let index = next.add(1, ordering: .relaxed).oldValue
+        return threads[index % threads.count]
+    }
+}
+
+/// One argument of a command: text or raw bytes.
+public enum RedisArgument: Sendable, ExpressibleByStringLiteral {
+    case string(String)
+    case bytes([UInt8])
+    case integer(Int)
+
+    public init(stringLiteral value: String) { self = .string(value) }
+
+    var bytes: [UInt8] {
+        switch self {
+        case .string(let text): Array(text.utf8)
+        case .bytes(let bytes): bytes
+        case .integer(let value): Array(String(value).utf8)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import OrderCore
+import Testing
+
+/// Redis restarts under a client, a subscription and the rate limiter. Uses a redis-server of
+/// its own on port 6390, so the shared one is never touched.
+@Suite("Redis restart (Disruptive)", .serialized)
+struct RedisDisruptiveTests {
+    @Test func clientSubscriberAndLimiterRecoverAfterARestart() async throws {
+        let server = PrivateRedisServer(port: 6390)
+        try await server.start()
+        let options = RedisClientOptions(
+            connectTimeout: .milliseconds(500), commandTimeout: .seconds(1), reconnectDelay: .milliseconds(100),
+            connections: 1)
+        let client = RedisTestSupport.client(server.endpoint, options: options)
+        let subscriber = RedisSubscriber(
+            endpoint: server.endpoint, channels: ["restart-test"], options: options, logger: RedisTestSupport.logger)
+        var events = subscriber.events.makeAsyncIterator()
+        let limiter = RedisRateLimiter(client: client, settings: RateLimitSettings(perMinute: 60, burst: 5))
+
+        #expect(await RedisTestSupport.next(&events) { $0 == .subscribed } != nil)
+        try await client.send(["SET", "before", "1"])
+        #expect(try await limiter.acquire(client: "c").allowed)
+
+        try await server.stop()
+        await #expect {
+            try await client.ping()
+        } throws: { ($0 as? RedisError)?.kind == .connection }
+        await #expect(throws: RedisError.self) { try await limiter.acquire(client: "c") }
+        #expect(await RedisTestSupport.next(&events) { if case .disconnected = $0 { true } else { false } } != nil)
+
+        try await server.start()
+        try await RedisTestSupport.eventually { try await client.ping() }
+        #expect(try await client.send(["GET", "before"]) == .null, "a restart without persistence forgets data")
+        // The restarted server lost the script cache too: the limiter sends the script again.
+        #expect(try await limiter.acquire(client: "c").allowed)
+
+        #expect(await RedisTestSupport.next(&events) { $0 == .subscribed } != nil, "the subscriber subscribes again")
+        #expect(try await client.publish(Array("after".utf8), to: "restart-test") == 1)
+        let message = await RedisTestSupport.next(&events) { if case .message = $0 { true } else { false } }
+        #expect(message == .message(channel: "restart-test", payload: Array("after".utf8)))
+
+        await subscriber.stop()
+        await client.close()
+        try await server.stop()
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import OrderCore
+import Testing
+
+/// The shared token bucket in Redis: two limiters on one key prefix are two API replicas.
+@Suite("Redis rate limiter")
+struct RedisRateLimiterTests {
+    private func limiter(_ client: RedisClient, prefix: String, perMinute: Int, burst: Int) -> RedisRateLimiter {
+        RedisRateLimiter(
+            client: client, settings: RateLimitSettings(perMinute: perMinute, burst: burst), keyPrefix: prefix)
+    }
+
+    @Test func burstThenRefusedWithASaneRetryAfter() async throws {
+        let client = RedisTestSupport.client()
+        let subject = limiter(client, prefix: RedisTestSupport.uniqueKey("rl") + ":", perMinute: 60, burst: 3)
+        var remaining: [Int] = []
+        for _ in 0..<3 {
+            let decision = try await subject.acquire(client: "10.0.0.1")
+            #expect(decision.allowed)
+            remaining.append(decision.remaining)
+        }
+        #expect(remaining == [2, 1, 0])
+        let refused = try await subject.acquire(client: "10.0.0.1")
+        #expect(!refused.allowed)
+        // One token a second: the next one is at most a second away.
+        #expect(refused.retryAfter > .zero && refused.retryAfter <= .seconds(1))
+        #expect(refused.retryAfterSeconds == 1)
+        #expect(try await subject.acquire(client: "10.0.0.2").allowed, "another client has its own bucket")
+        await client.close()
+    }
+
+    @Test func tokensComeBackAtTheConfiguredRate() async throws {
+        let client = RedisTestSupport.client()
+        // 60 a minute = one token a second: the refusal right after the burst cannot be a refill.
+        let subject = limiter(client, prefix: RedisTestSupport.uniqueKey("rl") + ":", perMinute: 60, burst: 1)
+        #expect(try await subject.acquire(client: "c").allowed)
+        let refused = try await subject.acquire(client: "c")
+        #expect(!refused.allowed)
+        #expect(refused.retryAfter <= .seconds(1))
+        try await Task.sleep(for: refused.retryAfter + .milliseconds(20))
+        #expect(try await subject.acquire(client: "c").allowed)
+        await client.close()
+    }
+
+    @Test func twoReplicasShareOneBucket() async throws {
+        let prefix = RedisTestSupport.uniqueKey("rl") + ":"
+        let clientA = RedisTestSupport.client()
+        let clientB = RedisTestSupport.client()
+        let replicaA = limiter(clientA, prefix: prefix, perMinute: 1, burst: 10)
+        let replicaB = limiter(clientB, prefix: prefix, perMinute: 1, burst: 10)
+        // 20 concurrent requests spread over both replicas: exactly the burst gets through.
+        let allowed = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<20 {
+                let replica = index.isMultiple(of: 2) ? replicaA : replicaB
+                group.addTask { try await replica.acquire(client: "shared").allowed }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(allowed == 10)
+        #expect(try await !replicaA.acquire(client: "shared").allowed)
+        #expect(try await !replicaB.acquire(client: "shared").allowed)
+        await clientA.close()
+        await clientB.close()
+    }
+
+    @Test func anIdleBucketExpires() async throws {
+        let client = RedisTestSupport.client()
+        let prefix = RedisTestSupport.uniqueKey("rl") + ":"
+        let subject = limiter(client, prefix: prefix, perMinute: 600, burst: 2)
+        _ = try await subject.acquire(client: "c")
+        let ttl = try #require(try await client.send(["PTTL", .string(prefix + "c")]).integer)
+        // One token missing at 10 a second: full again after 100 ms, kept one second longer.
+        #expect(ttl > 0 && ttl <= 1100)
+        await client.close()
+    }
+
+    @Test func anUnreachableRedisThrowsSoTheCallerCanFailOpen() async throws {
+        let client = RedisTestSupport.client(RedisEndpoint(host: "127.0.0.1", port: 6399))
+        let subject = limiter(client, prefix: "x:", perMinute: 60, burst: 1)
+        await #expect(throws: RedisError.self) { try await subject.acquire(client: "c") }
+        await client.close()
+    }
+}
