@@ -7,6 +7,8 @@ const state = {
   orders: [],
   nextCursor: null,
   selectedId: null,
+  // True while the Server-Sent Events stream is open; the page polls whenever it is not.
+  feedOpen: false,
   cancelRequested: new Set(),
 };
 
@@ -311,11 +313,59 @@ async function cancelOrder(orderId, button) {
 }
 
 // ---- live updates --------------------------------------------------------------------
+// With Redis the API relays every status change as a Server-Sent Event (status_feed_url in
+// /api/config) and the page refreshes when one arrives. Without it, or while the stream is
+// down (EventSource reconnects by itself), the page polls.
 
-async function poll() {
+async function refreshAll() {
   await refreshOrders();
   if (state.selectedId && !document.hidden) await showDetail(state.selectedId);
+}
+
+async function poll() {
+  if (!state.feedOpen) await refreshAll();
   setTimeout(poll, Math.min(2000, Math.max(1000, state.config.poll_interval_ms)));
+}
+
+let refreshTimer = null;
+// A burst of events (one order's steps land within milliseconds) becomes one refresh.
+function refreshSoon() {
+  if (refreshTimer) return;
+  refreshTimer = setTimeout(async () => {
+    refreshTimer = null;
+    await refreshAll();
+  }, 250);
+}
+
+function onStatusChange(change) {
+  const order = state.orders.find((o) => o.order_id === change.order_id);
+  if (order) {
+    order.status = change.status;
+    if (change.failure_reason) order.failure_reason = change.failure_reason;
+    renderOrders();
+  }
+  refreshSoon();
+}
+
+function setLiveMode(text) {
+  $("#live-mode").textContent = `(${text})`;
+}
+
+function connectFeed(url) {
+  const source = new EventSource(url);
+  source.addEventListener("open", () => {
+    state.feedOpen = true;
+    setLiveMode("live");
+    // Changes made while the stream was down are not replayed: catch up once.
+    refreshSoon();
+  });
+  source.addEventListener("order-status", (event) => {
+    try { onStatusChange(JSON.parse(event.data)); } catch { /* ignore a malformed event */ }
+  });
+  source.addEventListener("error", () => {
+    state.feedOpen = false;
+    setLiveMode("polling");
+  });
 }
 
 async function start() {
@@ -328,6 +378,8 @@ async function start() {
   $("#more-orders").addEventListener("click", loadOlderOrders);
   await loadCatalog();
   if (!document.querySelector("#items .item-row")) addItemRow();
+  if (state.config.status_feed_url && "EventSource" in window) connectFeed(state.config.status_feed_url);
+  else setLiveMode("polling");
   poll();
 }
 
