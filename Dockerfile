@@ -4,7 +4,7 @@
 # --- build stage: Swift 6.3 toolchain plus the -dev packages the C targets link against
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libgrpc-dev libprotobuf-dev libpq-dev pkg-config \
+ && apt-get install -y --no-install-recommends libgrpc-dev libprotobuf-dev libpq-dev libhiredis-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -17,10 +17,10 @@ RUN swift build -c release --product order-worker \
  && cp "$(swift build -c release --show-bin-path)"/order-worker "$(swift build -c release --show-bin-path)"/order-api /out/ \
  && cp -R "$(swift build -c release --show-bin-path)"/*.resources /out/
 
-# --- runtime stage: only the runtime libraries of gRPC-core, libpq and the Swift runtime
+# --- runtime stage: only the runtime libraries of gRPC-core, libpq, hiredis and the Swift runtime
 FROM swift:6.3-bookworm-slim AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libgrpc29 libpq5 ca-certificates curl \
+ && apt-get install -y --no-install-recommends libgrpc29 libpq5 libhiredis0.14 ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home /app orderflow
 WORKDIR /app
