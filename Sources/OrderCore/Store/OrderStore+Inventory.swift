@@ -6,14 +6,14 @@ extension OrderStore {
     /// back and throws `InsufficientInventory`. If the order already holds reservations (a retry),
     /// nothing happens.
     public func reserveInventory(orderId: String) async throws {
-        try await pool.withTransaction { transaction in
-            let order = try await lockExistingOrder(orderId, in: transaction)
-            let existing = try await transaction.query(
+        try await pool.withSynchronousTransaction { transaction in
+            let order = try lockExistingOrder(orderId, in: transaction)
+            let existing = try transaction.query(
                 "SELECT 1 FROM inventory_reservations WHERE order_id = $1 LIMIT 1", [.string(orderId)])
             guard existing.isEmpty else { return }
             let next = try order.status.transitioned(to: .inventoryReserved)
 
-            let items = try await transaction.query(
+            let items = try transaction.query(
                 "SELECT product_id, quantity FROM order_items WHERE order_id = $1 ORDER BY product_id",
                 [.string(orderId)])
             guard !items.isEmpty else {
@@ -23,17 +23,17 @@ extension OrderStore {
             for item in items {
                 let productId = try item.string("product_id")
                 let quantity = try item.int("quantity")
-                let taken = try await transaction.execute(
+                let taken = try transaction.execute(
                     "UPDATE products SET stock = stock - $2 WHERE id = $1 AND stock >= $2",
                     [.string(productId), .int(quantity)])
                 if taken == 0 {
-                    let stock = try await transaction.query(
+                    let stock = try transaction.query(
                         "SELECT stock FROM products WHERE id = $1", [.string(productId)])
                     let available = try stock.first?.int("stock") ?? 0
                     shortfalls.append("\(productId) (requested \(quantity), available \(available))")
                     continue
                 }
-                try await transaction.execute(
+                try transaction.execute(
                     "INSERT INTO inventory_reservations (order_id, product_id, quantity) VALUES ($1, $2, $3)",
                     [.string(orderId), .string(productId), .int(quantity)])
             }
@@ -43,7 +43,7 @@ extension OrderStore {
                     type: .insufficientInventory,
                     message: "insufficient stock for \(shortfalls.joined(separator: ", "))")
             }
-            try await setStatus(orderId, next, in: transaction)
+            try setStatus(orderId, next, in: transaction)
         }
     }
 
@@ -53,9 +53,9 @@ extension OrderStore {
     /// Returns how many reservations were released by this call.
     @discardableResult
     public func releaseInventory(orderId: String) async throws -> Int {
-        try await pool.withTransaction { transaction in
-            guard try await lockOrder(orderId, in: transaction) != nil else { return 0 }
-            let reservations = try await transaction.query(
+        try await pool.withSynchronousTransaction { transaction in
+            guard try lockOrder(orderId, in: transaction) != nil else { return 0 }
+            let reservations = try transaction.query(
                 """
                 SELECT product_id, quantity FROM inventory_reservations
                  WHERE order_id = $1 AND released_at IS NULL
@@ -64,15 +64,15 @@ extension OrderStore {
                 """, [.string(orderId)])
             for reservation in reservations {
                 let productId = try reservation.string("product_id")
-                try await transaction.execute(
+                try transaction.execute(
                     "UPDATE products SET stock = stock + $2 WHERE id = $1",
                     [.string(productId), .int(try reservation.int("quantity"))])
-                try await transaction.execute(
+                try transaction.execute(
                     "UPDATE inventory_reservations SET released_at = now() WHERE order_id = $1 AND product_id = $2",
                     [.string(orderId), .string(productId)])
             }
             if !reservations.isEmpty {
-                try await transaction.execute("UPDATE orders SET updated_at = now() WHERE id = $1", [.string(orderId)])
+                try transaction.execute("UPDATE orders SET updated_at = now() WHERE id = $1", [.string(orderId)])
             }
             return reservations.count
         }

@@ -10,8 +10,8 @@ extension OrderStore {
     public func recordAcceptedOrder(orderId: String, customerId: String, workflowId: String?, runId: String?)
         async throws
     {
-        try await pool.withTransaction { transaction in
-            try await transaction.execute(
+        try await pool.withSynchronousTransaction { transaction in
+            try transaction.execute(
                 """
                 INSERT INTO orders (id, customer_id, status, workflow_id, run_id)
                 VALUES ($1, $2, 'pending', $3, $4)
@@ -34,8 +34,8 @@ extension OrderStore {
     /// `InvalidProduct`: unknown product id) are thrown after the `pending` order row has been
     /// committed, so the workflow can still mark that row failed.
     public func createOrder(_ input: OrderInput, workflowId: String, runId: String) async throws -> Money {
-        let outcome = try await pool.withTransaction { transaction -> Result<Money, OrderBusinessError> in
-            try await transaction.execute(
+        let outcome = try await pool.withSynchronousTransaction { transaction -> Result<Money, OrderBusinessError> in
+            try transaction.execute(
                 """
                 INSERT INTO orders (id, customer_id, status, workflow_id, run_id)
                 VALUES ($1, $2, 'pending', $3, $4)
@@ -43,7 +43,7 @@ extension OrderStore {
                    SET workflow_id = COALESCE(orders.workflow_id, EXCLUDED.workflow_id),
                        run_id = COALESCE(orders.run_id, EXCLUDED.run_id)
                 """, [.string(input.orderId), .string(input.customerId), .string(workflowId), .string(runId)])
-            let order = try await lockExistingOrder(input.orderId, in: transaction)
+            let order = try lockExistingOrder(input.orderId, in: transaction)
             if order.status != .pending {
                 // Already created by an earlier attempt: same answer, nothing written.
                 guard let total = order.total else {
@@ -57,7 +57,7 @@ extension OrderStore {
             case .failure(let error): return .failure(error)
             case .success(let merged): lines = merged
             }
-            let catalog = try await catalogEntries(for: lines.map(\.productId), in: transaction)
+            let catalog = try catalogEntries(for: lines.map(\.productId), in: transaction)
             let unknown = lines.map(\.productId).filter { catalog[$0] == nil }
             if !unknown.isEmpty {
                 return .failure(
@@ -80,7 +80,7 @@ extension OrderStore {
             }
             for line in lines {
                 let product = catalog[line.productId]!
-                try await transaction.execute(
+                try transaction.execute(
                     """
                     INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price)
                     VALUES ($1, $2, $3, $4, $5)
@@ -91,7 +91,7 @@ extension OrderStore {
                     ])
             }
             _ = try order.status.transitioned(to: .created)
-            try await transaction.execute(
+            try transaction.execute(
                 "UPDATE orders SET status = 'created', total = $2, updated_at = now() WHERE id = $1",
                 [.string(input.orderId), .money(total)])
             return .success(total)
@@ -122,18 +122,20 @@ extension OrderStore {
     }
 
     private func finish(_ orderId: String, as target: OrderStatus, reason: String?) async throws -> OrderStatus? {
-        try await pool.withTransaction { transaction in
-            try await finish(orderId, as: target, reason: reason, in: transaction)
+        try await pool.withSynchronousTransaction { transaction in
+            try finish(orderId, as: target, reason: reason, in: transaction)
         }
     }
 
-    func finish(_ orderId: String, as target: OrderStatus, reason: String?, in transaction: PostgresTransaction)
-        async throws -> OrderStatus?
+    func finish(
+        _ orderId: String, as target: OrderStatus, reason: String?, in transaction: PostgresSynchronousTransaction
+    )
+        throws -> OrderStatus?
     {
-        guard let order = try await lockOrder(orderId, in: transaction) else { return nil }
+        guard let order = try lockOrder(orderId, in: transaction) else { return nil }
         if order.status == target { return target }
         let next = try order.status.transitioned(to: target)
-        try await transaction.execute(
+        try transaction.execute(
             "UPDATE orders SET status = $2, failure_reason = COALESCE($3, failure_reason), updated_at = now() WHERE id = $1",
             [.string(orderId), .string(next.rawValue), .string(reason)])
         return next
@@ -165,10 +167,11 @@ extension OrderStore {
         return .success(merged)
     }
 
-    private func catalogEntries(for productIds: [String], in transaction: PostgresTransaction) async throws -> [String:
+    private func catalogEntries(for productIds: [String], in transaction: PostgresSynchronousTransaction) throws
+        -> [String:
         Product]
     {
-        let rows = try await transaction.query(
+        let rows = try transaction.query(
             "SELECT id, name, price, stock FROM products WHERE id = ANY($1::text[])", [.textArray(productIds)])
         var products: [String: Product] = [:]
         for row in rows {

@@ -6,8 +6,8 @@ extension OrderStore {
     @discardableResult
     public func recordNotification(orderId: String, kind: String, channel: String, message: String) async throws -> Bool
     {
-        try await pool.withTransaction { transaction in
-            try await insertNotification(
+        try await pool.withSynchronousTransaction { transaction in
+            try insertNotification(
                 orderId: orderId, kind: kind, channel: channel, message: message, in: transaction)
         }
     }
@@ -21,16 +21,16 @@ extension OrderStore {
         orderId: String, as target: OrderStatus, reason: String?, customerIdIfMissing: String?,
         notificationKind kind: String, channel: String, message: String
     ) async throws -> OrderStatus? {
-        try await pool.withTransaction { transaction in
+        try await pool.withSynchronousTransaction { transaction in
             if target != .completed, let customerId = customerIdIfMissing {
-                try await transaction.execute(
+                try transaction.execute(
                     """
                     INSERT INTO orders (id, customer_id, status) VALUES ($1, $2, 'pending')
                     ON CONFLICT (id) DO NOTHING
                     """, [.string(orderId), .string(customerId)])
             }
-            let status = try await finish(orderId, as: target, reason: reason, in: transaction)
-            try await insertNotification(
+            let status = try finish(orderId, as: target, reason: reason, in: transaction)
+            try insertNotification(
                 orderId: orderId, kind: kind, channel: channel, message: message, in: transaction)
             return status
         }
@@ -38,9 +38,9 @@ extension OrderStore {
 
     @discardableResult
     private func insertNotification(
-        orderId: String, kind: String, channel: String, message: String, in transaction: PostgresTransaction
-    ) async throws -> Bool {
-        try await transaction.execute(
+        orderId: String, kind: String, channel: String, message: String, in transaction: PostgresSynchronousTransaction
+    ) throws -> Bool {
+        try transaction.execute(
             """
             INSERT INTO notifications (order_id, kind, channel, message)
             VALUES ($1, $2, $3, $4)

@@ -4,16 +4,16 @@ extension OrderStore {
     /// `payment_processed`. If the order already has a payment (a retry), returns that payment's
     /// transaction id and writes nothing, so the caller never charges twice.
     public func recordPayment(orderId: String, amount: Money, transactionId: String) async throws -> String {
-        try await pool.withTransaction { transaction in
-            let order = try await lockExistingOrder(orderId, in: transaction)
-            if let existing = try await paymentTransactionId(orderId, in: transaction) { return existing }
+        try await pool.withSynchronousTransaction { transaction in
+            let order = try lockExistingOrder(orderId, in: transaction)
+            if let existing = try paymentTransactionId(orderId, in: transaction) { return existing }
             let next = try order.status.transitioned(to: .paymentProcessed)
-            try await transaction.execute(
+            try transaction.execute(
                 """
                 INSERT INTO payments (order_id, amount, status, transaction_id)
                 VALUES ($1, $2, 'completed', $3)
                 """, [.string(orderId), .money(amount), .string(transactionId)])
-            try await setStatus(orderId, next, in: transaction)
+            try setStatus(orderId, next, in: transaction)
             return transactionId
         }
     }
@@ -29,22 +29,24 @@ extension OrderStore {
     /// call refunded it, false when there is no payment or it was already refunded.
     @discardableResult
     public func refundPayment(orderId: String) async throws -> Bool {
-        try await pool.withTransaction { transaction in
-            guard try await lockOrder(orderId, in: transaction) != nil else { return false }
-            let refunded = try await transaction.execute(
+        try await pool.withSynchronousTransaction { transaction in
+            guard try lockOrder(orderId, in: transaction) != nil else { return false }
+            let refunded = try transaction.execute(
                 """
                 UPDATE payments SET status = 'refunded', refunded_at = now()
                  WHERE order_id = $1 AND refunded_at IS NULL
                 """, [.string(orderId)])
             if refunded > 0 {
-                try await transaction.execute("UPDATE orders SET updated_at = now() WHERE id = $1", [.string(orderId)])
+                try transaction.execute("UPDATE orders SET updated_at = now() WHERE id = $1", [.string(orderId)])
             }
             return refunded > 0
         }
     }
 
-    private func paymentTransactionId(_ orderId: String, in transaction: PostgresTransaction) async throws -> String? {
-        try await transaction.query("SELECT transaction_id FROM payments WHERE order_id = $1", [.string(orderId)])
+    private func paymentTransactionId(_ orderId: String, in transaction: PostgresSynchronousTransaction) throws
+        -> String?
+    {
+        try transaction.query("SELECT transaction_id FROM payments WHERE order_id = $1", [.string(orderId)])
             .first?.string("transaction_id")
     }
 }

@@ -16,23 +16,23 @@ public struct OrderStore: Sendable {
     }
 
     /// Locks the order row for the rest of the transaction; nil when there is no such order.
-    func lockOrder(_ orderId: String, in transaction: PostgresTransaction) async throws -> LockedOrder? {
-        let rows = try await transaction.query(
+    func lockOrder(_ orderId: String, in transaction: PostgresSynchronousTransaction) throws -> LockedOrder? {
+        let rows = try transaction.query(
             "SELECT status, total FROM orders WHERE id = $1 FOR UPDATE", [.string(orderId)])
         guard let row = rows.first else { return nil }
         return LockedOrder(status: try Self.status(row), total: try row.optionalMoney("total"))
     }
 
     /// Locks the order row or fails with `InvalidOrder` when it does not exist.
-    func lockExistingOrder(_ orderId: String, in transaction: PostgresTransaction) async throws -> LockedOrder {
-        guard let order = try await lockOrder(orderId, in: transaction) else {
+    func lockExistingOrder(_ orderId: String, in transaction: PostgresSynchronousTransaction) throws -> LockedOrder {
+        guard let order = try lockOrder(orderId, in: transaction) else {
             throw OrderBusinessError(type: .invalidOrder, message: "order \(orderId) does not exist")
         }
         return order
     }
 
-    func setStatus(_ orderId: String, _ status: OrderStatus, in transaction: PostgresTransaction) async throws {
-        try await transaction.execute(
+    func setStatus(_ orderId: String, _ status: OrderStatus, in transaction: PostgresSynchronousTransaction) throws {
+        try transaction.execute(
             "UPDATE orders SET status = $2, updated_at = now() WHERE id = $1",
             [.string(orderId), .string(status.rawValue)])
     }
