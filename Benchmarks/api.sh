@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# make bench, api: what order-api adds on top of Temporal. wrk (BENCH_CONCURRENCY connections) on
+#   - POST /api/orders (a Lua script gives every request its own order_id) → 201, a workflow started;
+#   - GET /api/orders/{id}/status of a completed order (the live query is refused as the workflow is
+#     closed, the answer comes from PostgreSQL);
+# and, in the same run against the same private dev server, the bare StartWorkflowExecution round trip
+# through TemporalBridge (`orderflow-bench client`) at 1 and BENCH_CONCURRENCY callers, so the API's own
+# cost (HTTP, validation, the pending row in PostgreSQL, JSON) is the difference. No worker runs while
+# measuring (it would compete for the CPUs); one runs briefly first to complete the order whose status is read.
+# Sizes: BENCH_WRK_SECONDS per wrk run (default 10; CI passes 2), BENCH_CONCURRENCY, BENCH_RUNS (median),
+# BENCH_COUNT (starts per bare-client phase). Writes "$BENCH_OUT/api.md".
+source "$(dirname "$0")/../scripts/lib.sh"
+source "$ROOT/Benchmarks/lib.sh"
+
+: "${BENCH_WRK_SECONDS:=10}"
+: "${BENCH_WRK_THREADS:=2}"
+TEMPORAL_PORT_API=18086
+API_PORT_BENCH=18085
+BENCH_DB=orderflow_bench_api
+QUEUE="bench-api-$$"
+API_URL="http://127.0.0.1:$API_PORT_BENCH"
+WORK="$BENCH_OUT/api"
+API_BIN="$BENCH_BIN/order-api"
+WORKER_BIN="$BENCH_BIN/order-worker"
+DRIVER="$BENCH_BIN/orderflow-bench"
+API_PIDFILE="$BENCH_OUT/api-order-api.pid"
+WORKER_PIDFILE="$BENCH_OUT/api-order-worker.pid"
+
+command -v wrk >/dev/null || die "wrk is not installed (make deps)"
+for exe in "$API_BIN" "$WORKER_BIN" "$DRIVER"; do
+    [ -x "$exe" ] || die "no $exe (build: swift build -c release --product $(basename "$exe"))"
+done
+rm -rf "$WORK"
+mkdir -p "$WORK"
+
+cleanup() {
+    stop_pidfile "$API_PIDFILE" "benchmark order-api" >/dev/null
+    stop_pidfile "$WORKER_PIDFILE" "benchmark order-worker" >/dev/null
+    bench_temporal_stop api
+}
+trap cleanup EXIT
+
+bench_psql() {
+    local database=$1; shift
+    PGPASSWORD="$POSTGRES_PASSWORD" PGOPTIONS="-c client_min_messages=warning" psql -h "$POSTGRES_HOST" \
+        -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d "$database" -v ON_ERROR_STOP=1 -Atq "$@"
+}
+
+# The stack under test: a private database and dev server, so nothing else's load or rows weigh in.
+export POSTGRES_DB="$BENCH_DB" TEMPORAL_HOST_PORT="127.0.0.1:$TEMPORAL_PORT_API" TEMPORAL_TASK_QUEUE="$QUEUE"
+export API_HOST=127.0.0.1 API_PORT="$API_PORT_BENCH" LOG_LEVEL=warning
+# The in-process rate limiter stays on (it is part of every request's path) but never refuses.
+export RATE_LIMIT_PER_MINUTE=10000000 RATE_LIMIT_BURST=10000000
+
+if [ -z "$(bench_psql postgres -c "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'")" ]; then
+    bench_psql postgres -c "CREATE DATABASE $BENCH_DB"
+fi
+"$WORKER_BIN" migrate >"$LOGS/bench-api-migrate.log" 2>&1 || die "migrating $BENCH_DB failed; see $LOGS/bench-api-migrate.log"
+bench_psql "$BENCH_DB" -c "TRUNCATE orders CASCADE" -c "VACUUM ANALYZE orders" >/dev/null
+
+bench_temporal_start api "$TEMPORAL_PORT_API"
+"$API_BIN" >"$LOGS/bench-api-order-api.log" 2>&1 &
+echo $! >"$API_PIDFILE"
+API_PID=$(cat "$API_PIDFILE")
+"$WORKER_BIN" run --no-migrate >"$LOGS/bench-api-order-worker.log" 2>&1 &
+echo $! >"$WORKER_PIDFILE"
+wait_for 60 "benchmark order-api" curl -fsS "$API_URL/readyz" || die "order-api did not start; see $LOGS/bench-api-order-api.log"
+
+# One completed order for the status benchmark, then the worker goes away.
+ORDER_ID="bench-api-status-$$"
+curl -fsS -o /dev/null -H 'Content-Type: application/json' "$API_URL/api/orders" -d "{\"order_id\": \"$ORDER_ID\",
+    \"customer_id\": \"bench\", \"items\": [{\"product_id\": \"PROD-005\", \"product_name\": \"Gaming Mouse\",
+    \"quantity\": 1, \"unit_price\": 89.99}]}" || die "could not create the status benchmark's order"
+wait_for 60 "order $ORDER_ID completed" \
+    bash -c "curl -fsS '$API_URL/api/orders/$ORDER_ID/status' | grep -q '\"source\":\"database\",\"status\":\"completed\"'" \
+    || die "order $ORDER_ID did not complete; see $LOGS/bench-api-order-worker.log"
+stop_pidfile "$WORKER_PIDFILE" "benchmark order-worker" >/dev/null
+
+# wrk scripts: every POST a new order id (thread number + counter); every run prints one RESULT line.
+cat >"$WORK/report.lua" <<'LUA'
+done = function(summary, latency, requests)
+    local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+    io.write(string.format("RESULT requests=%d seconds=%.3f p50_ms=%.3f p99_ms=%.3f non2xx=%d socket_errors=%d\n",
+        summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+        summary.errors.status, errors))
+end
+LUA
+cat >"$WORK/post.lua" <<LUA
+local threads, counter, prefix = 0, 0, "x"
+setup = function(thread)
+    threads = threads + 1
+    thread:set("prefix", string.format("bench-%s-%d", "$$", threads))
+end
+init = function(args) prefix = args[1] or prefix end
+request = function()
+    counter = counter + 1
+    local body = string.format('{"order_id": "%s-%s-%d", "customer_id": "bench", "items": [{"product_id": "PROD-005", '
+        .. '"product_name": "Gaming Mouse", "quantity": 1, "unit_price": 89.99}]}', prefix, RUN, counter)
+    return wrk.format("POST", "/api/orders", { ["Content-Type"] = "application/json" }, body)
+end
+LUA
+cat "$WORK/report.lua" >>"$WORK/post.lua"
+
+# measure NAME RUN CONNECTIONS SECONDS ARGS...: one wrk run; its RESULT line (plus the API's CPU ms) to NAME-RUN.txt.
+measure() {
+    local name=$1 run=$2 connections=$3 seconds=$4; shift 4
+    local cpu_before cpu_after
+    cpu_before=$(proc_cpu_ms "$API_PID")
+    wrk -t "$(( connections < BENCH_WRK_THREADS ? connections : BENCH_WRK_THREADS ))" -c "$connections" \
+        -d "${seconds}s" --timeout 10s "$@" >"$WORK/$name-$run.out" 2>&1 || die "wrk failed; see $WORK/$name-$run.out"
+    cpu_after=$(proc_cpu_ms "$API_PID")
+    local result; result=$(grep '^RESULT' "$WORK/$name-$run.out") || die "wrk printed no result; see $WORK/$name-$run.out"
+    echo "$result api_cpu_ms=$((cpu_after - cpu_before))" >"$WORK/$name-$run.txt"
+    case $result in *" non2xx=0 socket_errors=0"*) ;; *) die "$name run $run had errors: $result" ;; esac
+}
+
+# post NAME RUN CONNECTIONS SECONDS: wrk on POST /api/orders, order ids unique to this NAME and RUN.
+post() {
+    sed "s/RUN, counter/\"$1-$2\", counter/" "$WORK/post.lua" >"$WORK/post-$1-$2.lua"
+    measure "$1" "$2" "$3" "$4" -s "$WORK/post-$1-$2.lua" "$API_URL/api/orders"
+}
+
+say "api: warm-up"
+post warmup 0 "$BENCH_CONCURRENCY" 2
+measure warmup-status 0 "$BENCH_CONCURRENCY" 2 -s "$WORK/report.lua" "$API_URL/api/orders/$ORDER_ID/status"
+"$DRIVER" client --address "$TEMPORAL_HOST_PORT" --count 20 --unary-count 20 --concurrency "$BENCH_CONCURRENCY" >/dev/null
+
+for run in $(seq 1 "$BENCH_RUNS"); do
+    say "api: run $run/$BENCH_RUNS (wrk ${BENCH_WRK_SECONDS}s each; $BENCH_COUNT bare starts per phase)"
+    "$DRIVER" client --address "$TEMPORAL_HOST_PORT" --count "$BENCH_COUNT" --unary-count 20 \
+        --concurrency "$BENCH_CONCURRENCY" --json >"$WORK/bare-$run.json" || die "orderflow-bench client failed"
+    post post-1 "$run" 1 "$BENCH_WRK_SECONDS"
+    post post-n "$run" "$BENCH_CONCURRENCY" "$BENCH_WRK_SECONDS"
+    measure status-n "$run" "$BENCH_CONCURRENCY" "$BENCH_WRK_SECONDS" -s "$WORK/report.lua" "$API_URL/api/orders/$ORDER_ID/status"
+done
+
+# wrk_figure NAME KEY: the median of KEY over NAME's runs.
+wrk_figure() { cat "$WORK/$1"-[0-9]*.txt | grep -o "$2=[-0-9.]*" | cut -d= -f2 | median; }
+per_second() { paste <(cat "$WORK/$1"-[0-9]*.txt | grep -o 'requests=[0-9]*' | cut -d= -f2) \
+    <(cat "$WORK/$1"-[0-9]*.txt | grep -o 'seconds=[0-9.]*' | cut -d= -f2) | awk '{ printf "%.0f\n", $1 / $2 }' | median; }
+cpu_per_request() { paste <(cat "$WORK/$1"-[0-9]*.txt | grep -o 'api_cpu_ms=[0-9]*' | cut -d= -f2) \
+    <(cat "$WORK/$1"-[0-9]*.txt | grep -o 'requests=[0-9]*' | cut -d= -f2) | awk '{ printf "%.3f\n", $1 / $2 }' | median; }
+bare_figure() { cat "$WORK"/bare-*.json | grep -o "\"$1\": *[-0-9.eE+]*" | sed 's/.*: *//' | median; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f\n", a - b }'; }
+
+p50_1=$(wrk_figure post-1 p50_ms); p99_1=$(wrk_figure post-1 p99_ms); rps_1=$(per_second post-1)
+p50_n=$(wrk_figure post-n p50_ms); p99_n=$(wrk_figure post-n p99_ms); rps_n=$(per_second post-n)
+sp50=$(wrk_figure status-n p50_ms); sp99=$(wrk_figure status-n p99_ms); srps=$(per_second status-n)
+b50_1=$(bare_figure start_1_p50_ms); b99_1=$(bare_figure start_1_p99_ms); brps_1=$(bare_figure start_1_per_s)
+b50_n=$(bare_figure start_n_p50_ms); b99_n=$(bare_figure start_n_p99_ms); brps_n=$(bare_figure start_n_per_s)
+added_1=$(minus "$p50_1" "$b50_1"); added_n=$(minus "$p50_n" "$b50_n")
+
+{
+    echo "## api"
+    echo
+    echo "\`order-api\` under wrk (${BENCH_WRK_SECONDS} s per run, $BENCH_WRK_THREADS threads) beside the bare"
+    echo "StartWorkflowExecution round trip through TemporalBridge (\`orderflow-bench client\`, $BENCH_COUNT starts"
+    echo "per phase), against the same private in-memory dev server in the same run; no worker while measuring."
+    echo "A create is: JSON parse and validation, StartWorkflowExecution, the \`pending\` row in PostgreSQL, the"
+    echo "201 body. \"Added\" is the API's p50 minus the bare start's p50 at the same concurrency (target: < 1 ms)."
+    echo
+    echo "| what | callers | req/s | p50 ms | p99 ms | API added p50 ms | API CPU ms/request |"
+    echo "|---|---|---|---|---|---|---|"
+    echo "| \`POST /api/orders\` (201) | 1 | $rps_1 | $p50_1 | $p99_1 | $added_1 | $(cpu_per_request post-1) |"
+    echo "| bare StartWorkflowExecution | 1 | $brps_1 | $b50_1 | $b99_1 | | |"
+    echo "| \`POST /api/orders\` (201) | $BENCH_CONCURRENCY | $rps_n | $p50_n | $p99_n | $added_n | $(cpu_per_request post-n) |"
+    echo "| bare StartWorkflowExecution | $BENCH_CONCURRENCY | $brps_n | $b50_n | $b99_n | | |"
+    echo "| \`GET /api/orders/{id}/status\` (completed order: query refused, row from PostgreSQL) | $BENCH_CONCURRENCY | $srps | $sp50 | $sp99 | | $(cpu_per_request status-n) |"
+    echo
+    echo "Medians of $BENCH_RUNS runs; wrk, the API, the dev server and PostgreSQL share this machine's $(nproc) cores."
+} >"$BENCH_OUT/api.md"
+cat "$BENCH_OUT/api.md"
