@@ -24,7 +24,7 @@ build-release: deps
 	swift build -c release --product order-worker
 	swift build -c release --product order-api
 
-services-up: ## start PostgreSQL and the Temporal dev server (if not already answering)
+services-up: ## start PostgreSQL, the Temporal dev server and redis-server (if not already answering)
 	@bash $(SCRIPTS)/services.sh up
 
 services-down: ## stop the services started by services-up

@@ -10,6 +10,8 @@ ready() { curl -fsS "http://$API_HOST:$API_PORT/readyz" >/dev/null; }
 
 start() {
     local bin; bin="$(swift build -c release --show-bin-path)"
+    # The live status feed and the shared rate limiter; an explicitly empty REDIS_URL= turns them off.
+    export REDIS_URL="${REDIS_URL-redis://127.0.0.1:${REDIS_PORT:-6379}}"
     say "migrating $POSTGRES_DB"
     "$bin/order-worker" migrate >>"$LOGS/migrate.log" 2>&1 || die "migration failed; see $LOGS/migrate.log"
     if pid_alive "$WORKER_PIDFILE"; then

@@ -9,6 +9,7 @@ mkdir -p test-output
 # order list of `make run` stay clean.
 export POSTGRES_DB="${TEST_POSTGRES_DB:-orderflow_test}"
 bash scripts/services.sh postgres-up
+bash scripts/services.sh redis-up
 
 # Tests that stop or restart a shared service: the suites named Disruptive and the PostgreSQL restart test.
 DISRUPTIVE="Disruptive|survivesServerRestart"
