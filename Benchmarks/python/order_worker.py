@@ -232,25 +232,39 @@ def amount_json(value):
 
 
 class Pool:
-    """A fixed set of autocommit connections handed out one caller at a time (as PostgresPool)."""
+    """A fixed set of autocommit connections handed out one caller at a time (as PostgresPool).
+    A connection that broke (server restart) is replaced when it is next taken."""
 
     def __init__(self, size):
         self.size = size
         self.idle = asyncio.Queue()
-
-    async def open(self):
-        conninfo = psycopg.conninfo.make_conninfo(
+        self.conninfo = psycopg.conninfo.make_conninfo(
             host=env("POSTGRES_HOST", "localhost"),
             port=env("POSTGRES_PORT", "5432"),
             user=env("POSTGRES_USER", "orderflow"),
             password=env("POSTGRES_PASSWORD", "orderflow123"),
             dbname=env("POSTGRES_DB", "orderflow"),
         )
+
+    async def open(self):
         for _ in range(self.size):
-            self.idle.put_nowait(await psycopg.AsyncConnection.connect(conninfo, autocommit=True))
+            self.idle.put_nowait(await self.connect())
+
+    async def connect(self):
+        return await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+
+    async def take(self):
+        connection = await self.idle.get()
+        if connection is None or connection.closed:
+            try:
+                connection = await self.connect()
+            except BaseException:
+                self.idle.put_nowait(None)
+                raise
+        return connection
 
     async def transaction(self, body):
-        connection = await self.idle.get()
+        connection = await self.take()
         try:
             async with connection.transaction():
                 return await body(connection.cursor())
@@ -258,7 +272,7 @@ class Pool:
             self.idle.put_nowait(connection)
 
     async def query(self, sql, params):
-        connection = await self.idle.get()
+        connection = await self.take()
         try:
             return await (await connection.execute(sql, params)).fetchall()
         finally:
