@@ -132,6 +132,7 @@ for run in $(seq 1 "$BENCH_RUNS"); do
     post post-1 "$run" 1 "$BENCH_WRK_SECONDS"
     post post-n "$run" "$BENCH_CONCURRENCY" "$BENCH_WRK_SECONDS"
     measure status-n "$run" "$BENCH_CONCURRENCY" "$BENCH_WRK_SECONDS" -s "$WORK/report.lua" "$API_URL/api/orders/$ORDER_ID/status"
+    measure health-1 "$run" 1 "$BENCH_WRK_SECONDS" -s "$WORK/report.lua" "$API_URL/healthz"
 done
 
 # wrk_figure NAME KEY: the median of KEY over NAME's runs.
@@ -146,6 +147,7 @@ minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f\n", a - b }'; }
 p50_1=$(wrk_figure post-1 p50_ms); p99_1=$(wrk_figure post-1 p99_ms); rps_1=$(per_second post-1)
 p50_n=$(wrk_figure post-n p50_ms); p99_n=$(wrk_figure post-n p99_ms); rps_n=$(per_second post-n)
 sp50=$(wrk_figure status-n p50_ms); sp99=$(wrk_figure status-n p99_ms); srps=$(per_second status-n)
+hp50=$(wrk_figure health-1 p50_ms); hp99=$(wrk_figure health-1 p99_ms); hrps=$(per_second health-1)
 b50_1=$(bare_figure start_1_p50_ms); b99_1=$(bare_figure start_1_p99_ms); brps_1=$(bare_figure start_1_per_s)
 b50_n=$(bare_figure start_n_p50_ms); b99_n=$(bare_figure start_n_p99_ms); brps_n=$(bare_figure start_n_per_s)
 added_1=$(minus "$p50_1" "$b50_1"); added_n=$(minus "$p50_n" "$b50_n")
@@ -166,6 +168,7 @@ added_1=$(minus "$p50_1" "$b50_1"); added_n=$(minus "$p50_n" "$b50_n")
     echo "| \`POST /api/orders\` (201) | $BENCH_CONCURRENCY | $rps_n | $p50_n | $p99_n | $added_n | $(cpu_per_request post-n) |"
     echo "| bare StartWorkflowExecution | $BENCH_CONCURRENCY | $brps_n | $b50_n | $b99_n | | |"
     echo "| \`GET /api/orders/{id}/status\` (completed order: query refused, row from PostgreSQL) | $BENCH_CONCURRENCY | $srps | $sp50 | $sp99 | | $(cpu_per_request status-n) |"
+    echo "| \`GET /healthz\` (the HTTP stack alone) | 1 | $hrps | $hp50 | $hp99 | | $(cpu_per_request health-1) |"
     echo
     echo "Medians of $BENCH_RUNS runs; wrk, the API, the dev server and PostgreSQL share this machine's $(nproc) cores."
 } >"$BENCH_OUT/api.md"
