@@ -31,9 +31,33 @@ final class PrivateTemporalServer: @unchecked Sendable {
     /// Everything the server wrote so far (for failure messages).
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
+    /// Runs `body` with a server object on `port` and kills whatever it started afterwards, also when
+    /// `body` throws, so the next test finds the port free (deinit alone runs too late to rely on).
+    static func with<T>(
+        port: Int, uiPort: Int, _ body: (PrivateTemporalServer) async throws -> T
+    ) async throws -> T {
+        let server = PrivateTemporalServer(port: port, uiPort: uiPort)
+        do {
+            let value = try await body(server)
+            await server.kill()
+            return value
+        } catch {
+            await server.kill()
+            throw error
+        }
+    }
+
     /// Starts the server process; it listens a second or so later (see `waitUntilServing`).
-    func start() throws {
+    /// Refuses when something already answers on the port: the test would talk to that instead.
+    func start() async throws {
         precondition(!isRunning, "the private Temporal server on \(port) is already running")
+        let probe = try TemporalConnection(options: TemporalConnectionOptions(target: target))
+        if (try? await WorkflowServiceClient(connection: probe).getSystemInfo(timeout: .seconds(2), retry: .none))
+            != nil
+        {
+            Issue.record("a Temporal server already answers on \(target); is an earlier test's server still running?")
+            throw POSIXError(.EADDRINUSE)
+        }
         if !FileManager.default.fileExists(atPath: logURL.path) {
             FileManager.default.createFile(atPath: logURL.path, contents: nil)
         }
@@ -60,9 +84,29 @@ final class PrivateTemporalServer: @unchecked Sendable {
     }
 
     /// SIGSTOP: the server keeps its sockets open but answers nothing, like a hung host.
-    func freeze() {
+    /// Returns once every thread of the process is stopped (the kernel stops them asynchronously).
+    func freeze() async {
         guard let process, process.isRunning else { return }
-        Glibc.kill(process.processIdentifier, SIGSTOP)
+        let pid = process.processIdentifier
+        Glibc.kill(pid, SIGSTOP)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            let states = Self.threadStates(pid)
+            if !states.isEmpty, states.allSatisfy({ $0 == "T" || $0 == "t" }) { return }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("server \(pid) did not stop: thread states \(Self.threadStates(pid))")
+    }
+
+    /// The state letter of each thread (R, S, T, ...) from /proc.
+    private static func threadStates(_ pid: Int32) -> [String] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.compactMap { task in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
+            return stat[close...].split(separator: " ").dropFirst().first.map(String.init)
+        }
     }
 
     /// SIGCONT after `freeze`.
@@ -83,6 +127,10 @@ final class PrivateTemporalServer: @unchecked Sendable {
             do {
                 _ = try await service.getSystemInfo(timeout: .seconds(2), retry: .none)
                 _ = try await service.describeNamespace(request, timeout: .seconds(2), retry: .none)
+                guard isRunning else {
+                    Issue.record("another server answers on \(target); ours exited:\n\(log)")
+                    throw POSIXError(.EADDRINUSE)
+                }
                 return
             } catch is TemporalRPCError where ContinuousClock.now < deadline && isRunning {
                 try await Task.sleep(for: .milliseconds(200))
