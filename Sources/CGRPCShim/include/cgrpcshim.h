@@ -55,7 +55,8 @@ typedef struct cgrpc_unary_result {
 
 typedef void (*cgrpc_unary_callback)(const cgrpc_unary_result *result, void *context);
 
-/* Creates a channel (max message size 128 MiB both ways, keepalive 30 s /
+/* Creates a channel (max message size 128 MiB both ways, reconnect backoff
+ * 250 ms growing to 2 s, keepalive 30 s /
  * 10 s permitted without calls). tls NULL = plaintext. Returns NULL on
  * failure (e.g. bad TLS material). */
 cgrpc_channel *cgrpc_channel_create(const char *target, const cgrpc_tls_options *tls);
