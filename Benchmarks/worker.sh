@@ -93,10 +93,15 @@ measure() {
         "p99 $(json_field p99_ms <<<"$load") ms, cpu $cpu_per_workflow ms/wf, rss $rss MB"
 }
 
+# Ours and Python back to back for each figure, so both see the same machine load.
 for run in $(seq 1 "$BENCH_RUNS"); do
     for impl in ours python; do
         measure "$run" "$impl" cache-on "$PACED_PORT" 1000 "$BENCH_COUNT" "$BENCH_CONCURRENCY"
+    done
+    for impl in ours python; do
         measure "$run" "$impl" cache-off "$PACED_PORT" 0 "$BENCH_CACHE_OFF_COUNT" "$BENCH_CONCURRENCY"
+    done
+    for impl in ours python; do
         measure "$run" "$impl" single "$FAST_PORT" 1000 "$BENCH_LATENCY_COUNT" 1
     done
 done

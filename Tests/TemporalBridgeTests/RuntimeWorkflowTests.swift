@@ -146,7 +146,9 @@ let sampleWorkflow = WorkflowDefinition(name: "Sample") { (name: String) async t
 
     @Test func escapingTheExecutorFailsTheTaskInsteadOfHanging() throws {
         let workflow = WorkflowDefinition(name: "Escape") { (_: String) async throws -> String in
-            try await Task.sleep(for: .milliseconds(1))
+            // Long enough to still be pending when the task ends: a sleep whose deadline has already
+            // passed on a loaded machine may return without suspending, which is no escape at all.
+            try await Task.sleep(for: .seconds(2))
             return "never"
         }
         var script = ScriptedRun(workflow, input: "x")

@@ -68,8 +68,10 @@ public final class Worker: Sendable {
         var normal = Temporal_Api_Taskqueue_V1_TaskQueue()
         normal.name = taskQueue
         normal.kind = .normal
-        for queue in core.stickyExecution ? [normal, core.stickyTaskQueue] : [normal] {
-            for index in 0..<max(1, core.options.workflowTaskPollers) {
+        let queues = core.stickyExecution ? [normal, core.stickyTaskQueue] : [normal, normal]
+        for (queueIndex, queue) in queues.enumerated() {
+            for pollerIndex in 0..<max(1, core.options.workflowTaskPollers) {
+                let index = queueIndex * core.options.workflowTaskPollers + pollerIndex
                 let poller = TaskPoller<Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse>(
                     name: "workflow-\(queue.kind == .sticky ? "sticky" : "normal")-\(index)",
                     slots: core.workflowSlots, logger: core.logger,

@@ -1,9 +1,13 @@
 /// Tuning of a `Worker`. Defaults follow the official SDKs.
 public struct WorkerOptions: Sendable {
-    /// Concurrent polls on the normal workflow task queue; as many again on the sticky queue.
-    public var workflowTaskPollers = 2
+    /// Concurrent polls on the normal workflow task queue, and as many again on the sticky queue
+    /// (all on the normal queue when sticky execution is off). A normal queue has 4 partitions on
+    /// the server; a partition with no poll waiting holds its tasks until they are forwarded, so
+    /// fewer polls than partitions shows up as seconds of latency under load.
+    public var workflowTaskPollers = 4
     public var activityTaskPollers = 2
-    public var maxConcurrentWorkflowTasks = 10
+    /// Workflow tasks being polled for or handled at once (a waiting poll holds a slot).
+    public var maxConcurrentWorkflowTasks = 100
     public var maxConcurrentActivities = 100
     /// Runs kept in memory for sticky execution; 0 turns sticky execution off (every workflow task
     /// then carries and replays the full history).
