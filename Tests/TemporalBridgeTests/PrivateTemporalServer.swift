@@ -59,7 +59,7 @@ final class PrivateTemporalServer: @unchecked Sendable {
             throw POSIXError(.EADDRINUSE)
         }
         if !FileManager.default.fileExists(atPath: logURL.path) {
-            FileManager.default.createFile(atPath: logURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         }
         let log = try FileHandle(forWritingTo: logURL)
         log.seekToEndOfFile()
