@@ -38,6 +38,9 @@ export API_HOST=127.0.0.1 API_PORT="$E2E_PORT"
 export PAYMENT_DELAY_MS="${PAYMENT_DELAY_MS:-2500}"
 export TEMPORAL_UI_URL="${TEMPORAL_UI_URL:-http://localhost:8088}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
+# REDIS_URL is passed through when set (live feed and a shared rate limit); the limit is raised so that
+# other suites sharing that Redis from 127.0.0.1 cannot drain this one's bucket (its own tests cover 429).
+export RATE_LIMIT_PER_MINUTE="${E2E_RATE_LIMIT_PER_MINUTE:-600000}" RATE_LIMIT_BURST="${E2E_RATE_LIMIT_BURST:-100000}"
 export E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_OUT="$OUT" E2E_BIN="$BIN_DIR"
 export E2E_SPARE_PORT=$((E2E_PORT + 1))
 
