@@ -35,8 +35,15 @@ swift test --skip-build "${COVERAGE_FLAG[@]}" --filter "$DISRUPTIVE"
 say "swift tests"
 swift test --skip-build "${COVERAGE_FLAG[@]}" --skip "$DISRUPTIVE"
 
+say "end to end: the REST table, the web page in headless Chromium, schemathesis against /openapi.yaml"
+bash Tests/e2e/run.sh .build/debug
+
 say "fault drill (small)"
 DRILL_ORDERS="${DRILL_ORDERS:-40}" DRILL_BIN=.build/debug bash scripts/drill.sh
+
+say "benchmarks (small: they must run; the figures of record come from make bench)"
+BENCH_COUNT=20 BENCH_RUNS=1 BENCH_WRK_SECONDS=2 BENCH_BIN=.build/debug BENCH_OUT="$ROOT/test-output/bench" \
+    BENCH_REPORT="$ROOT/test-output/bench/BENCHMARKS.md" bash scripts/bench.sh
 
 if [ "${COVERAGE:-0}" = 1 ]; then
     bash "$ROOT/scripts/coverage.sh"

@@ -10,19 +10,19 @@ extension OrderStore {
     public func recordAcceptedOrder(orderId: String, customerId: String, workflowId: String?, runId: String?)
         async throws
     {
-        try await pool.withSynchronousTransaction { transaction in
-            try transaction.execute(
-                """
-                INSERT INTO orders (id, customer_id, status, workflow_id, run_id)
-                VALUES ($1, $2, 'pending', $3, $4)
-                ON CONFLICT (id) DO UPDATE
-                   SET workflow_id = COALESCE(orders.workflow_id, EXCLUDED.workflow_id),
-                       run_id = COALESCE(orders.run_id, EXCLUDED.run_id),
-                       updated_at = now()
-                 WHERE (orders.workflow_id IS NULL AND EXCLUDED.workflow_id IS NOT NULL)
-                    OR (orders.run_id IS NULL AND EXCLUDED.run_id IS NOT NULL)
-                """, [.string(orderId), .string(customerId), .string(workflowId), .string(runId)])
-        }
+        // One statement, so autocommit is enough: a transaction around it would cost two more round trips
+        // on the API's create path.
+        _ = try await pool.execute(
+            """
+            INSERT INTO orders (id, customer_id, status, workflow_id, run_id)
+            VALUES ($1, $2, 'pending', $3, $4)
+            ON CONFLICT (id) DO UPDATE
+               SET workflow_id = COALESCE(orders.workflow_id, EXCLUDED.workflow_id),
+                   run_id = COALESCE(orders.run_id, EXCLUDED.run_id),
+                   updated_at = now()
+             WHERE (orders.workflow_id IS NULL AND EXCLUDED.workflow_id IS NOT NULL)
+                OR (orders.run_id IS NULL AND EXCLUDED.run_id IS NOT NULL)
+            """, [.string(orderId), .string(customerId), .string(workflowId), .string(runId)])
     }
 
     /// The CreateOrder step: the order row (inserted if the API did not already) moves to
