@@ -9,7 +9,7 @@ import Logging
 /// One hiredis connection, opened lazily and reopened after it breaks. Thread-confined: only the
 /// thread that owns it (a `RedisConnectionThread` or the subscriber's thread) ever touches it,
 /// so hiredis' blocking calls never run on Swift's cooperative pool.
-final class RedisConnection {
+final class RedisConnection: ThreadOwnedConnection {
     private let endpoint: RedisEndpoint
     private let options: RedisClientOptions
     private let label: String

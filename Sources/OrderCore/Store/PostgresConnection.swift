@@ -15,7 +15,7 @@ struct PostgresQueryResult: Sendable {
 /// One libpq connection, opened lazily and reopened after it breaks. Thread-confined: only the
 /// `ConnectionWorker` thread that owns it ever touches it, so libpq's blocking calls never run
 /// on Swift's cooperative pool.
-final class PostgresConnection {
+final class PostgresConnection: ThreadOwnedConnection {
     private let settings: PostgresSettings
     private let logger: Logger
     private let label: String
