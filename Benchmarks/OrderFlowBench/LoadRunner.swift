@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Runs one operation `count` times with at most `concurrency` in flight and measures each call's
@@ -55,6 +56,28 @@ struct LoadRunner: Sendable {
 }
 
 /// What one load run measured; encodes as the JSON line the benchmark scripts read.
+extension LoadRunner {
+    /// What every load driver does: `warmup` unmeasured operations (any failure aborts the run), then
+    /// `count` measured ones at `concurrency`; prints the report's JSON line and fails the process when
+    /// an operation failed. `operation` gets a name unique within the run ("warmup-3", "17") and its index.
+    static func measure(
+        count: Int, concurrency: Int, warmup: Int,
+        _ operation: @escaping @Sendable (_ name: String, _ index: Int) async throws -> Void
+    ) async throws {
+        if warmup > 0 {
+            let warm = await LoadRunner(count: warmup, concurrency: min(warmup, concurrency)).run { index in
+                try await operation("warmup-\(index)", index)
+            }
+            if warm.failed > 0 { throw ValidationError("warm-up failed: \(warm.failureSamples)") }
+        }
+        let report = await LoadRunner(count: count, concurrency: concurrency).run { index in
+            try await operation("\(index)", index)
+        }
+        print(try report.jsonLine())
+        if report.failed > 0 { throw ExitCode(1) }
+    }
+}
+
 struct LoadReport: Codable, Sendable {
     var count: Int
     var concurrency: Int

@@ -34,17 +34,9 @@ struct OrderLoadBenchmark: AsyncParsableCommand {
                 throw ValidationError("order \(id) ended \(result), expected completed with a transaction id")
             }
         }
-        if warmup > 0 {
-            let warm = await LoadRunner(count: warmup, concurrency: min(warmup, concurrency)).run { index in
-                try await runOnce("\(prefix)-warmup-\(index)")
-            }
-            if warm.failed > 0 { throw ValidationError("warm-up failed: \(warm.failureSamples)") }
+        try await LoadRunner.measure(count: count, concurrency: concurrency, warmup: warmup) { name, _ in
+            try await runOnce("\(prefix)-\(name)")
         }
-        let report = await LoadRunner(count: count, concurrency: concurrency).run { index in
-            try await runOnce("\(prefix)-\(index)")
-        }
-        print(try report.jsonLine())
-        if report.failed > 0 { throw ExitCode(1) }
     }
 }
 

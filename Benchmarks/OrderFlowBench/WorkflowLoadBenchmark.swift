@@ -32,14 +32,8 @@ struct WorkflowLoadBenchmark: AsyncParsableCommand {
                 throw ValidationError("workflow \(id) returned \(result), expected input + 4")
             }
         }
-        let warm = await LoadRunner(count: warmup, concurrency: min(warmup, concurrency)).run { index in
-            try await runOnce("\(prefix)-warmup-\(index)", index)
+        try await LoadRunner.measure(count: count, concurrency: concurrency, warmup: warmup) { name, index in
+            try await runOnce("\(prefix)-\(name)", index)
         }
-        if warm.failed > 0 { throw ValidationError("warm-up failed: \(warm.failureSamples)") }
-        let report = await LoadRunner(count: count, concurrency: concurrency).run { index in
-            try await runOnce("\(prefix)-\(index)", index)
-        }
-        print(try report.jsonLine())
-        if report.failed > 0 { throw ExitCode(1) }
     }
 }
