@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "OrderFlowBench",
             dependencies: [
-                "OrderCore", "TemporalBridge",
+                "TemporalBridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -86,7 +86,8 @@ let package = Package(
         .testTarget(name: "TemporalBridgeTests", dependencies: ["TemporalBridge"], resources: [.copy("Fixtures")]),
         // The replay fixtures are read through #filePath (the recording test rewrites them in place).
         .testTarget(
-            name: "OrderWorkerTests", dependencies: ["OrderWorker", "OrderCore", "TemporalBridge"], exclude: ["Fixtures"]),
+            name: "OrderWorkerTests", dependencies: ["OrderWorker", "OrderCore", "TemporalBridge"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "OrderAPITests",
             dependencies: [

@@ -1,7 +1,12 @@
 import ArgumentParser
-import Foundation
 import Synchronization
 import TemporalBridge
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -76,25 +81,30 @@ struct ClientBenchmark: AsyncParsableCommand {
         ]
         let usage = ProcessUsage.current()
 
-        var report: [String: Any] = [
-            "client": "swift", "count": count, "unary_count": unaryCalls, "concurrency": concurrency,
-            "cpu_ms": usage.cpuMilliseconds - cpuBefore.cpuMilliseconds, "peak_rss_mb": usage.peakRSSMegabytes,
+        var report: [String: ReportValue] = [
+            "client": .text("swift"), "count": .number(Double(count)), "unary_count": .number(Double(unaryCalls)),
+            "concurrency": .number(Double(concurrency)),
+            "cpu_ms": .number(Double(usage.cpuMilliseconds - cpuBefore.cpuMilliseconds)),
+            "peak_rss_mb": .number(Double(usage.peakRSSMegabytes)),
         ]
         for (key, result) in phases {
-            report["\(key)_p50_ms"] = result.percentileMilliseconds(0.50)
-            report["\(key)_p99_ms"] = result.percentileMilliseconds(0.99)
-            report["\(key)_per_s"] = result.callsPerSecond
+            report["\(key)_p50_ms"] = .number(result.percentileMilliseconds(0.50))
+            report["\(key)_p99_ms"] = .number(result.percentileMilliseconds(0.99))
+            report["\(key)_per_s"] = .number(result.callsPerSecond)
         }
         if json {
-            let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             for (key, result) in phases {
                 print(
                     "\(key): \(result.latencies.count) calls, p50 \(result.percentileMilliseconds(0.50)) ms, "
                         + "p99 \(result.percentileMilliseconds(0.99)) ms, \(result.callsPerSecond)/s")
             }
-            print("client CPU \(report["cpu_ms"] ?? 0) ms, peak RSS \(usage.peakRSSMegabytes) MiB")
+            print(
+                "client CPU \(usage.cpuMilliseconds - cpuBefore.cpuMilliseconds) ms, peak RSS \(usage.peakRSSMegabytes) MiB"
+            )
         }
     }
 }
@@ -168,5 +178,19 @@ extension ClientBenchmark {
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+/// One figure of the client benchmark's JSON report.
+enum ReportValue: Encodable {
+    case number(Double)
+    case text(String)
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .number(let value): try container.encode(value)
+        case .text(let value): try container.encode(value)
+        }
     }
 }

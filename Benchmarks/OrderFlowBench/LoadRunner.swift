@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Runs one operation `count` times with at most `concurrency` in flight and measures each call's
 /// wall-clock latency. Shared by the load drivers (`workflow-load`, `order-load`) so every

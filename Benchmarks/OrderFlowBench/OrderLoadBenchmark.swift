@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import TemporalBridge
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `orderflow-bench order-load`: starts `OrderWorkflow` N times at C concurrent with DESIGN's JSON
 /// input, awaits each result, checks it is `completed`, and prints one JSON line (orders/s, p50/p99

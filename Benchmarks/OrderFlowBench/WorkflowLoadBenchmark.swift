@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import TemporalBridge
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `orderflow-bench workflow-load`: starts the benchmark workflow N times at C concurrent, awaits
 /// each result, checks it, and prints one JSON line (runs/s, p50/p99 start-to-result latency).

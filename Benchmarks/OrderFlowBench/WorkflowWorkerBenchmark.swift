@@ -1,7 +1,16 @@
 import ArgumentParser
-import Foundation
+import Dispatch
 import Logging
 import TemporalBridge
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `orderflow-bench workflow-worker`: a TemporalBridge worker running the benchmark workflow and its
 /// four activities until SIGTERM/SIGINT, then printing its statistics as one JSON line. The bench

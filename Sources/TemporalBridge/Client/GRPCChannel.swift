@@ -1,5 +1,10 @@
 import CGRPCShim
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Owns one `cgrpc_channel` (and through it the completion-queue thread).
 /// The shim is thread-safe, so the pointer may be used from any task.

@@ -1,6 +1,11 @@
-import Foundation
 import Logging
 import SwiftProtobuf
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A connection to the Temporal frontend: one gRPC channel, one completion-queue thread,
 /// and unary WorkflowService calls with metadata, deadlines, cancellation and retries.

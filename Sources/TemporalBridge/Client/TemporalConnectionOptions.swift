@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Where and how to reach the Temporal frontend.
 public struct TemporalConnectionOptions: Sendable {

@@ -1,5 +1,10 @@
-import Foundation
 import SwiftProtobuf
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A Temporal error detail carried in `grpc-status-details-bin` (a `google.rpc.Status`
 /// whose `details` are `Any`s of `temporal.api.errordetails.v1.*`).

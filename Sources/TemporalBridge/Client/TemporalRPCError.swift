@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A failed WorkflowService call: the gRPC status plus the decoded Temporal details.
 public struct TemporalRPCError: Error, Sendable, Equatable, CustomStringConvertible {

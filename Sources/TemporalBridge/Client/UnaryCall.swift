@@ -1,6 +1,14 @@
 import CGRPCShim
-import Foundation
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One attempt of one unary call through the shim, as an async function.
 ///

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What one unary attempt produced, copied out of gRPC-core's buffers.
 struct UnaryCallResult: Sendable {

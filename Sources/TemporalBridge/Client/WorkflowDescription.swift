@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What DescribeWorkflowExecution says about a run, in plain Swift types.
 public struct WorkflowDescription: Sendable {

@@ -1,5 +1,10 @@
-import Foundation
 import SwiftProtobuf
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// How to start a workflow run, beyond its id, type, task queue and input.
 public struct WorkflowStartOptions: Sendable {

@@ -1,5 +1,10 @@
-import Foundation
 import SwiftProtobuf
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Turns Swift values into Temporal payloads and back, compatible with the default data converter of
 /// the official SDKs (checked against the Python SDK's bytes in the tests):

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The `encoding` metadata values of Temporal's default data converter (shared by all official SDKs).
 public enum PayloadEncoding: String, Sendable, CaseIterable {

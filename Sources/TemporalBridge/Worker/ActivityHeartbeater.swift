@@ -1,12 +1,17 @@
-import Foundation
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Sends an activity's heartbeats, at most one per interval, latest details first; reports a
 /// server-side cancel request through `onCancelRequested`.
 final class ActivityHeartbeater: @unchecked Sendable {
     typealias Send = @Sendable ([Temporal_Api_Common_V1_Payload]) async throws -> Bool
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private let interval: Duration
     private let send: Send
     private let logger: Logger

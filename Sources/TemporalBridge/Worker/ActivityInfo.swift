@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Facts about one activity attempt, from its PollActivityTaskQueueResponse.
 public struct ActivityInfo: Sendable {

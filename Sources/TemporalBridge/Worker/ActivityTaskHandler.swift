@@ -1,5 +1,10 @@
-import Foundation
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Runs one activity task and reports its outcome: completed, failed (ApplicationFailure or any
 /// Swift error as a retryable failure named after its type), or cancelled.

@@ -1,8 +1,12 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A counting semaphore for task slots; waiting is async and cancellable.
 final class AsyncSemaphore: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var permits: Int
     private var waiters: [(id: UUID, continuation: CheckedContinuation<Void, any Error>)] = []
 

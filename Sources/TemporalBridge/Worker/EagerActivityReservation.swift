@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Eager activity dispatch: marks up to 3 ScheduleActivityTask commands on the worker's own
 /// queue with `request_eager_execution` (holding an activity slot for each) and runs the

@@ -1,5 +1,10 @@
-import Foundation
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// One long-poll loop: take a slot, poll, hand the task to `handle` in its own task (which frees
 /// the slot), repeat until cancelled. Errors back off instead of spinning.

@@ -1,5 +1,10 @@
-import Foundation
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Polls one task queue of one namespace and runs the registered workflows and activities.
 ///
@@ -149,7 +154,7 @@ public final class Worker: Sendable {
 
 /// A one-shot signal that any number of tasks can await.
 final class StopSignal: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var fired = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 

@@ -1,5 +1,10 @@
-import Foundation
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What the pollers and task handlers of one worker share.
 final class WorkerCore: @unchecked Sendable {
@@ -20,7 +25,7 @@ final class WorkerCore: @unchecked Sendable {
     /// Set by the worker so eager activity tasks reach the activity handler.
     var runActivity: (@Sendable (Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse) -> Void)?
 
-    private let statsLock = NSLock()
+    private let statsLock = Lock()
     private var stats = WorkerStatistics()
 
     init(
@@ -92,7 +97,7 @@ final class WorkerCore: @unchecked Sendable {
 
 /// Activities being executed, so shutdown can wait for them and fail the leftovers.
 final class InFlightActivities: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var tasks: [UUID: Task<Void, Never>] = [:]
     private var cancels: [UUID: @Sendable () -> Void] = [:]
     private(set) var shuttingDown = false

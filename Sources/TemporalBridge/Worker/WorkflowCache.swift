@@ -1,9 +1,13 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A cached run with the lock that serialises its tasks (workflow tasks and query tasks).
 final class CachedWorkflow: @unchecked Sendable {
     let run: WorkflowRun
-    let lock = NSLock()
+    let lock = Lock()
     /// Tasks holding this entry; guarded by the cache's lock. A held entry is never evicted to make
     /// room, so a task never finds its run torn down under it.
     fileprivate var holders = 0
@@ -19,7 +23,7 @@ final class CachedWorkflow: @unchecked Sendable {
 /// flight than it has room for; capacity 0 keeps no run past its task (sticky execution off).
 final class WorkflowCache: @unchecked Sendable {
     let capacity: Int
-    private let lock = NSLock()
+    private let lock = Lock()
     private var entries: [String: CachedWorkflow] = [:]
     private var clock: UInt64 = 0
     private var peak = 0

@@ -1,5 +1,10 @@
-import Foundation
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Turns one polled workflow task into a response: finds or rebuilds the run (sticky cache or
 /// full-history replay), applies the new events, answers attached queries, responds.

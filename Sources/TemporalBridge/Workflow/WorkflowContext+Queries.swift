@@ -1,5 +1,10 @@
-import Foundation
 import SwiftProtobuf
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A query the workflow cannot answer (unknown name or a throwing handler).
 public struct QueryFailure: Error, Sendable, CustomStringConvertible {

@@ -1,4 +1,11 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The per-run task executor that makes workflow code deterministic.
 ///
@@ -7,7 +14,7 @@ import Foundation
 /// order therefore run in history order. A job enqueued from any other thread (an escape such as
 /// `Task {}`, `Task.sleep` or an actor hop) is set aside, never run, and makes the task fail.
 final class WorkflowExecutor: TaskExecutor, @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var queue: [UnownedJob] = []
     private var queueHead = 0
     private var setAside: [UnownedJob] = []

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Encodes and decodes workflow/activity values as Temporal payloads (json/plain, binary/null).
 /// The one place where the runtime turns Swift values into payloads.

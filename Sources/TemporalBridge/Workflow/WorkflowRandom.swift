@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A deterministic random generator seeded from the run ID (SplitMix64).
 /// It is a reference: copies share one stream, so every draw advances the run's sequence.

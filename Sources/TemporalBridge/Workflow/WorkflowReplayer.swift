@@ -1,6 +1,11 @@
-import Foundation
 import Logging
 import SwiftProtobuf
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Replays recorded histories against the current workflow code; throws `NonDeterminismError`
 /// when the code no longer produces what history recorded.

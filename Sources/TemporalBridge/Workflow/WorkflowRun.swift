@@ -1,5 +1,10 @@
-import Foundation
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// One workflow run: its deterministic executor, its state, and the history state machine that
 /// feeds events to it in order and checks the commands it produces against history.
