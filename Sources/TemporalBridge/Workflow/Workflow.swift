@@ -1,5 +1,10 @@
-import Foundation
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The API workflow code is written against: straight-line async Swift whose every wait goes
 /// through here, so the runtime can replay it from history.
@@ -29,19 +34,33 @@ public enum Workflow {
     public static func executeActivity<Input: Encodable, Result: Decodable>(
         _ type: String, input: Input, options: ActivityOptions, returning: Result.Type = Result.self
     ) async throws -> Result {
-        let context = try context()
-        let payload = try WorkflowPayloads.encode(input)
-        let result = try await context.executeActivity(type: type, input: [payload], options: options)
-        return try WorkflowPayloads.decode(result, as: Result.self)
+        let (context, activity) = try scheduleActivity(type, input: input, options: options)
+        return try decodeResult(try await context.result(of: activity))
     }
 
     /// Schedules activity `type` with one input argument and waits for it, ignoring its result.
     public static func executeActivity<Input: Encodable>(
         _ type: String, input: Input, options: ActivityOptions
     ) async throws {
+        let (context, activity) = try scheduleActivity(type, input: input, options: options)
+        _ = try await context.result(of: activity)
+    }
+
+    // The synchronous halves of `executeActivity`, kept out of line: the locals of an async function
+    // live in its frame, which a waiting run keeps in memory (a thousand cached runs make it count).
+
+    @inline(never)
+    private static func scheduleActivity<Input: Encodable>(
+        _ type: String, input: Input, options: ActivityOptions
+    ) throws -> (WorkflowContext, PendingActivity) {
         let context = try context()
         let payload = try WorkflowPayloads.encode(input)
-        _ = try await context.executeActivity(type: type, input: [payload], options: options)
+        return (context, try context.scheduleActivity(type: type, input: [payload], options: options))
+    }
+
+    @inline(never)
+    private static func decodeResult<Result: Decodable>(_ payload: Temporal_Api_Common_V1_Payload?) throws -> Result {
+        try WorkflowPayloads.decode(payload, as: Result.self)
     }
 
     /// Calls `observer` (on the workflow's thread) whenever an activity of this run is scheduled,

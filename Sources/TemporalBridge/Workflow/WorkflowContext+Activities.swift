@@ -33,10 +33,12 @@ public struct ActivityStatus: Sendable, Equatable {
 }
 
 extension WorkflowContext {
-    func executeActivity(
+    /// Queues the ScheduleActivityTask command; `result(of:)` waits for the activity.
+    @inline(never)
+    func scheduleActivity(
         type: String, input: [Temporal_Api_Common_V1_Payload],
         options: ActivityOptions
-    ) async throws -> Temporal_Api_Common_V1_Payload? {
+    ) throws -> PendingActivity {
         try checkCanStartOperation()
         let seq = nextActivitySeq
         nextActivitySeq += 1
@@ -48,7 +50,14 @@ extension WorkflowContext {
             activitySeqByScheduledEventId[event.eventID] = seq
         }
         notify(activity, .scheduled)
-        defer { activities[seq] = nil }
+        return activity
+    }
+
+    /// Waits for a scheduled activity's result; cancelling the waiting task cancels the activity.
+    /// Inlined into `Workflow.executeActivity`: one async frame fewer per waiting run.
+    @inline(__always)
+    func result(of activity: PendingActivity) async throws -> Temporal_Api_Common_V1_Payload? {
+        defer { activities[activity.seq] = nil }
         return try await withTaskCancellationHandler {
             try await activity.slot.wait()
         } onCancel: { [self] in

@@ -14,6 +14,19 @@ final class PendingTimer: @unchecked Sendable {
 
 extension WorkflowContext {
     func sleep(for duration: Duration) async throws {
+        let timer = try startTimer(duration)
+        defer { timers[timer.timerId] = nil }
+        try await withTaskCancellationHandler {
+            try await timer.slot.wait()
+        } onCancel: { [self] in
+            cancelTimer(timer)
+        }
+    }
+
+    /// Out of line so the command's temporaries stay out of `sleep`'s async frame, which a waiting
+    /// run keeps in memory.
+    @inline(never)
+    private func startTimer(_ duration: Duration) throws -> PendingTimer {
         try checkCanStartOperation()
         let timerId = String(nextTimerSeq)
         nextTimerSeq += 1
@@ -26,12 +39,7 @@ extension WorkflowContext {
         command.commandType = .startTimer
         command.startTimerCommandAttributes = attributes
         outbox.append(key: timer.outboxKey, command)
-        defer { timers[timerId] = nil }
-        try await withTaskCancellationHandler {
-            try await timer.slot.wait()
-        } onCancel: { [self] in
-            cancelTimer(timer)
-        }
+        return timer
     }
 
     func cancelTimer(_ timer: PendingTimer) {

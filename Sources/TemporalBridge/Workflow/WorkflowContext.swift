@@ -1,5 +1,10 @@
-import Foundation
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The state of one workflow run as seen by workflow code: pending activities, timers and
 /// conditions, handlers, and the commands not yet matched by history.
@@ -14,8 +19,10 @@ final class WorkflowContext: @unchecked Sendable {
     var now: Date
     var isReplaying = true
     var random: WorkflowRandom
-    let replayFlag: ReplayFlag
-    let logger: Logger
+    let replayFlag = ReplayFlag()
+    private let baseLogger: Logger
+    /// Made on first use: most runs never log, and a cached run should cost little memory.
+    private(set) lazy var logger: Logger = makeWorkflowLogger()
 
     var outbox = CommandOutbox()
     /// Set by the run before any workflow code executes.
@@ -51,16 +58,19 @@ final class WorkflowContext: @unchecked Sendable {
         self.info = info
         self.now = now
         self.random = WorkflowRandom(seedingFrom: info.runId)
-        let flag = ReplayFlag()
-        self.replayFlag = flag
-        let upstream = logger.handler
-        var logger = Logger(label: logger.label) { _ in
+        self.baseLogger = logger
+    }
+
+    private func makeWorkflowLogger() -> Logger {
+        let upstream = baseLogger.handler
+        let flag = replayFlag
+        var logger = Logger(label: baseLogger.label) { _ in
             ReplayAwareLogHandler(wrapping: upstream, flag: flag)
         }
         logger[metadataKey: "workflow_id"] = .string(info.workflowId)
         logger[metadataKey: "run_id"] = .string(info.runId)
         logger[metadataKey: "workflow_type"] = .string(info.workflowType)
-        self.logger = logger
+        return logger
     }
 
     func setReplaying(_ replaying: Bool) {
