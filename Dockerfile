@@ -11,8 +11,8 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
-RUN swift build -c release --product order-worker \
- && swift build -c release --product order-api \
+RUN swift build -c release --static-swift-stdlib --product order-worker \
+ && swift build -c release --static-swift-stdlib --product order-api \
  && mkdir /out \
  && cp "$(swift build -c release --show-bin-path)"/order-worker "$(swift build -c release --show-bin-path)"/order-api /out/ \
  && cp -R "$(swift build -c release --show-bin-path)"/*.resources /out/

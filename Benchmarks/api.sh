@@ -28,7 +28,7 @@ WORKER_PIDFILE="$BENCH_OUT/api-order-worker.pid"
 
 command -v wrk >/dev/null || die "wrk is not installed (make deps)"
 for exe in "$API_BIN" "$WORKER_BIN" "$DRIVER"; do
-    [ -x "$exe" ] || die "no $exe (build: swift build -c release --product $(basename "$exe"))"
+    [ -x "$exe" ] || die "no $exe (build: swift build -c release --static-swift-stdlib --product $(basename "$exe"))"
 done
 rm -rf "$WORK"
 mkdir -p "$WORK"

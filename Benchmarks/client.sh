@@ -12,7 +12,7 @@ UNARY_COUNT=$((BENCH_COUNT * 5))
 RESULTS="$BENCH_OUT/client"
 SWIFT_BENCH="$BENCH_BIN/orderflow-bench"
 
-[ -x "$SWIFT_BENCH" ] || die "$SWIFT_BENCH is not built (swift build -c release --product orderflow-bench)"
+[ -x "$SWIFT_BENCH" ] || die "$SWIFT_BENCH is not built (swift build -c release --static-swift-stdlib --product orderflow-bench)"
 [ -x "$BENCH_PYTHON" ] || die "$BENCH_PYTHON is missing (make deps)"
 mkdir -p "$RESULTS"
 rm -f "$RESULTS"/*.json

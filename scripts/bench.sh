@@ -20,7 +20,8 @@ if [ -n "$PREBUILT_BIN" ]; then
 else
     say "building release binaries"
     for product in orderflow-bench order-worker order-api; do
-        swift build -c release --scratch-path "$BENCH_SCRATCH" --product "$product"
+        # As `make build-release` builds them: Swift runtime and Foundation linked statically.
+        swift build -c release --static-swift-stdlib --scratch-path "$BENCH_SCRATCH" --product "$product"
     done
     BENCH_BIN="$BENCH_SCRATCH/release"
 fi
