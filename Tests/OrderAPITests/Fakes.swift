@@ -81,17 +81,24 @@ actor FakeOrderRepository: OrderRepository {
 
     func insert(_ record: OrderDetail) { records[record.order.id] = record }
 
-    func recordAcceptedOrder(orderId: String, customerId: String, workflowId: String, runId: String) async throws {
+    func recordPendingOrder(orderId: String, customerId: String) async throws -> Bool {
         if down { throw Self.databaseDown }
         acceptedCalls.append(orderId)
-        if records[orderId] == nil {
-            let now = Date()
-            records[orderId] = OrderDetail(
-                order: Order(
-                    id: orderId, customerId: customerId, status: .pending, workflowId: workflowId, runId: runId,
-                    createdAt: now, updatedAt: now),
-                items: [], payment: nil, reservations: [], notifications: []
-            )
+        guard records[orderId] == nil else { return false }
+        let now = Date()
+        records[orderId] = OrderDetail(
+            order: Order(
+                id: orderId, customerId: customerId, status: .pending, workflowId: orderId, runId: nil,
+                createdAt: now, updatedAt: now),
+            items: [], payment: nil, reservations: [], notifications: []
+        )
+        return true
+    }
+
+    func discardPendingOrder(orderId: String) async throws {
+        if down { throw Self.databaseDown }
+        if let order = records[orderId]?.order, order.status == .pending, order.runId == nil {
+            records[orderId] = nil
         }
     }
 

@@ -28,11 +28,11 @@ import Testing
     @Test func acceptedOrderIsKnownAsPendingAndListed() async throws {
         try await prepare()
         let id = "it-repo-\(UUID().uuidString.lowercased())"
-        try await repository.recordAcceptedOrder(orderId: id, customerId: "it-repo", workflowId: id, runId: "run-1")
-        try await repository.recordAcceptedOrder(orderId: id, customerId: "it-repo", workflowId: id, runId: "run-1")
+        #expect(try await repository.recordPendingOrder(orderId: id, customerId: "it-repo"))
+        #expect(try await repository.recordPendingOrder(orderId: id, customerId: "it-repo") == false)
         let detail = try #require(try await repository.order(id: id))
         #expect(detail.order.status == .pending)
-        #expect(detail.order.runId == "run-1")
+        #expect(detail.order.workflowId == id)
 
         let page = try await repository.listOrders(status: .pending, limit: 100, cursor: nil)
         #expect(page.orders.contains { $0.id == id })
@@ -42,9 +42,8 @@ import Testing
     @Test func cursorsRoundTripAndGarbageIsRejected() async throws {
         try await prepare()
         for index in 0..<3 {
-            try await repository.recordAcceptedOrder(
-                orderId: "it-repo-page-\(UUID().uuidString.prefix(8))-\(index)", customerId: "it-repo", workflowId: "w",
-                runId: "r")
+            _ = try await repository.recordPendingOrder(
+                orderId: "it-repo-page-\(UUID().uuidString.prefix(8))-\(index)", customerId: "it-repo")
         }
         let first = try await repository.listOrders(status: nil, limit: 2, cursor: nil)
         #expect(first.orders.count == 2)

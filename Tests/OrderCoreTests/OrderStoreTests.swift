@@ -322,16 +322,15 @@ extension PostgresIntegration {
             try await withStore { store, pool in
                 let hostile = "'; DROP TABLE orders; --"
                 let orderId = TestDatabase.uniqueId("ord")
-                try await store.recordAcceptedOrder(orderId: orderId, customerId: hostile, workflowId: nil, runId: nil)
-                try await store.recordAcceptedOrder(
-                    orderId: orderId, customerId: "ignored", workflowId: orderId, runId: "run-1")
+                #expect(try await store.recordPendingOrder(orderId: orderId, customerId: hostile))
+                #expect(try await store.recordPendingOrder(orderId: orderId, customerId: "ignored") == false)
                 #expect(try await store.failOrder(orderId: orderId, reason: hostile + " \\ \" $1") == .failed)
                 let order = try #require(try await store.orderSummary(id: orderId))
                 #expect(order.customerId == hostile)
                 #expect(order.failureReason == hostile + " \\ \" $1")
                 #expect(order.status == .failed)
                 #expect(order.workflowId == orderId)
-                #expect(order.runId == "run-1")
+                #expect(order.runId == nil)
                 // The orders table is still there.
                 #expect(
                     try await TestDatabase.count(
@@ -339,25 +338,39 @@ extension PostgresIntegration {
             }
         }
 
-        @Test("recordAcceptedOrder is idempotent and createOrder fills in the accepted row")
+        @Test("recordPendingOrder is idempotent and createOrder fills in the pending row")
         func acceptedThenCreated() async throws {
             try await withStore { store, pool in
                 let product = try await TestDatabase.makeProduct(pool, price: "5.00", stock: 5)
                 let orderId = TestDatabase.uniqueId("ord")
-                try await store.recordAcceptedOrder(
-                    orderId: orderId, customerId: "cust-9", workflowId: orderId, runId: "run-1")
-                try await store.recordAcceptedOrder(
-                    orderId: orderId, customerId: "cust-9", workflowId: orderId, runId: "run-2")
+                #expect(try await store.recordPendingOrder(orderId: orderId, customerId: "cust-9"))
+                #expect(try await store.recordPendingOrder(orderId: orderId, customerId: "cust-9") == false)
                 var order = try #require(try await store.orderSummary(id: orderId))
                 #expect(order.status == .pending)
-                #expect(order.runId == "run-1")
+                #expect(order.workflowId == orderId)
+                #expect(order.runId == nil)
                 #expect(order.total == nil)
                 let total = try await store.createOrder(
                     input(orderId, [(product, 3)], customer: "cust-9"), workflowId: orderId, runId: "run-1")
                 #expect(total == Money(cents: 1500))
                 order = try #require(try await store.orderSummary(id: orderId))
                 #expect(order.status == .created)
+                #expect(order.runId == "run-1")
                 #expect(order.total == Money(cents: 1500))
+                // A created order is no longer a refused create's row: discarding leaves it.
+                try await store.discardPendingOrder(orderId: orderId)
+                #expect(try await store.orderSummary(id: orderId) != nil)
+            }
+        }
+
+        @Test("discardPendingOrder removes only an untouched pending row")
+        func discardPending() async throws {
+            try await withStore { store, _ in
+                let orderId = TestDatabase.uniqueId("ord")
+                #expect(try await store.recordPendingOrder(orderId: orderId, customerId: "cust-10"))
+                try await store.discardPendingOrder(orderId: orderId)
+                #expect(try await store.orderSummary(id: orderId) == nil)
+                try await store.discardPendingOrder(orderId: orderId)  // nothing there: no error
             }
         }
 
@@ -367,8 +380,7 @@ extension PostgresIntegration {
                 var mine: [String] = []
                 for _ in 0..<5 {
                     let orderId = TestDatabase.uniqueId("ord")
-                    try await store.recordAcceptedOrder(
-                        orderId: orderId, customerId: "lister", workflowId: nil, runId: nil)
+                    _ = try await store.recordPendingOrder(orderId: orderId, customerId: "lister")
                     mine.append(orderId)
                 }
                 // Walk pages of 2 until all five were seen (other tests may add orders meanwhile).

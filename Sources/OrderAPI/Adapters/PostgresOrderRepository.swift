@@ -4,9 +4,12 @@ import OrderCore
 struct PostgresOrderRepository: OrderRepository {
     let store: OrderStore
 
-    func recordAcceptedOrder(orderId: String, customerId: String, workflowId: String, runId: String) async throws {
-        try await store.recordAcceptedOrder(
-            orderId: orderId, customerId: customerId, workflowId: workflowId, runId: runId)
+    func recordPendingOrder(orderId: String, customerId: String) async throws -> Bool {
+        try await store.recordPendingOrder(orderId: orderId, customerId: customerId)
+    }
+
+    func discardPendingOrder(orderId: String) async throws {
+        try await store.discardPendingOrder(orderId: orderId)
     }
 
     func order(id: String) async throws -> OrderDetail? {

@@ -5,8 +5,10 @@ import OrderCore
 /// `PostgresOrderRepository` (over `OrderStore`); tests use fakes. The read types are
 /// OrderCore's (`OrderDetail`, `Order`, `Product`); the cursor is the opaque string the API hands out.
 public protocol OrderRepository: Sendable {
-    /// Inserts a `pending` order row if absent; fills workflow/run ids if they are missing.
-    func recordAcceptedOrder(orderId: String, customerId: String, workflowId: String, runId: String) async throws
+    /// Inserts a `pending` row (workflow id = order id) unless the order is known; true when it inserted one.
+    func recordPendingOrder(orderId: String, customerId: String) async throws -> Bool
+    /// Removes the row `recordPendingOrder` inserted if no workflow has touched it yet (the start was refused).
+    func discardPendingOrder(orderId: String) async throws
     /// The order with items, payment, reservations and notifications.
     func order(id: String) async throws -> OrderDetail?
     /// Newest first. `cursor` is the opaque string of a previous page's `next`;

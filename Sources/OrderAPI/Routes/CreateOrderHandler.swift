@@ -5,9 +5,9 @@ import Logging
 import Metrics
 import OrderCore
 
-/// `POST /api/orders`: validate, start the workflow (Temporal's workflow-id uniqueness
+/// `POST /api/orders`: validate, then start the workflow (Temporal's workflow-id uniqueness
 /// makes a repeated order_id / Idempotency-Key answer 200 with the existing order instead
-/// of a second workflow), then record the order as `pending` so it is known right away.
+/// of a second workflow) while recording the order as `pending`, so it is known right away.
 struct CreateOrderHandler: Sendable {
     let services: APIServices
     let ordersCreated = Counter(label: "orderflow_orders_created_total")
@@ -24,16 +24,19 @@ struct CreateOrderHandler: Sendable {
             ?? "ord-\(UUID().uuidString.lowercased())"
         let input = orderRequest.input(withGeneratedId: orderId)
 
+        // The pending row is written while Temporal starts the workflow (its id is the order id, known up front):
+        // a create waits for one round trip, not two.
+        async let recordedPending = recordPending(input, logger: context.logger)
         let outcome: StartOutcome
         do {
             outcome = try await services.gateway.start(input: input, requestId: UUID().uuidString.lowercased())
         } catch let error as OrderWorkflowGatewayError {
             context.logger.warning(
                 "Workflow start failed", metadata: ["order_id": .string(orderId), "error": "\(error)"])
+            if await recordedPending { await discardPending(orderId, logger: context.logger) }
             throw ProblemDetails.temporalUnavailable(Self.describe(error))
         }
-
-        await recordAccepted(input, outcome: outcome, logger: context.logger)
+        _ = await recordedPending
         if outcome.alreadyExisted {
             let status =
                 (try? await services.repository.order(id: orderId))?.order.status.rawValue
@@ -57,17 +60,27 @@ struct CreateOrderHandler: Sendable {
         )
     }
 
-    /// The workflow is the source of truth once started; a database hiccup here only
-    /// delays the row until the worker's first step writes it, so it is logged, not fatal.
-    private func recordAccepted(_ input: OrderInput, outcome: StartOutcome, logger: Logger) async {
+    /// True when this request inserted the row. The workflow is the source of truth once started; a database
+    /// hiccup here only delays the row until the worker's first step writes it, so it is logged, not fatal.
+    private func recordPending(_ input: OrderInput, logger: Logger) async -> Bool {
         do {
-            try await services.repository.recordAcceptedOrder(
-                orderId: input.orderId, customerId: input.customerId, workflowId: outcome.workflowId,
-                runId: outcome.runId
-            )
+            return try await services.repository.recordPendingOrder(
+                orderId: input.orderId, customerId: input.customerId)
         } catch {
             logger.warning(
                 "Could not record accepted order", metadata: ["order_id": .string(input.orderId), "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// A refused create changes nothing: the row written alongside the failed start goes again.
+    private func discardPending(_ orderId: String, logger: Logger) async {
+        do {
+            try await services.repository.discardPendingOrder(orderId: orderId)
+        } catch {
+            logger.warning(
+                "Could not remove the pending row of a refused order",
+                metadata: ["order_id": .string(orderId), "error": "\(error)"])
         }
     }
 

@@ -5,24 +5,24 @@ extension OrderStore {
     /// DESIGN's per-line quantity limit.
     static let quantityRange = 1...1000
 
-    /// The API's record of an order it has just handed to Temporal: a `pending` row when absent;
-    /// an existing row only gets its missing workflow/run ids filled in.
-    public func recordAcceptedOrder(orderId: String, customerId: String, workflowId: String?, runId: String?)
-        async throws
-    {
-        // One statement, so autocommit is enough: a transaction around it would cost two more round trips
-        // on the API's create path.
-        _ = try await pool.execute(
+    /// The API's record of an order it is handing to Temporal, written while the workflow starts: a `pending` row
+    /// whose workflow id is the order id (the worker's CreateOrder adds the run id). An order already known (a
+    /// repeated create) is left as it is. Returns true when this call inserted the row.
+    public func recordPendingOrder(orderId: String, customerId: String) async throws -> Bool {
+        // One statement, so autocommit is enough: a transaction would add two round trips to every create.
+        try await pool.execute(
             """
-            INSERT INTO orders (id, customer_id, status, workflow_id, run_id)
-            VALUES ($1, $2, 'pending', $3, $4)
-            ON CONFLICT (id) DO UPDATE
-               SET workflow_id = COALESCE(orders.workflow_id, EXCLUDED.workflow_id),
-                   run_id = COALESCE(orders.run_id, EXCLUDED.run_id),
-                   updated_at = now()
-             WHERE (orders.workflow_id IS NULL AND EXCLUDED.workflow_id IS NOT NULL)
-                OR (orders.run_id IS NULL AND EXCLUDED.run_id IS NOT NULL)
-            """, [.string(orderId), .string(customerId), .string(workflowId), .string(runId)])
+            INSERT INTO orders (id, customer_id, status, workflow_id)
+            VALUES ($1, $2, 'pending', $1)
+            ON CONFLICT (id) DO NOTHING
+            """, [.string(orderId), .string(customerId)]) == 1
+    }
+
+    /// Takes back a row `recordPendingOrder` inserted when Temporal then refused the start, so a refused create
+    /// leaves nothing behind. Only a row no workflow has touched (still `pending`, no run id) is removed.
+    public func discardPendingOrder(orderId: String) async throws {
+        _ = try await pool.execute(
+            "DELETE FROM orders WHERE id = $1 AND status = 'pending' AND run_id IS NULL", [.string(orderId)])
     }
 
     /// The CreateOrder step: the order row (inserted if the API did not already) moves to
