@@ -11,11 +11,14 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
+# How each binary links and why: scripts/lib.sh (release_build).
 RUN swift build -c release --static-swift-stdlib --product order-worker \
- && swift build -c release --static-swift-stdlib --product order-api \
+ && swift build -c release --scratch-path .build-release-api --product order-api \
  && mkdir /out \
- && cp "$(swift build -c release --show-bin-path)"/order-worker "$(swift build -c release --show-bin-path)"/order-api /out/ \
- && cp -R "$(swift build -c release --show-bin-path)"/*.resources /out/
+ && cp "$(swift build -c release --static-swift-stdlib --show-bin-path)"/order-worker /out/ \
+ && cp "$(swift build -c release --scratch-path .build-release-api --show-bin-path)"/order-api /out/ \
+ && cp -R "$(swift build -c release --static-swift-stdlib --show-bin-path)"/*.resources /out/ \
+ && cp -R "$(swift build -c release --scratch-path .build-release-api --show-bin-path)"/*.resources /out/
 
 # --- runtime stage: only the runtime libraries of gRPC-core, libpq, hiredis and the Swift runtime
 FROM swift:6.3-bookworm-slim AS runtime

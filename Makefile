@@ -4,9 +4,6 @@ SHELL := /bin/bash
 SCRIPTS := scripts
 VENV := .venv
 SWIFT_BUILD_FLAGS ?=
-# Release binaries carry the Swift runtime and Foundation statically: only the code they use is mapped,
-# which keeps a worker's resident memory several MB lower than with the shared libraries.
-RELEASE_FLAGS := -c release --static-swift-stdlib
 # Generated protobuf code is left as protoc-gen-swift writes it.
 SWIFT_SOURCES = $(shell find Sources Tests Benchmarks -name '*.swift' -not -path '*/Generated/*')
 
@@ -23,9 +20,8 @@ deps: ## install system packages, the Temporal CLI and the test venv (idempotent
 build: deps ## debug build of everything
 	swift build $(SWIFT_BUILD_FLAGS)
 
-build-release: deps
-	swift build $(RELEASE_FLAGS) --product order-worker
-	swift build $(RELEASE_FLAGS) --product order-api
+build-release: deps ## release build of order-worker and order-api (how each links: scripts/lib.sh)
+	@bash -c 'source $(SCRIPTS)/lib.sh && release_build order-worker order-api'
 
 services-up: ## start PostgreSQL, the Temporal dev server and redis-server (if not already answering)
 	@bash $(SCRIPTS)/services.sh up

@@ -12,18 +12,19 @@ cd "$ROOT"
 SECTIONS=("$@")
 [ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(client worker orders api)
 : "${BENCH_REPORT:=$ROOT/BENCHMARKS.md}"
-: "${BENCH_SCRATCH:=$ROOT/.build}"
 
 if [ -n "$PREBUILT_BIN" ]; then
     BENCH_BIN="$PREBUILT_BIN"
     say "using the binaries in $BENCH_BIN"
 else
     say "building release binaries"
+    release_build orderflow-bench order-worker order-api
+    # One folder naming the three, wherever each was built.
+    BENCH_BIN="$BENCH_OUT/bin"
+    mkdir -p "$BENCH_BIN"
     for product in orderflow-bench order-worker order-api; do
-        # As `make build-release` builds them: Swift runtime and Foundation linked statically.
-        swift build -c release --static-swift-stdlib --scratch-path "$BENCH_SCRATCH" --product "$product"
+        ln -sf "$(release_bin "$product")/$product" "$BENCH_BIN/$product"
     done
-    BENCH_BIN="$BENCH_SCRATCH/release"
 fi
 export BENCH_BIN
 

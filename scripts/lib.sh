@@ -37,6 +37,25 @@ wait_for() {
     say "$what is ready"
 }
 
+# Release builds. order-worker and orderflow-bench link the Swift runtime statically: only what they use is mapped,
+# which keeps a worker's resident memory ~8 MB lower. order-api keeps the shared runtime, whose exported
+# concurrency hook lets NIO's event loops run its tasks (no hop between the cooperative pool and the event loops on
+# every request); it gets a build folder of its own, as switching one folder between the two recompiles everything.
+# release_build PRODUCT...: builds them; release_bin PRODUCT: the folder holding the built binary.
+release_scratch() { if [ "$1" = order-api ]; then echo "$ROOT/.build-release-api"; else echo "$ROOT/.build"; fi; }
+release_flags() { if [ "$1" = order-api ]; then echo "-c release"; else echo "-c release --static-swift-stdlib"; fi; }
+release_build() {
+    local product
+    for product in "$@"; do
+        # shellcheck disable=SC2046 # the flags are words
+        swift build $(release_flags "$product") --scratch-path "$(release_scratch "$product")" --product "$product"
+    done
+}
+release_bin() {
+    # shellcheck disable=SC2046
+    swift build $(release_flags "$1") --scratch-path "$(release_scratch "$1")" --show-bin-path
+}
+
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # stop_pidfile FILE NAME: stops the process recorded in FILE (never by name), waits for it to exit.

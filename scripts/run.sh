@@ -9,22 +9,22 @@ API_PIDFILE="$DATA/order-api.pid"
 ready() { curl -fsS "http://$API_HOST:$API_PORT/readyz" >/dev/null; }
 
 start() {
-    local bin; bin="$(swift build -c release --show-bin-path)"
+    local worker api; worker="$(release_bin order-worker)/order-worker" api="$(release_bin order-api)/order-api"
     # The live status feed and the shared rate limiter; an explicitly empty REDIS_URL= turns them off.
     export REDIS_URL="${REDIS_URL-redis://127.0.0.1:${REDIS_PORT:-6379}}"
     say "migrating $POSTGRES_DB"
-    "$bin/order-worker" migrate >>"$LOGS/migrate.log" 2>&1 || die "migration failed; see $LOGS/migrate.log"
+    "$worker" migrate >>"$LOGS/migrate.log" 2>&1 || die "migration failed; see $LOGS/migrate.log"
     if pid_alive "$WORKER_PIDFILE"; then
         say "order-worker already running (pid $(cat "$WORKER_PIDFILE"))"
     else
-        nohup "$bin/order-worker" run >>"$LOGS/order-worker.log" 2>&1 </dev/null &
+        nohup "$worker" run >>"$LOGS/order-worker.log" 2>&1 </dev/null &
         echo $! >"$WORKER_PIDFILE"
         say "order-worker started (pid $!, log $LOGS/order-worker.log)"
     fi
     if pid_alive "$API_PIDFILE"; then
         say "order-api already running (pid $(cat "$API_PIDFILE"))"
     else
-        nohup "$bin/order-api" >>"$LOGS/order-api.log" 2>&1 </dev/null &
+        nohup "$api" >>"$LOGS/order-api.log" 2>&1 </dev/null &
         echo $! >"$API_PIDFILE"
         say "order-api started (pid $!, log $LOGS/order-api.log)"
     fi

@@ -9,7 +9,6 @@ import ServiceLifecycle
 
 /// `order-api`: the HTTP API and web page. Settings come from the environment (see
 /// `--help`); the flags override the listen address and log level.
-@main
 struct OrderAPICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "order-api",
