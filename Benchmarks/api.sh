@@ -4,7 +4,8 @@
 #   - GET /api/orders/{id}/status of a completed order (the live query is refused as the workflow is
 #     closed, the answer comes from PostgreSQL);
 # and, in the same run against the same private dev server, the bare StartWorkflowExecution round trip
-# through TemporalBridge (`orderflow-bench client`) at 1 and BENCH_CONCURRENCY callers, so the API's own
+# through TemporalBridge (`orderflow-bench client --order-starts`: the request the API sends) at 1 and
+# BENCH_CONCURRENCY callers, so the API's own
 # cost (HTTP, validation, the pending row in PostgreSQL, JSON) is the difference. No worker runs while
 # measuring (it would compete for the CPUs); one runs briefly first to complete the order whose status is read.
 # Sizes: BENCH_WRK_SECONDS per wrk run (default 10; CI passes 2), BENCH_CONCURRENCY, BENCH_RUNS (median),
@@ -28,7 +29,7 @@ WORKER_PIDFILE="$BENCH_OUT/api-order-worker.pid"
 
 command -v wrk >/dev/null || die "wrk is not installed (make deps)"
 for exe in "$API_BIN" "$WORKER_BIN" "$DRIVER"; do
-    [ -x "$exe" ] || die "no $exe (build: swift build -c release --static-swift-stdlib --product $(basename "$exe"))"
+    [ -x "$exe" ] || die "no $exe (build: make bench builds it; see release_build in scripts/lib.sh)"
 done
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -127,11 +128,11 @@ post() {
 say "api: warm-up"
 post warmup 0 "$BENCH_CONCURRENCY" 2
 measure warmup-status 0 "$BENCH_CONCURRENCY" 2 -s "$WORK/report.lua" "$API_URL/api/orders/$ORDER_ID/status"
-"$DRIVER" client --address "$TEMPORAL_HOST_PORT" --count 20 --unary-count 20 --concurrency "$BENCH_CONCURRENCY" >/dev/null
+"$DRIVER" client --order-starts --address "$TEMPORAL_HOST_PORT" --count 20 --unary-count 20 --concurrency "$BENCH_CONCURRENCY" >/dev/null
 
 for run in $(seq 1 "$BENCH_RUNS"); do
     say "api: run $run/$BENCH_RUNS (wrk ${BENCH_WRK_SECONDS}s each; $BENCH_COUNT bare starts per phase)"
-    "$DRIVER" client --address "$TEMPORAL_HOST_PORT" --count "$BENCH_COUNT" --unary-count 20 \
+    "$DRIVER" client --order-starts --address "$TEMPORAL_HOST_PORT" --count "$BENCH_COUNT" --unary-count 20 \
         --concurrency "$BENCH_CONCURRENCY" --json >"$WORK/bare-$run.json" || die "orderflow-bench client failed"
     post post-1 "$run" 1 "$BENCH_WRK_SECONDS"
     post post-n "$run" "$BENCH_CONCURRENCY" "$BENCH_WRK_SECONDS"
@@ -160,9 +161,10 @@ added_1=$(minus "$p50_1" "$b50_1"); added_n=$(minus "$p50_n" "$b50_n")
     echo "## api"
     echo
     echo "\`order-api\` under wrk (${BENCH_WRK_SECONDS} s per run, $BENCH_WRK_THREADS threads) beside the bare"
-    echo "StartWorkflowExecution round trip through TemporalBridge (\`orderflow-bench client\`, $BENCH_COUNT starts"
-    echo "per phase), against the same private in-memory dev server in the same run; no worker while measuring."
-    echo "A create is: JSON parse and validation, StartWorkflowExecution, the \`pending\` row in PostgreSQL, the"
+    echo "StartWorkflowExecution round trip through TemporalBridge (\`orderflow-bench client --order-starts\`: the"
+    echo "request the API sends, OrderWorkflow with DESIGN's input and the API's id policies; $BENCH_COUNT starts per phase),"
+    echo "against the same private in-memory dev server in the same run; no worker while measuring. A create is: JSON"
+    echo "parse and validation, StartWorkflowExecution with the \`pending\` row written to PostgreSQL meanwhile, the"
     echo "201 body. \"Added\" is the API's p50 minus the bare start's p50 at the same concurrency (target: < 1 ms)."
     echo
     echo "| what | callers | req/s | p50 ms | p99 ms | API added p50 ms | API CPU ms/request |"

@@ -41,6 +41,13 @@ struct ClientBenchmark: AsyncParsableCommand {
     @Flag(help: "Print one JSON object (the keys client.sh reads) instead of text.")
     var json = false
 
+    @Flag(
+        help: """
+            Start OrderWorkflow with DESIGN's input and order-api's id policies and request id: the very \
+            request the API sends (api.sh's baseline). Default: an empty BenchClientWorkflow, as the Python peer starts.
+            """)
+    var orderStarts = false
+
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive") }
         guard concurrency > 0 else { throw ValidationError("--concurrency must be positive") }
@@ -60,10 +67,21 @@ struct ClientBenchmark: AsyncParsableCommand {
         let describe: @Sendable (Int) async throws -> Void = { [describeRequest] _ in
             _ = try await service.describeNamespace(describeRequest)
         }
+        let orderStarts = orderStarts
+        let order = BenchOrder(productId: "PROD-005", unitPrice: "89.99")
         let start: @Sendable (String) -> @Sendable (Int) async throws -> Void = { phase in
             { index in
-                _ = try await client.start(
-                    workflowType: "BenchClientWorkflow", id: "\(runTag)-\(phase)-\(index)", taskQueue: runTag)
+                let id = "\(runTag)-\(phase)-\(index)"
+                if orderStarts {
+                    let options = WorkflowStartOptions(
+                        idReusePolicy: .rejectDuplicate, idConflictPolicy: .useExisting,
+                        requestId: UUID().uuidString.lowercased())
+                    _ = try await client.start(
+                        workflowType: "OrderWorkflow", id: id, taskQueue: runTag, args: [order.input(orderId: id)],
+                        options: options)
+                } else {
+                    _ = try await client.start(workflowType: "BenchClientWorkflow", id: id, taskQueue: runTag)
+                }
             }
         }
 
