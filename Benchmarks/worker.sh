@@ -163,7 +163,7 @@ rss_burst=$(fig ours burst rss_mb)
     row "p99 latency ms, cache off" cache-off p99_ms
     row "worker CPU ms per workflow, cache off" cache-off cpu_ms
     row "worker peak RSS MB, cache off" cache-off rss_mb
-    row "workflows/s, $BENCH_CONCURRENCY concurrent, cache off, pacing lifted" cache-off-lifted per_s ">=" 3
+    row "workflows/s, $BENCH_CONCURRENCY concurrent, cache off, pacing lifted" cache-off-lifted per_s
     row "p50 latency ms, cache off, pacing lifted" cache-off-lifted p50_ms
     row "single workflow p50 latency ms (1 at a time, pacing lifted)" single p50_ms "<=" 0.6
     row "single workflow p99 latency ms (1 at a time, pacing lifted)" single p99_ms
@@ -176,7 +176,9 @@ rss_burst=$(fig ours burst rss_mb)
     echo "(every task but a run's first; the first always carries the full history)."
     echo "Servers: $PACED_PORT as shipped (\`history.transferProcessorMaxPollRPS\` 20: task dispatch paced, which"
     echo "bounds both workers alike); $FAST_PORT with \`--dynamic-config-value history.transferProcessorMaxPollRPS=1000\`"
-    echo "for the \"pacing lifted\" rows, single and burst, where the worker's own cost shows."
+    echo "for the \"pacing lifted\" rows, single and burst, where the worker's own cost shows. Targets are issue 4's:"
+    echo "its cache-off throughput target is for the server as shipped; the pacing-lifted cache-off pair is shown for"
+    echo "the cost of full replays alone."
     echo "Sizes: $BENCH_COUNT workflows per cache-on run, $BENCH_CACHE_OFF_COUNT per cache-off run," \
         "$BENCH_LATENCY_COUNT one at a time, $BENCH_WARMUP warm-up before each."
 } >"$BENCH_OUT/worker.md"

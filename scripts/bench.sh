@@ -56,7 +56,12 @@ mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
     echo "| Swift | $(swift --version 2>&1 | head -1) |"
     echo "| Temporal | $(temporal --version 2>/dev/null | head -1) (dev server, in memory, one per benchmark) |"
     echo "| Python SDK | temporalio $("$BENCH_PYTHON" -c 'import temporalio; print(temporalio.__version__)' 2>/dev/null) on $("$BENCH_PYTHON" --version 2>&1) |"
-    echo "| binaries | ${BENCH_BIN#"$ROOT"/} |"
+    if [ -n "$PREBUILT_BIN" ]; then
+        echo "| binaries | ${BENCH_BIN#"$ROOT"/} |"
+    else
+        echo "| binaries | release: order-worker and orderflow-bench with the Swift runtime linked statically, order-api" \
+            "with the shared runtime and NIO's event loops as its executor (\`release_build\` in scripts/lib.sh) |"
+    fi
     echo "| sizes | BENCH_COUNT=$BENCH_COUNT BENCH_CONCURRENCY=$BENCH_CONCURRENCY BENCH_RUNS=$BENCH_RUNS |"
     echo "| command | \`make bench\` (one section: \`bash scripts/bench.sh client\`; sizes by environment) |"
     for section in "${SECTIONS[@]}"; do
