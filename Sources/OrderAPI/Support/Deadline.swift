@@ -15,18 +15,31 @@ func withDeadline<T: Sendable>(
             let result: Result<T, any Error>
             do { result = .success(try await operation()) } catch { result = .failure(error) }
             gate.resume(with: result)
+            // A finished operation needs no timer: without this every call would leave one sleeping for `timeout`.
+            gate.cancelTimer()
         }
-        // The timer outlives a fast operation by at most `timeout`; it then finds the gate empty.
-        Task {
-            try? await Task.sleep(for: timeout)
-            if gate.resume(with: .failure(DeadlineExceeded())) { work.cancel() }
-        }
+        gate.setTimer(
+            Task {
+                do { try await Task.sleep(for: timeout) } catch { return }
+                if gate.resume(with: .failure(DeadlineExceeded())) { work.cancel() }
+            })
     }
 }
 
-/// A continuation that is resumed by whoever comes first, exactly once.
+/// A continuation that is resumed by whoever comes first, exactly once; it also holds the timer.
 private final class ResumeOnce<T: Sendable>: Sendable {
     private let slot = Mutex<CheckedContinuation<T, any Error>?>(nil)
+    private let timer = Mutex<Task<Void, Never>?>(nil)
+
+    /// Called after `arm`: an empty slot then means the operation already answered.
+    func setTimer(_ task: Task<Void, Never>) {
+        timer.withLock { $0 = task }
+        if slot.withLock({ $0 == nil }) { cancelTimer() }
+    }
+
+    func cancelTimer() {
+        timer.withLock { $0.take() }?.cancel()
+    }
 
     func arm(_ continuation: CheckedContinuation<T, any Error>) {
         slot.withLock { $0 = continuation }
