@@ -42,19 +42,19 @@ wait_for() {
 # concurrency hook lets NIO's event loops run its tasks (no hop between the cooperative pool and the event loops on
 # every request); it gets a build folder of its own, as switching one folder between the two recompiles everything.
 # release_build PRODUCT...: builds them; release_bin PRODUCT: the folder holding the built binary.
-release_scratch() { if [ "$1" = order-api ]; then echo "$ROOT/.build-release-api"; else echo "$ROOT/.build"; fi; }
-release_flags() { if [ "$1" = order-api ]; then echo "-c release"; else echo "-c release --static-swift-stdlib"; fi; }
+swift_release() { # swift_release PRODUCT ARGS...: `swift build` with PRODUCT's release flags and build folder
+    local product=$1; shift
+    if [ "$product" = order-api ]; then
+        swift build -c release --scratch-path "$ROOT/.build-release-api" "$@"
+    else
+        swift build -c release --static-swift-stdlib --scratch-path "$ROOT/.build" "$@"
+    fi
+}
 release_build() {
     local product
-    for product in "$@"; do
-        # shellcheck disable=SC2046 # the flags are words
-        swift build $(release_flags "$product") --scratch-path "$(release_scratch "$product")" --product "$product"
-    done
+    for product in "$@"; do swift_release "$product" --product "$product"; done
 }
-release_bin() {
-    # shellcheck disable=SC2046
-    swift build $(release_flags "$1") --scratch-path "$(release_scratch "$1")" --show-bin-path
-}
+release_bin() { swift_release "$1" --show-bin-path; }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
