@@ -94,27 +94,20 @@ measure() {
         "p99 $(json_field p99_ms <<<"$load") ms, cpu $cpu_per_workflow ms/wf, rss $rss MB"
 }
 
-# Ours and Python back to back for each figure, so both see the same machine load.
+# both RUN CONFIG PORT CACHE COUNT CONCURRENCY: ours and Python back to back, so both see the same machine load.
+both() {
+    local run=$1 impl; shift
+    for impl in ours python; do measure "$run" "$impl" "$@"; done
+}
+
 for run in $(seq 1 "$BENCH_RUNS"); do
-    for impl in ours python; do
-        measure "$run" "$impl" cache-on "$PACED_PORT" 1000 "$BENCH_COUNT" "$BENCH_CONCURRENCY"
-    done
-    for impl in ours python; do
-        measure "$run" "$impl" cache-on-lifted "$FAST_PORT" 1000 "$BENCH_COUNT" "$BENCH_CONCURRENCY"
-    done
-    for impl in ours python; do
-        measure "$run" "$impl" cache-off "$PACED_PORT" 0 "$BENCH_CACHE_OFF_COUNT" "$BENCH_CONCURRENCY"
-    done
-    for impl in ours python; do
-        measure "$run" "$impl" cache-off-lifted "$FAST_PORT" 0 "$BENCH_CACHE_OFF_COUNT" "$BENCH_CONCURRENCY"
-    done
-    for impl in ours python; do
-        measure "$run" "$impl" single "$FAST_PORT" 1000 "$BENCH_LATENCY_COUNT" 1
-    done
+    both "$run" cache-on "$PACED_PORT" 1000 "$BENCH_COUNT" "$BENCH_CONCURRENCY"
+    both "$run" cache-on-lifted "$FAST_PORT" 1000 "$BENCH_COUNT" "$BENCH_CONCURRENCY"
+    both "$run" cache-off "$PACED_PORT" 0 "$BENCH_CACHE_OFF_COUNT" "$BENCH_CONCURRENCY"
+    both "$run" cache-off-lifted "$FAST_PORT" 0 "$BENCH_CACHE_OFF_COUNT" "$BENCH_CONCURRENCY"
+    both "$run" single "$FAST_PORT" 1000 "$BENCH_LATENCY_COUNT" 1
 done
-for impl in ours python; do
-    measure 1 "$impl" burst "$FAST_PORT" 1000 "$BENCH_COUNT" "$BENCH_COUNT"
-done
+both 1 burst "$FAST_PORT" 1000 "$BENCH_COUNT" "$BENCH_COUNT"
 
 # fig IMPL CONFIG METRIC: the median over the runs ("n/a" when not measured).
 fig() { awk -F'\t' -v i="$1" -v c="$2" -v m="$3" '$2 == i && $3 == c && $4 == m { print $5 }' "$RAW" | median || echo n/a; }
