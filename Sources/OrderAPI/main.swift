@@ -6,5 +6,7 @@ import NIOPosix
 // the cooperative pool and the event loops.
 NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 
+// From top-level code `await OrderAPICommand.main()` picks ParsableCommand's synchronous main, which only
+// prints the help of an async command; inside an async function the async main is chosen.
 func runCommand() async { await OrderAPICommand.main() }
 await runCommand()

@@ -34,7 +34,6 @@ public struct ActivityStatus: Sendable, Equatable {
 
 extension WorkflowContext {
     /// Queues the ScheduleActivityTask command; `result(of:)` waits for the activity.
-    @inline(never)
     func scheduleActivity(
         type: String, input: [Temporal_Api_Common_V1_Payload],
         options: ActivityOptions
