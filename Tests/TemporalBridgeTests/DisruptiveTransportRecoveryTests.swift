@@ -68,7 +68,8 @@ struct DisruptiveTransportRecoveryTests {
                 _ = try await client.describe(WorkflowHandle(workflowId: "server-is-down", runId: ""))
             }
 
-            // Calls with a retry policy, started while the server is down, ride out the restart.
+            // Calls with a retry policy, started while the server is down, ride out the restart (the timeout
+            // bounds each call, retries included, so it leaves room for the dev server's start).
             let retry = RPCRetryPolicy.safe(maxAttempts: 40)
             let startQueue = TransportTestSupport.uniqueName("started-across-restart")
             var start = Temporal_Api_Workflowservice_V1_StartWorkflowExecutionRequest()
@@ -77,7 +78,7 @@ struct DisruptiveTransportRecoveryTests {
             start.taskQueue = WorkflowClient.taskQueue(startQueue)
             start.requestID = UUID().uuidString
             let retriedStart = Task { [start] in
-                try await service.startWorkflowExecution(start, timeout: .seconds(5), retry: retry)
+                try await service.startWorkflowExecution(start, timeout: .seconds(60), retry: retry)
             }
             let retriedDescribes = Task {
                 try await withThrowingTaskGroup(of: String.self) { group in
@@ -85,7 +86,7 @@ struct DisruptiveTransportRecoveryTests {
                         group.addTask {
                             var request = Temporal_Api_Workflowservice_V1_DescribeNamespaceRequest()
                             request.namespace = "default"
-                            return try await service.describeNamespace(request, timeout: .seconds(5), retry: retry)
+                            return try await service.describeNamespace(request, timeout: .seconds(60), retry: retry)
                                 .namespaceInfo.name
                         }
                     }

@@ -78,6 +78,19 @@ struct TransportTests {
         #expect(took < .seconds(20))
     }
 
+    @Test func timeoutBoundsTheRetriesToo() async throws {
+        // Forty attempts would back off for over a minute; the timeout ends the call first, with the last error.
+        let connection = try TemporalConnection(options: TemporalConnectionOptions(target: "127.0.0.1:1"))
+        let (error, took) = await measureElapsed {
+            await #expect(throws: TemporalRPCError.self) {
+                let _: Google_Protobuf_Empty = try await connection.unary(
+                    "GetSystemInfo", Google_Protobuf_Empty(), timeout: .seconds(1), retry: .safe(maxAttempts: 40))
+            }
+        }
+        #expect(error?.code == .unavailable)
+        #expect(took < .seconds(3))
+    }
+
     @Test func emptyLongPollAnswersOKWithoutTask() async throws {
         let connection = try await TransportTestSupport.connect()
         let request = TransportTestSupport.pollRequest(queue: TransportTestSupport.uniqueName("empty-poll"))

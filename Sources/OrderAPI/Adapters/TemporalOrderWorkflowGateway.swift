@@ -13,7 +13,7 @@ struct TemporalOrderWorkflowGateway: OrderWorkflowGateway {
     let taskQueue: String
     /// Bound for the live status query (a running workflow with no worker never answers).
     var queryTimeout: Duration = .seconds(2)
-    /// Bound for start/signal, which the client retries while Temporal is unreachable.
+    /// Bound for start/signal, retries while Temporal is unreachable included.
     var callTimeout: Duration = .seconds(10)
 
     func start(input: OrderInput, requestId: String) async throws -> StartOutcome {
@@ -21,13 +21,11 @@ struct TemporalOrderWorkflowGateway: OrderWorkflowGateway {
         // REJECT_DUPLICATE: a closed order's id is never run again (alreadyStarted with its run id).
         let options = WorkflowStartOptions(
             idReusePolicy: .rejectDuplicate, idConflictPolicy: .useExisting, requestId: requestId)
-        let client = client
-        let taskQueue = taskQueue
         do {
-            let handle = try await mapped(callTimeout) {
+            let handle = try await mapped {
                 try await client.start(
                     workflowType: Self.workflowType, id: input.orderId, taskQueue: taskQueue, args: [input],
-                    options: options)
+                    options: options, timeout: callTimeout)
             }
             return StartOutcome(workflowId: handle.workflowId, runId: handle.runId, alreadyExisted: !handle.started)
         } catch WorkflowClientError.alreadyStarted(let runId) {
@@ -36,13 +34,11 @@ struct TemporalOrderWorkflowGateway: OrderWorkflowGateway {
     }
 
     func status(orderId: String) async throws -> WorkflowStatusSnapshot? {
-        let client = client
-        let timeout = queryTimeout
         do {
-            return try await mapped(timeout + .milliseconds(500)) {
+            return try await mapped {
                 try await client.query(
                     WorkflowHandle(workflowId: orderId, runId: ""), name: Self.statusQuery,
-                    as: WorkflowStatusSnapshot.self, rejectCondition: .notOpen, timeout: timeout
+                    as: WorkflowStatusSnapshot.self, rejectCondition: .notOpen, timeout: queryTimeout
                 )
             }
         } catch WorkflowClientError.queryRejected, WorkflowClientError.notFound, OrderWorkflowGatewayError.notFound {
@@ -51,41 +47,34 @@ struct TemporalOrderWorkflowGateway: OrderWorkflowGateway {
     }
 
     func cancel(orderId: String, reason: String?) async throws {
-        let client = client
         let payload = CancelPayload(reason: reason ?? "Cancelled via the API")
-        try await mapped(callTimeout) {
+        try await mapped {
             try await client.signal(
-                WorkflowHandle(workflowId: orderId, runId: ""), name: Self.cancelSignal, args: [payload])
+                WorkflowHandle(workflowId: orderId, runId: ""), name: Self.cancelSignal, args: [payload],
+                timeout: callTimeout)
         }
     }
 
     func isReachable() async -> Bool {
-        let service = client.service
         do {
-            _ = try await withDeadline(.seconds(2)) {
-                try await service.getSystemInfo(timeout: .seconds(2), retry: .none)
-            }
+            _ = try await client.service.getSystemInfo(timeout: .seconds(2), retry: .none)
             return true
         } catch {
             return false
         }
     }
 
-    /// Runs a Temporal call within `timeout`, translating failures into the gateway's
-    /// errors: not found stays not found; everything else means Temporal is unusable now.
-    private func mapped<T: Sendable>(_ timeout: Duration, _ call: @escaping @Sendable () async throws -> T) async throws
-        -> T
-    {
+    /// Runs a Temporal call (bounded by the gRPC deadline its timeout sets), translating failures into the
+    /// gateway's errors: not found stays not found; everything else means Temporal is unusable now.
+    private func mapped<T>(_ call: () async throws -> T) async throws -> T {
         do {
-            return try await withDeadline(timeout, call)
+            return try await call()
         } catch WorkflowClientError.notFound {
             throw OrderWorkflowGatewayError.notFound
         } catch let error as WorkflowClientError {
             if case .alreadyStarted = error { throw error }
             if case .queryRejected = error { throw error }
             throw OrderWorkflowGatewayError.unavailable(String(describing: error))
-        } catch is DeadlineExceeded {
-            throw OrderWorkflowGatewayError.unavailable("no answer from Temporal within \(timeout)")
         } catch {
             throw OrderWorkflowGatewayError.unavailable(String(describing: error))
         }

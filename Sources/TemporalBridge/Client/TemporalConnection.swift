@@ -39,9 +39,10 @@ public final class TemporalConnection: Sendable {
 
     /// Calls `method` (the bare RPC name, e.g. "StartWorkflowExecution").
     ///
-    /// Each attempt gets its own `timeout` as gRPC deadline. With `.safe` the call is
-    /// re-sent on UNAVAILABLE / RESOURCE_EXHAUSTED after an exponential, fully jittered
-    /// backoff. Throws `TemporalRPCError`, or `CancellationError` when the task is cancelled.
+    /// The call answers within `timeout`, retries included: each attempt's gRPC deadline is
+    /// what is left of it. With `.safe` the call is re-sent on UNAVAILABLE / RESOURCE_EXHAUSTED
+    /// after an exponential, fully jittered backoff, as long as the backoff ends in time.
+    /// Throws `TemporalRPCError`, or `CancellationError` when the task is cancelled.
     public func unary<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
         _ method: String,
         _ request: Request,
@@ -50,13 +51,16 @@ public final class TemporalConnection: Sendable {
         as: Response.Type = Response.self
     ) async throws -> Response {
         let body: Data = try request.serializedBytes()
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
         var attempt = 1
         while true {
             do {
-                return try await attemptOnce(method, body: body, timeout: timeout)
+                return try await attemptOnce(method, body: body, timeout: clock.now.duration(to: deadline))
             } catch let error as TemporalRPCError where RPCRetryPolicy.isRetryable(error) && attempt < retry.maxAttempts
             {
                 let delay = backoff.delay(afterAttempt: attempt)
+                guard clock.now.advanced(by: delay) < deadline else { throw error }
                 logger.debug(
                     "retrying after transient error",
                     metadata: [

@@ -8,6 +8,7 @@
 ///
 /// Inputs and results go through `PayloadConverter` (json/plain for Codable values).
 /// Errors are `WorkflowClientError`, `WorkflowFailedError` or `PayloadConversionError`.
+/// A `timeout` bounds the whole call, retries of transient failures included.
 public struct WorkflowClient: Sendable {
     public let service: WorkflowServiceClient
     public let converter: PayloadConverter
@@ -24,7 +25,8 @@ public struct WorkflowClient: Sendable {
     /// conflict policy is USE_EXISTING, which returns that run with `started == false`).
     public func start(
         workflowType: String, id: String, taskQueue: String,
-        args: [any Encodable] = [], options: WorkflowStartOptions = WorkflowStartOptions()
+        args: [any Encodable] = [], options: WorkflowStartOptions = WorkflowStartOptions(),
+        timeout: Duration = WorkflowServiceClient.standardTimeout
     ) async throws -> WorkflowHandle {
         var request = Temporal_Api_Workflowservice_V1_StartWorkflowExecutionRequest()
         request.workflowID = id
@@ -32,20 +34,23 @@ public struct WorkflowClient: Sendable {
         request.taskQueue = Self.taskQueue(taskQueue)
         if !args.isEmpty { request.input = try converter.toPayloads(args) }
         try options.apply(to: &request, converter: converter)
-        let response = try await mappingClientErrors { try await service.startWorkflowExecution(request) }
+        let response = try await mappingClientErrors {
+            try await service.startWorkflowExecution(request, timeout: timeout)
+        }
         return WorkflowHandle(workflowId: id, runId: response.runID, started: response.started)
     }
 
     /// Sends signal `name` to the run (empty runId = the current run).
-    public func signal(_ handle: WorkflowHandle, name: String, args: [any Encodable] = [], requestId: String? = nil)
-        async throws
-    {
+    public func signal(
+        _ handle: WorkflowHandle, name: String, args: [any Encodable] = [], requestId: String? = nil,
+        timeout: Duration = WorkflowServiceClient.standardTimeout
+    ) async throws {
         var request = Temporal_Api_Workflowservice_V1_SignalWorkflowExecutionRequest()
         request.workflowExecution = handle.execution
         request.signalName = name
         if !args.isEmpty { request.input = try converter.toPayloads(args) }
         request.requestID = requestId ?? UUID().uuidString
-        _ = try await mappingClientErrors { try await service.signalWorkflowExecution(request) }
+        _ = try await mappingClientErrors { try await service.signalWorkflowExecution(request, timeout: timeout) }
     }
 
     /// Signals the running workflow `id`, starting it first when none is running.
