@@ -23,7 +23,8 @@ public func buildRouter(services: APIServices, logger: Logger) throws -> (Router
     let table = RouteTable(all: routes.map(\.entry))
 
     // Middlewares apply to the routes registered after them (and to the not-found path),
-    // outermost first: id → access log → metrics → CORS → problem rendering → rate limit → files.
+    // outermost first: event loop affinity → id → access log → metrics → CORS → problem rendering → rate limit → files.
+    router.add(middleware: EventLoopAffinityMiddleware())
     router.add(middleware: RequestIdMiddleware())
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug, includeHeaders: .all(except: [.authorization, .cookie])))
