@@ -28,7 +28,7 @@ public func buildRouter(services: APIServices, logger: Logger) throws -> (Router
     router.add(middleware: RequestIdMiddleware())
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug, includeHeaders: .all(except: [.authorization, .cookie])))
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestMetricsMiddleware())
     router.add(
         middleware: CORSMiddleware(
             allowOrigin: .originBased,
