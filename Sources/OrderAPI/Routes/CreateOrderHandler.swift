@@ -21,7 +21,7 @@ struct CreateOrderHandler: Sendable {
         let orderId =
             orderRequest.orderId
             ?? idempotencyKey.map { IdempotencyKey.orderId(key: $0, customerId: orderRequest.customerId) }
-            ?? "ord-\(UUID().uuidString.lowercased())"
+            ?? "ord-\(UUID.random().uuidString.lowercased())"
         let input = orderRequest.input(withGeneratedId: orderId)
 
         // The pending row is written while Temporal starts the workflow (its id is the order id, known up front):
@@ -29,7 +29,7 @@ struct CreateOrderHandler: Sendable {
         async let recordedPending = recordPending(input, logger: context.logger)
         let outcome: StartOutcome
         do {
-            outcome = try await services.gateway.start(input: input, requestId: UUID().uuidString.lowercased())
+            outcome = try await services.gateway.start(input: input, requestId: UUID.random().uuidString.lowercased())
         } catch let error as OrderWorkflowGatewayError {
             context.logger.warning(
                 "Workflow start failed", metadata: ["order_id": .string(orderId), "error": "\(error)"])

@@ -49,7 +49,7 @@ public struct WorkflowClient: Sendable {
         request.workflowExecution = handle.execution
         request.signalName = name
         if !args.isEmpty { request.input = try converter.toPayloads(args) }
-        request.requestID = requestId ?? UUID().uuidString
+        request.requestID = requestId ?? UUID.random().uuidString
         _ = try await mappingClientErrors { try await service.signalWorkflowExecution(request, timeout: timeout) }
     }
 
@@ -75,7 +75,7 @@ public struct WorkflowClient: Sendable {
         var request = Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest()
         request.workflowExecution = handle.execution
         request.reason = reason
-        request.requestID = requestId ?? UUID().uuidString
+        request.requestID = requestId ?? UUID.random().uuidString
         _ = try await mappingClientErrors { try await service.requestCancelWorkflowExecution(request) }
     }
 

@@ -56,7 +56,7 @@ extension Temporal_Api_Workflowservice_V1_SignalWithStartWorkflowExecutionReques
 
 extension WorkflowStartOptions {
     func apply(to request: inout some WorkflowStartRequest, converter: PayloadConverter) throws {
-        request.requestID = requestId ?? UUID().uuidString
+        request.requestID = requestId ?? UUID.random().uuidString
         request.workflowIDReusePolicy = idReusePolicy
         request.workflowIDConflictPolicy = idConflictPolicy
         if let t = executionTimeout { request.workflowExecutionTimeout = .init(t) }

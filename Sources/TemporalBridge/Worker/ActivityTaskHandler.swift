@@ -62,9 +62,8 @@ final class ActivityTaskHandler: Sendable {
                 if !Task.isCancelled { work.cancel() }
             }
         }
-        let id = UUID()
         let tracker = Task { _ = await work.result }
-        core.inFlightActivities.add(id, task: tracker) { work.cancel() }
+        let id = core.inFlightActivities.add(task: tracker) { work.cancel() }
         let result = await work.result
         core.inFlightActivities.remove(id)
         deadlineWatch?.cancel()

@@ -1,14 +1,9 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// A counting semaphore for task slots; waiting is async and cancellable.
 final class AsyncSemaphore: @unchecked Sendable {
     private let lock = Lock()
     private var permits: Int
-    private var waiters: [(id: UUID, continuation: CheckedContinuation<Void, any Error>)] = []
+    private var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+    private var lastWaiterId = 0
 
     init(permits: Int) { self.permits = permits }
 
@@ -23,7 +18,10 @@ final class AsyncSemaphore: @unchecked Sendable {
     }
 
     func acquire() async throws {
-        let id = UUID()
+        let id = lock.withLock {
+            lastWaiterId += 1
+            return lastWaiterId
+        }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let granted: Bool = lock.withLock {

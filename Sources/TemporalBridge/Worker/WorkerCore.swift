@@ -98,18 +98,22 @@ final class WorkerCore: @unchecked Sendable {
 /// Activities being executed, so shutdown can wait for them and fail the leftovers.
 final class InFlightActivities: @unchecked Sendable {
     private let lock = Lock()
-    private var tasks: [UUID: Task<Void, Never>] = [:]
-    private var cancels: [UUID: @Sendable () -> Void] = [:]
+    private var tasks: [Int: Task<Void, Never>] = [:]
+    private var cancels: [Int: @Sendable () -> Void] = [:]
+    private var lastId = 0
     private(set) var shuttingDown = false
 
-    func add(_ id: UUID, task: Task<Void, Never>, cancel: @escaping @Sendable () -> Void) {
+    /// Returns the id to remove it with.
+    func add(task: Task<Void, Never>, cancel: @escaping @Sendable () -> Void) -> Int {
         lock.withLock {
-            tasks[id] = task
-            cancels[id] = cancel
+            lastId += 1
+            tasks[lastId] = task
+            cancels[lastId] = cancel
+            return lastId
         }
     }
 
-    func remove(_ id: UUID) {
+    func remove(_ id: Int) {
         _ = lock.withLock { (tasks.removeValue(forKey: id), cancels.removeValue(forKey: id)) }
     }
 
