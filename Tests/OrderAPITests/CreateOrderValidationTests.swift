@@ -183,6 +183,15 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ("application/json", true), (" Application/JSON ", true), ("application/json;charset=utf-8", true),
+        ("\tapplication/vnd.order+json ; q=1", true), ("application/jsonx", false), ("text/json", false),
+        ("application/x-www-form-urlencoded", false), ("json", false),
+    ])
+    func mediaTypeIsJSON(_ contentType: String, _ isJSON: Bool) {
+        #expect(OrderAPI.RequestBody.isJSON(contentType) == isJSON)
+    }
+
     @Test(arguments: ["", "has space", String(repeating: "k", count: 256), "naïve"])
     func invalidIdempotencyKeyIs400(_ key: String) async throws {
         let harness = APITestHarness()

@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 import NIOCore
 
@@ -34,8 +33,10 @@ enum RequestBody {
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
         // `prefix(while:)`, not `split(...)[0]`: an empty or ";…" header has no first part.
-        let mediaType = String(contentType.prefix { $0 != ";" })
-            .trimmingCharacters(in: .whitespaces).lowercased()
+        var media = contentType.prefix { $0 != ";" }
+        while media.first?.isWhitespace == true { media.removeFirst() }
+        while media.last?.isWhitespace == true { media.removeLast() }
+        let mediaType = media.lowercased()
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
 }
