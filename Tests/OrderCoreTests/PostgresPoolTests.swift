@@ -207,6 +207,41 @@ extension PostgresIntegration {
             #expect(inTransaction == 1)
         }
 
+        @Test("statements are prepared once per connection, again after a reconnect and after a table change")
+        func preparedStatements() async throws {
+            let pool = try await TestDatabase.pool(maxConnections: 1)
+            let admin = try await TestDatabase.pool(maxConnections: 1)
+            defer {
+                Task {
+                    await pool.close(); await admin.close()
+                }
+            }
+            let sql = "SELECT $1::int + 1 AS n"
+            let countPrepared = "SELECT count(*) AS n FROM pg_prepared_statements WHERE statement = $1"
+            for value in 1...3 {
+                #expect(try await pool.query(sql, [.int(value)]).first?.int("n") == value + 1)
+            }
+            #expect(try await pool.query(countPrepared, [.string(sql)]).first?.int("n") == 1)
+
+            let pid = try #require(try await pool.query("SELECT pg_backend_pid() AS pid").first?.int("pid"))
+            _ = try await admin.query("SELECT pg_terminate_backend($1::int)", [.int(pid)])
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await pool.query(sql, [.int(41)]).first?.int("n") == 42)
+            #expect(try await pool.query(countPrepared, [.string(sql)]).first?.int("n") == 1)
+
+            // A column added under a prepared `SELECT *` changes its result type: the call still answers.
+            let table = "prepared_\(UInt32.random(in: 0...UInt32.max))"
+            _ = try await admin.execute("CREATE TABLE \(table) (a int)")
+            _ = try await admin.execute("INSERT INTO \(table) VALUES (1)")
+            let select = "SELECT * FROM \(table) WHERE a = $1"
+            #expect(try await pool.query(select, [.int(1)]).count == 1)
+            _ = try await admin.execute("ALTER TABLE \(table) ADD COLUMN b int")
+            let changed = try await pool.query(select, [.int(1)])
+            #expect(changed.count == 1)
+            #expect(try changed.first?.optionalInt("b") == nil)
+            _ = try await admin.execute("DROP TABLE \(table)")
+        }
+
         @Test("the pool survives a PostgreSQL server restart")
         func survivesServerRestart() async throws {
             let pool = try await TestDatabase.pool(maxConnections: 3)

@@ -23,6 +23,13 @@ final class PostgresConnection: ThreadOwnedConnection {
     /// Counts the connections opened so far; a transaction pins the one it began on so that a
     /// reconnect in the middle can never silently continue its statements in autocommit mode.
     private(set) var generation = 0
+    /// The statements prepared on the current connection, by their SQL: every statement of this package is fixed
+    /// text with parameters, so each is parsed and planned once per connection instead of on every call.
+    private var preparedStatements: [String: String] = [:]
+    private var lastStatementNumber = 0
+    /// Beyond this many distinct statements the rest run unprepared, so a caller building SQL can never grow
+    /// the server's memory without bound.
+    static let maxPreparedStatements = 200
 
     init(settings: PostgresSettings, label: String, logger: Logger) {
         self.settings = settings
@@ -42,8 +49,8 @@ final class PostgresConnection: ThreadOwnedConnection {
         try open()
     }
 
-    /// Runs one parameterised statement (`PQexecParams`, text-format parameters and results).
-    /// With `pinnedTo`, the statement runs only on that very connection (inside a transaction).
+    /// Runs one parameterised statement (prepared on first use, then `PQexecPrepared`; text-format parameters
+    /// and results). With `pinnedTo`, the statement runs only on that very connection (inside a transaction).
     func execute(_ sql: String, _ params: [PostgresBind], pinnedTo pinned: Int? = nil) throws(PostgresError)
         -> PostgresQueryResult
     {
@@ -54,10 +61,45 @@ final class PostgresConnection: ThreadOwnedConnection {
                 kind: .query, sqlState: "22021",
                 message: "parameter $\(index + 1) contains a NUL character")
         }
+        do {
+            return try run(sql, params, handle: handle)
+        } catch let error where error.sqlState == Self.stalePlanState {
+            // A migration changed a table under the prepared statement. It failed before doing anything, so
+            // outside a transaction it runs once more, prepared afresh; inside one, the transaction is lost.
+            preparedStatements[sql] = nil
+            guard pinned == nil else { throw error }
+            return try run(sql, params, handle: handle)
+        }
+    }
+
+    /// "cached plan must not change result type".
+    static let stalePlanState = "0A000"
+
+    private func run(_ sql: String, _ params: [PostgresBind], handle: OpaquePointer) throws(PostgresError)
+        -> PostgresQueryResult
+    {
+        let statement = try preparedStatement(for: sql, parameterCount: params.count, handle: handle)
         let result = withCStrings(params.map(\.text)) { values in
-            PQexecParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+            if let statement {
+                PQexecPrepared(handle, statement, Int32(values.count), values, nil, nil, 0)
+            } else {
+                PQexecParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+            }
         }
         return try consume(result, handle: handle)
+    }
+
+    /// The name of `sql` prepared on this connection, preparing it first if needed (nil past the limit).
+    private func preparedStatement(for sql: String, parameterCount: Int, handle: OpaquePointer) throws(PostgresError)
+        -> String?
+    {
+        if let name = preparedStatements[sql] { return name }
+        guard preparedStatements.count < Self.maxPreparedStatements else { return nil }
+        lastStatementNumber += 1
+        let name = "orderflow_\(lastStatementNumber)"
+        _ = try consume(PQprepare(handle, name, sql, Int32(parameterCount), nil), handle: handle)
+        preparedStatements[sql] = name
+        return name
     }
 
     /// Runs a fixed multi-statement script with the simple protocol (`PQexec`). Only for the
@@ -122,6 +164,7 @@ final class PostgresConnection: ThreadOwnedConnection {
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
         handle = connection
         generation += 1
+        preparedStatements = [:]
         logger.debug(
             "opened PostgreSQL connection",
             metadata: ["connection": "\(label)", "host": "\(settings.host):\(settings.port)"])
