@@ -75,7 +75,7 @@ struct ClientBenchmark: AsyncParsableCommand {
                 if orderStarts {
                     let options = WorkflowStartOptions(
                         idReusePolicy: .rejectDuplicate, idConflictPolicy: .useExisting,
-                        requestId: UUID().uuidString.lowercased())
+                        requestId: UUID.random().uuidString.lowercased())
                     _ = try await client.start(
                         workflowType: "OrderWorkflow", id: id, taskQueue: runTag, args: [order.input(orderId: id)],
                         options: options)
