@@ -31,11 +31,13 @@ final class WorkflowTaskHandler: Sendable {
             held = entry
             var commands: [Temporal_Api_Command_V1_Command] = []
             var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult] = [:]
+            var coreUsedFlags: [UInt32] = []
             try entry.lock.withLock {
                 // Evicted between lookup and now (cache overflow or shutdown): leave the task to
                 // time out and be retried rather than report a bogus failure.
                 if entry.run.isEvicted { throw CancellationError() }
                 commands = try entry.run.apply(events: events, liveStartedEventId: task.startedEventID)
+                coreUsedFlags = entry.run.takeCoreFlagsToRecord()
                 for (id, query) in task.queries {
                     queryResults[id] = Self.queryResult(entry.run, query)
                 }
@@ -55,6 +57,7 @@ final class WorkflowTaskHandler: Sendable {
             }
             request.sdkMetadata.sdkName = "temporal-swift-bridge"
             request.sdkMetadata.sdkVersion = "0.1.0"
+            request.sdkMetadata.coreUsedFlags = coreUsedFlags
             let response: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse
             do {
                 response = try await core.connection.unary(
