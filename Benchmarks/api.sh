@@ -52,6 +52,8 @@ export POSTGRES_DB="$BENCH_DB" TEMPORAL_HOST_PORT="127.0.0.1:$TEMPORAL_PORT_API"
 export API_HOST=127.0.0.1 API_PORT="$API_PORT_BENCH" LOG_LEVEL=warning
 # The in-process rate limiter stays on (it is part of every request's path) but never refuses.
 export RATE_LIMIT_PER_MINUTE=10000000 RATE_LIMIT_BURST=10000000
+# Every benchmark order is customer "bench": above any sane fraud velocity limit.
+export FRAUD_VELOCITY_MAX_ORDERS=100000000 FRAUD_VELOCITY_MAX_AMOUNT=100000000.00
 
 if [ -z "$(bench_psql postgres -c "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'")" ]; then
     bench_psql postgres -c "CREATE DATABASE $BENCH_DB"

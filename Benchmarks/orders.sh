@@ -69,7 +69,9 @@ start_worker() {
     local impl=$1 port=$2 queue=$3 log="$LOGS/bench-orders-$1.log"
     local -a environment=(POSTGRES_DB="$BENCH_DB" TEMPORAL_HOST_PORT="127.0.0.1:$port" TEMPORAL_TASK_QUEUE="$queue")
     if [ "$impl" = ours ]; then
-        env "${environment[@]}" "$WORKER_BIN" run --no-migrate >"$log" 2>&1 &
+        # The Python peer runs OrderWorkflow as it was before the fraud screen: so does ours, so both
+        # do the same four steps (FRAUD_SCREEN=off is that code path exactly).
+        env "${environment[@]}" FRAUD_SCREEN=off "$WORKER_BIN" run --no-migrate >"$log" 2>&1 &
     else
         env "${environment[@]}" "$BENCH_PYTHON" "$PEER" >"$log" 2>&1 &
     fi

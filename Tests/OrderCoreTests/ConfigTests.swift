@@ -40,7 +40,8 @@ struct ConfigTests {
             "TEMPORAL_TLS_KEY": "/k.pem", "TEMPORAL_API_KEY": "key", "TEMPORAL_UI_URL": "https://ui.example/",
             "API_HOST": "0.0.0.0", "API_PORT": "9090", "LOG_LEVEL": "DEBUG", "REDIS_URL": "redis://localhost:6379",
             "PAYMENT_MAX_AMOUNT": "500.5", "PAYMENT_FAILURE_RATE": "0.25", "PAYMENT_DELAY_MS": "150",
-            "ACTIVITY_MAX_ATTEMPTS": "3", "ACTIVITY_INITIAL_INTERVAL_MS": "200",
+            "ACTIVITY_MAX_ATTEMPTS": "3", "ACTIVITY_INITIAL_INTERVAL_MS": "200", "FRAUD_SCREEN": "Off",
+            "FRAUD_VELOCITY_MAX_ORDERS": "7", "FRAUD_VELOCITY_MAX_AMOUNT": "900", "FRAUD_VELOCITY_WINDOW_SECONDS": "60",
         ])
         #expect(config.postgres == PostgresSettings(host: "db", port: 6543, user: "u", password: "p", database: "d"))
         #expect(
@@ -57,6 +58,20 @@ struct ConfigTests {
                 == PaymentSettings(maxAmount: Money(cents: 50_050), failureRate: 0.25, delay: .milliseconds(150)))
         #expect(config.activity.maxAttempts == 3)
         #expect(config.activity.initialInterval == .milliseconds(200))
+        #expect(
+            config.fraud
+                == FraudSettings(screenEnabled: false, maxOrders: 7, maxAmount: Money(cents: 90_000), windowSeconds: 60)
+        )
+    }
+
+    @Test("the fraud screen is on by default, with its velocity limits")
+    func fraudDefaults() throws {
+        let fraud = try OrderFlowConfig(environment: [:]).fraud
+        #expect(
+            fraud
+                == FraudSettings(
+                    screenEnabled: true, maxOrders: 20, maxAmount: Money(cents: 5_000_000), windowSeconds: 3600))
+        #expect(try OrderFlowConfig(environment: ["FRAUD_SCREEN": "on"]).fraud.screenEnabled)
     }
 
     @Test("empty values fall back to defaults")
@@ -77,6 +92,8 @@ struct ConfigTests {
             ("PAYMENT_MAX_AMOUNT", "-1"), ("PAYMENT_FAILURE_RATE", "1.5"), ("PAYMENT_FAILURE_RATE", "-0.1"),
             ("PAYMENT_FAILURE_RATE", "nan"), ("PAYMENT_DELAY_MS", "-5"), ("PAYMENT_DELAY_MS", "fast"),
             ("ACTIVITY_MAX_ATTEMPTS", "0"), ("ACTIVITY_MAX_ATTEMPTS", "many"), ("ACTIVITY_INITIAL_INTERVAL_MS", "0"),
+            ("FRAUD_SCREEN", "maybe"), ("FRAUD_VELOCITY_MAX_ORDERS", "0"), ("FRAUD_VELOCITY_MAX_AMOUNT", "-3"),
+            ("FRAUD_VELOCITY_WINDOW_SECONDS", "0"),
         ])
     func invalid(variable: String, value: String) {
         do {
@@ -129,7 +146,8 @@ struct ConfigTests {
             "TEMPORAL_NAMESPACE", "TEMPORAL_TASK_QUEUE", "API_HOST", "API_PORT", "LOG_LEVEL", "TEMPORAL_UI_URL",
             "REDIS_URL", "TEMPORAL_TLS_CA", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_API_KEY",
             "PAYMENT_MAX_AMOUNT", "PAYMENT_FAILURE_RATE", "PAYMENT_DELAY_MS", "ACTIVITY_MAX_ATTEMPTS",
-            "ACTIVITY_INITIAL_INTERVAL_MS",
+            "ACTIVITY_INITIAL_INTERVAL_MS", "FRAUD_SCREEN", "FRAUD_VELOCITY_MAX_ORDERS", "FRAUD_VELOCITY_MAX_AMOUNT",
+            "FRAUD_VELOCITY_WINDOW_SECONDS",
         ] {
             #expect(variables.contains(name), "missing \(name)")
         }

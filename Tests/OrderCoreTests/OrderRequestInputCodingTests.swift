@@ -54,7 +54,7 @@ struct OrderRequestInputCodingTests {
         #expect(error.type.rawValue == "PaymentDeclined")
         #expect(
             OrderFailureType.allCases.map(\.rawValue) == [
-                "InvalidProduct", "InsufficientInventory", "PaymentDeclined", "InvalidOrder",
+                "InvalidProduct", "InsufficientInventory", "PaymentDeclined", "InvalidOrder", "FraudSuspected",
             ])
     }
 }

@@ -6,7 +6,7 @@ import TemporalBridge
 enum ActivityErrorMapping {
     /// Failure types the workflow's retry policy lists as non-retryable.
     static let businessFailureTypes: [String] = [
-        OrderFailureType.invalidProduct, .insufficientInventory, .paymentDeclined, .invalidOrder,
+        OrderFailureType.invalidProduct, .insufficientInventory, .paymentDeclined, .invalidOrder, .fraudSuspected,
     ].map(\.rawValue)
 
     static func map(_ error: any Error) -> any Error {

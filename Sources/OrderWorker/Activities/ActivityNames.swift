@@ -2,6 +2,8 @@
 enum ActivityName: String, CaseIterable, Sendable {
     case createOrder = "CreateOrder"
     case checkInventory = "CheckInventory"
+    /// Behind the `fraud-screen` patch: runs only in orders started by a build with the screen.
+    case screenFraud = "ScreenFraud"
     case processPayment = "ProcessPayment"
     case sendNotification = "SendNotification"
     case releaseInventory = "ReleaseInventory"

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import OrderCore
 
-/// The bodies of the six order activities. Each is one OrderStore transaction (two for
+/// The bodies of the seven order activities. Each is one OrderStore transaction (two for
 /// ProcessPayment: a read before charging, then the record), idempotent by its keys, and throws
 /// errors already mapped for Temporal (see `ActivityErrorMapping`). Each status change is
 /// announced on the live feed once its transaction has committed.
@@ -10,6 +10,7 @@ struct OrderActivities: Sendable {
     let store: OrderStore
     let payments: PaymentSimulator
     let logger: Logger
+    var fraud = FraudSettings()
     /// Best effort: never throws, so the feed can never fail an activity.
     var statusPublisher: any OrderStatusPublisher = NoStatusPublisher()
 
@@ -31,6 +32,29 @@ struct OrderActivities: Sendable {
         }
         await announce(input.orderId, .inventoryReserved, step: .checkInventory)
         return result
+    }
+
+    /// ScreenFraud: declines (`FraudSuspected`) an order that takes its customer over the velocity
+    /// limit. Reads only, and only orders placed before this one: a retry decides the same.
+    func screenFraud(_ input: ScreenFraudInput) async throws -> ScreenFraudResult {
+        try await ActivityErrorMapping.mapping {
+            let velocity = try await store.customerVelocity(orderId: input.orderId, windowSeconds: fraud.windowSeconds)
+            let window = "within \(fraud.windowSeconds)s"
+            if velocity.orders > fraud.maxOrders {
+                throw OrderBusinessError(
+                    type: .fraudSuspected,
+                    message: "customer \(input.customerId) placed \(velocity.orders) orders \(window) "
+                        + "(limit \(fraud.maxOrders))")
+            }
+            if velocity.amount > fraud.maxAmount {
+                throw OrderBusinessError(
+                    type: .fraudSuspected,
+                    message:
+                        "customer \(input.customerId) ordered \(velocity.amount) \(window) (limit \(fraud.maxAmount))")
+            }
+            return ScreenFraudResult(
+                orderId: input.orderId, recentOrders: velocity.orders, recentAmount: velocity.amount)
+        }
     }
 
     /// ProcessPayment: charges once per order; status `payment_processed`. A retry after a

@@ -16,6 +16,12 @@ struct OrderSteps: Sendable {
             ActivityName.checkInventory.rawValue, input: OrderReference(orderId: orderId), options: options.step)
     }
 
+    func screenFraud(_ order: OrderInput, amount: Money) async throws {
+        let input = ScreenFraudInput(orderId: order.orderId, customerId: order.customerId, amount: amount)
+        let _: ScreenFraudResult = try await Workflow.executeActivity(
+            ActivityName.screenFraud.rawValue, input: input, options: options.step)
+    }
+
     func processPayment(_ orderId: String, amount: Money) async throws -> ProcessPaymentResult {
         try await Workflow.executeActivity(
             ActivityName.processPayment.rawValue, input: ProcessPaymentInput(orderId: orderId, amount: amount),

@@ -14,6 +14,7 @@ public struct OrderFlowConfig: Sendable {
     public var rateLimit: RateLimitSettings
     public var payment: PaymentSettings
     public var activity: ActivitySettings
+    public var fraud: FraudSettings
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) {
         let env = EnvironmentReader(environment: environment)
@@ -33,6 +34,7 @@ public struct OrderFlowConfig: Sendable {
         rateLimit = try RateLimitSettings(reading: env)
         payment = try PaymentSettings(reading: env)
         activity = try ActivitySettings(reading: env)
+        fraud = try FraudSettings(reading: env)
     }
 
     /// Where Redis is, when REDIS_URL is set (validated when the configuration was read).
@@ -76,6 +78,8 @@ public struct OrderFlowConfig: Sendable {
             "payment_delay_ms=\(Self.milliseconds(payment.delay))",
             "activity_max_attempts=\(activity.maxAttempts)",
             "activity_initial_interval_ms=\(Self.milliseconds(activity.initialInterval))",
+            "fraud_screen=\(fraud.screenEnabled ? "on" : "off")",
+            "fraud_velocity=\(fraud.maxOrders) orders/\(fraud.maxAmount) per \(fraud.windowSeconds)s",
         ].joined(separator: " ")
     }
 
