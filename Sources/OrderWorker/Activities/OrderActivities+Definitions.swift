@@ -1,7 +1,7 @@
 import TemporalBridge
 
 extension OrderActivities {
-    /// The six activities under their DESIGN names, for registration on a Worker.
+    /// The six activities under their documented names (docs/workflow.md), for registration on a Worker.
     var definitions: [ActivityDefinition] {
         [
             ActivityDefinition(name: ActivityName.createOrder.rawValue) { (input: CreateOrderInput, _) in

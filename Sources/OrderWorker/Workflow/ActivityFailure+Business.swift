@@ -1,7 +1,7 @@
 import TemporalBridge
 
 extension ActivityFailure {
-    /// True for DESIGN's business failures (InvalidProduct, InsufficientInventory,
+    /// True for the business failures of docs/workflow.md (InvalidProduct, InsufficientInventory,
     /// PaymentDeclined, InvalidOrder): the step decided "no" and changed nothing.
     var isBusinessFailure: Bool {
         guard let failure = applicationFailure else { return false }
