@@ -172,7 +172,7 @@ added_1=$(minus "$p50_1" "$b50_1"); added_n=$(minus "$p50_n" "$b50_n")
     echo
     echo "\`order-api\` under wrk (${BENCH_WRK_SECONDS} s per run, $BENCH_WRK_THREADS threads) beside the bare"
     echo "StartWorkflowExecution round trip through TemporalBridge (\`orderflow-bench client --order-starts\`: the"
-    echo "request the API sends, OrderWorkflow with DESIGN's input and the API's id policies; $BENCH_COUNT starts per phase),"
+    echo "request the API sends, OrderWorkflow with the input of docs/workflow.md and the API's id policies; $BENCH_COUNT starts per phase),"
     echo "against the same private in-memory dev server in the same run, before and after the creates (median of both);"
     echo "no worker while measuring. A create is: JSON parse and validation, StartWorkflowExecution with the \`pending\`"
     echo "row written to PostgreSQL meanwhile, the 201 body. \"Added\" is the API's p50 minus the bare start's p50 at"

@@ -158,7 +158,7 @@ row() {
     echo "\`order-worker\` (release build) beside a Temporal Python SDK worker running the same OrderWorkflow"
     echo "(\`Benchmarks/python/order_worker.py\`: same activities, SQL statements and transactions, retry policy"
     echo "and PostgreSQL pool size of 10, psycopg 3), on database \`$BENCH_DB\`, driven by"
-    echo "\`orderflow-bench order-load\` with DESIGN's JSON input. Sticky cache and eager activities on for both."
+    echo "\`orderflow-bench order-load\` with the JSON input of docs/workflow.md. Sticky cache and eager activities on for both."
     echo "Load: $BENCH_COUNT orders at $BENCH_CONCURRENCY concurrent on a default dev server. Single order:"
     echo "$BENCH_SINGLE_COUNT orders one at a time on a server started with"
     echo "\`--dynamic-config-value history.transferProcessorMaxPollRPS=1000\`. Worker CPU is user+sys of the worker"

@@ -53,7 +53,7 @@ STOCK_PER_PRODUCT=$(( DRILL_ORDERS / 4 > 10 ? DRILL_ORDERS / 4 : 10 ))
 # Above every valid order's total (at most two lines of two units), below the "declined" orders'.
 PAYMENT_LIMIT="5000.00"
 
-# The settings of DESIGN.md for the drill's own processes. Transient payment failures and a payment
+# The settings (docs/configuration.md) of the drill's own processes. Transient payment failures and a payment
 # delay keep orders mid-workflow when the faults land; short retry intervals keep the drill quick.
 export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT="$DRILL_PG_PORT" POSTGRES_USER=orderflow \
     POSTGRES_PASSWORD=orderflow123 POSTGRES_DB=orderflow

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("OrderFlowConfig from the environment")
 struct ConfigTests {
-    @Test("an empty environment gives DESIGN's defaults")
+    @Test("an empty environment gives the documented defaults")
     func defaults() throws {
         let config = try OrderFlowConfig(environment: [:])
         #expect(
@@ -138,7 +138,7 @@ struct ConfigTests {
         #expect(summary.contains("temporal_tls=on"))
     }
 
-    @Test("help lists every variable of DESIGN with its default")
+    @Test("help lists every documented variable with its default")
     func help() {
         let variables = OrderFlowConfig.settingsHelp.map(\.variable)
         for name in [

@@ -1,4 +1,4 @@
-/// The activity type names of DESIGN's workflow section; clients and the Web UI see these.
+/// The activity type names of docs/workflow.md; clients and the Web UI see these.
 enum ActivityName: String, CaseIterable, Sendable {
     case createOrder = "CreateOrder"
     case checkInventory = "CheckInventory"

@@ -1,7 +1,7 @@
 import TemporalBridge
 
 extension OrderActivities {
-    /// The seven activities under their DESIGN names, for registration on a Worker.
+    /// The seven activities under their documented names (docs/workflow.md), for registration on a Worker.
     var definitions: [ActivityDefinition] {
         [
             ActivityDefinition(name: ActivityName.createOrder.rawValue) { (input: CreateOrderInput, _) in

@@ -67,7 +67,7 @@ struct OrderProcess: Sendable {
     }
 
     /// Undoes what was done, records the failure and returns the failure the run ends with:
-    /// a non-retryable ApplicationFailure of the failing step's type (DESIGN's business types).
+    /// a non-retryable ApplicationFailure of the failing step's type (the business types of docs/workflow.md).
     private func fail(_ failure: ActivityFailure, undoing compensations: OrderCompensations) async throws
         -> ApplicationFailure
     {

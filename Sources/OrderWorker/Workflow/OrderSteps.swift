@@ -1,7 +1,7 @@
 import OrderCore
 import TemporalBridge
 
-/// Typed calls of the order activities from workflow code, by their DESIGN names.
+/// Typed calls of the order activities from workflow code, by their documented names.
 struct OrderSteps: Sendable {
     let options: OrderActivityOptions
 

@@ -1,8 +1,8 @@
 import OrderCore
 
-/// The workflow input as DESIGN gives it (`{"order_id", "customer_id", "items": [...]}`).
+/// The workflow input of docs/workflow.md (`{"order_id", "customer_id", "items": [...]}`).
 /// `order_id` may be left out by a hand-started workflow; the workflow ID is then the order ID,
-/// as DESIGN says they are the same.
+/// as the contract says they are the same.
 struct OrderWorkflowInput: Codable, Sendable, Hashable {
     var orderId: String?
     var customerId: String

@@ -74,7 +74,7 @@ final class WorkerHarness: Sendable {
 
     // MARK: orders
 
-    /// Starts OrderWorkflow with DESIGN's JSON input; workflow ID = order ID.
+    /// Starts OrderWorkflow with the JSON input of docs/workflow.md; workflow ID = order ID.
     func start(orderId: String = WorkerTestDatabase.uniqueId("wt-order"), items: [(productId: String, quantity: Int)])
         async throws -> WorkflowHandle
     {

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// Everything the worker and the API read from the environment, with DESIGN's defaults.
+/// Everything the worker and the API read from the environment, with the defaults of docs/configuration.md.
 /// Properties are `var` so command-line flags can override what the environment said.
 public struct OrderFlowConfig: Sendable {
     public var postgres: PostgresSettings
