@@ -28,6 +28,8 @@ final class WorkflowRun: @unchecked Sendable {
     private(set) var lastActivatedStartedEventId: Int64 = 0
     /// True right after WorkflowTaskCompleted: the following command events must match the outbox.
     private var matchingCommands = false
+    /// When the run started (its WorkflowExecutionStarted event), for end-to-end latency.
+    private(set) var startedAt: Date?
 
     init(definition: WorkflowDefinition, namespace: String, workflowId: String, runId: String, logger: Logger) {
         self.definition = definition
@@ -141,6 +143,7 @@ final class WorkflowRun: @unchecked Sendable {
         let context = WorkflowContext(info: info, now: event.eventTime.date, logger: baseLogger)
         context.executor = executor
         self.context = context
+        startedAt = event.eventTime.date
         startInput = WorkflowArguments(attributes.input.payloads)
     }
 
