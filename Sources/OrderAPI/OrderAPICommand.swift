@@ -2,10 +2,10 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
-import Metrics
+import OpsHTTP
 import OrderCore
-import Prometheus
 import ServiceLifecycle
+import TemporalBridge
 
 /// `order-api`: the HTTP API and web page. Settings come from the environment (see
 /// `--help`); the flags override the listen address and log level.
@@ -47,8 +47,8 @@ struct OrderAPICommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "order-api")
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        // Before anything makes a metric: the Temporal client's request series live here too.
+        let registry = PrometheusBootstrap.bootstrap(durationBuckets: TemporalMetricNames.latencyBuckets)
 
         logger.info("Starting order-api", metadata: ["config": .string(config.summary)])
         let live = try await LiveDependencies.connect(config: config, logger: logger)
