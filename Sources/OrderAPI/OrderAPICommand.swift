@@ -5,7 +5,6 @@ import Logging
 import OpsHTTP
 import OrderCore
 import ServiceLifecycle
-import TemporalBridge
 
 /// `order-api`: the HTTP API and web page. Settings come from the environment (see
 /// `--help`); the flags override the listen address and log level.
@@ -48,7 +47,7 @@ struct OrderAPICommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "order-api")
         // Before anything makes a metric: the Temporal client's request series live here too.
-        let registry = PrometheusBootstrap.bootstrap(durationBuckets: TemporalMetricNames.latencyBuckets)
+        let registry = PrometheusBootstrap.bootstrap(durationBuckets: LiveDependencies.temporalLatencyBuckets)
 
         logger.info("Starting order-api", metadata: ["config": .string(config.summary)])
         let live = try await LiveDependencies.connect(config: config, logger: logger)
