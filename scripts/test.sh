@@ -41,6 +41,9 @@ swift test --skip-build "${COVERAGE_FLAG[@]}" --skip "$DISRUPTIVE"
 say "end to end: the REST table, the web page in headless Chromium, schemathesis against /openapi.yaml"
 bash Tests/e2e/run.sh .build/debug
 
+say "a real Prometheus scrapes the worker and the API (Tests/prometheus)"
+bash Tests/prometheus/run.sh .build/debug
+
 say "fault drill (small)"
 DRILL_ORDERS="${DRILL_ORDERS:-40}" DRILL_BIN=.build/debug bash scripts/drill.sh
 

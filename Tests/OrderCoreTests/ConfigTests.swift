@@ -19,6 +19,8 @@ struct ConfigTests {
         #expect(!config.temporal.usesTLS)
         #expect(config.temporal.uiURL == "http://localhost:8088")
         #expect(config.api == APISettings(host: "127.0.0.1", port: 8080))
+        #expect(config.workerMetrics == WorkerMetricsSettings(host: "127.0.0.1", port: 9464))
+        #expect(config.workerMetrics.isEnabled)
         #expect(config.logLevel == .info)
         #expect(config.redisURL == nil)
         #expect(config.payment.maxAmount == Money(cents: 1_000_000))
@@ -42,6 +44,7 @@ struct ConfigTests {
             "PAYMENT_MAX_AMOUNT": "500.5", "PAYMENT_FAILURE_RATE": "0.25", "PAYMENT_DELAY_MS": "150",
             "ACTIVITY_MAX_ATTEMPTS": "3", "ACTIVITY_INITIAL_INTERVAL_MS": "200", "FRAUD_SCREEN": "Off",
             "FRAUD_VELOCITY_MAX_ORDERS": "7", "FRAUD_VELOCITY_MAX_AMOUNT": "900", "FRAUD_VELOCITY_WINDOW_SECONDS": "60",
+            "WORKER_METRICS_HOST": "0.0.0.0", "WORKER_METRICS_PORT": "9470",
         ])
         #expect(config.postgres == PostgresSettings(host: "db", port: 6543, user: "u", password: "p", database: "d"))
         #expect(
@@ -51,6 +54,7 @@ struct ConfigTests {
                     tlsKey: "/k.pem", apiKey: "key", uiURL: "https://ui.example"))
         #expect(config.temporal.usesTLS)
         #expect(config.api == APISettings(host: "0.0.0.0", port: 9090))
+        #expect(config.workerMetrics == WorkerMetricsSettings(host: "0.0.0.0", port: 9470))
         #expect(config.logLevel == .debug)
         #expect(config.redisURL == "redis://localhost:6379")
         #expect(
@@ -82,6 +86,13 @@ struct ConfigTests {
         #expect(config.temporal.apiKey == nil)
     }
 
+    @Test("WORKER_METRICS_PORT=0 turns the worker's operations port off")
+    func workerMetricsOff() throws {
+        let config = try OrderFlowConfig(environment: ["WORKER_METRICS_PORT": "0"])
+        #expect(!config.workerMetrics.isEnabled)
+        #expect(config.summary.contains("worker_metrics=off"))
+    }
+
     @Test(
         "an invalid value names its variable",
         arguments: [
@@ -94,6 +105,7 @@ struct ConfigTests {
             ("ACTIVITY_MAX_ATTEMPTS", "0"), ("ACTIVITY_MAX_ATTEMPTS", "many"), ("ACTIVITY_INITIAL_INTERVAL_MS", "0"),
             ("FRAUD_SCREEN", "maybe"), ("FRAUD_VELOCITY_MAX_ORDERS", "0"), ("FRAUD_VELOCITY_MAX_AMOUNT", "-3"),
             ("FRAUD_VELOCITY_WINDOW_SECONDS", "0"),
+            ("WORKER_METRICS_PORT", "65536"), ("WORKER_METRICS_PORT", "-1"), ("WORKER_METRICS_PORT", "off"),
         ])
     func invalid(variable: String, value: String) {
         do {
@@ -147,7 +159,7 @@ struct ConfigTests {
             "REDIS_URL", "TEMPORAL_TLS_CA", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_API_KEY",
             "PAYMENT_MAX_AMOUNT", "PAYMENT_FAILURE_RATE", "PAYMENT_DELAY_MS", "ACTIVITY_MAX_ATTEMPTS",
             "ACTIVITY_INITIAL_INTERVAL_MS", "FRAUD_SCREEN", "FRAUD_VELOCITY_MAX_ORDERS", "FRAUD_VELOCITY_MAX_AMOUNT",
-            "FRAUD_VELOCITY_WINDOW_SECONDS",
+            "FRAUD_VELOCITY_WINDOW_SECONDS", "WORKER_METRICS_HOST", "WORKER_METRICS_PORT",
         ] {
             #expect(variables.contains(name), "missing \(name)")
         }
@@ -156,5 +168,6 @@ struct ConfigTests {
             uniqueKeysWithValues: OrderFlowConfig.settingsHelp.map { ($0.variable, $0.defaultValue) })
         #expect(defaults["API_PORT"] == "8080")
         #expect(defaults["PAYMENT_MAX_AMOUNT"] == "10000.00")
+        #expect(defaults["WORKER_METRICS_PORT"] == "9464")
     }
 }

@@ -13,6 +13,7 @@ struct OrderActivities: Sendable {
     var fraud = FraudSettings()
     /// Best effort: never throws, so the feed can never fail an activity.
     var statusPublisher: any OrderStatusPublisher = NoStatusPublisher()
+    var metrics = OrderMetrics()
 
     /// CreateOrder: the order row and its items, priced from the catalog; status `created`.
     func createOrder(_ input: CreateOrderInput) async throws -> CreateOrderResult {
@@ -64,9 +65,16 @@ struct OrderActivities: Sendable {
             if let existing = try await store.paymentTransactionId(orderId: input.orderId) {
                 return ProcessPaymentResult(orderId: input.orderId, transactionId: existing, amount: input.amount)
             }
-            let charged = try await payments.charge(orderId: input.orderId, amount: input.amount)
+            let charged: String
+            do {
+                charged = try await payments.charge(orderId: input.orderId, amount: input.amount)
+            } catch let error as PaymentError {
+                if error != .interrupted { metrics.paymentRefused(declined: error.isDeclined) }
+                throw error
+            }
             let stored = try await store.recordPayment(
                 orderId: input.orderId, amount: input.amount, transactionId: charged)
+            if stored == charged { metrics.paid(input.amount) }
             return ProcessPaymentResult(orderId: input.orderId, transactionId: stored, amount: input.amount)
         }
         await announce(input.orderId, .paymentProcessed, step: .processPayment)
@@ -77,10 +85,14 @@ struct OrderActivities: Sendable {
     /// (`completed`, `failed` or `cancelled`) together.
     func sendNotification(_ input: SendNotificationInput) async throws -> SendNotificationResult {
         let result = try await ActivityErrorMapping.mapping {
-            let status = try await store.finishOrder(
+            let finished = try await store.finishOrder(
                 orderId: input.orderId, as: input.kind.orderStatus, reason: input.reason,
                 customerIdIfMissing: input.customerId, notificationKind: input.kind.rawValue,
                 channel: input.channel, message: input.message)
+            let status = finished.status
+            if finished.isFirstNotice, let status, status == input.kind.orderStatus {
+                metrics.finished(status, reason: input.reason)
+            }
             logger.info(
                 "notification sent",
                 metadata: [
@@ -98,15 +110,18 @@ struct OrderActivities: Sendable {
     /// ReleaseInventory (compensation): gives reserved stock back, exactly once.
     func releaseInventory(_ input: OrderReference) async throws -> ReleaseInventoryResult {
         try await ActivityErrorMapping.mapping {
-            ReleaseInventoryResult(
-                orderId: input.orderId, released: try await store.releaseInventory(orderId: input.orderId))
+            let released = try await store.releaseInventory(orderId: input.orderId)
+            if released > 0 { metrics.compensated(releasedInventory: true) }
+            return ReleaseInventoryResult(orderId: input.orderId, released: released)
         }
     }
 
     /// RefundPayment (compensation): refunds the order's payment, exactly once.
     func refundPayment(_ input: OrderReference) async throws -> RefundPaymentResult {
         try await ActivityErrorMapping.mapping {
-            RefundPaymentResult(orderId: input.orderId, refunded: try await store.refundPayment(orderId: input.orderId))
+            let refunded = try await store.refundPayment(orderId: input.orderId)
+            if refunded { metrics.compensated(releasedInventory: false) }
+            return RefundPaymentResult(orderId: input.orderId, refunded: refunded)
         }
     }
 

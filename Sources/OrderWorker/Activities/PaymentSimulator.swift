@@ -43,4 +43,9 @@ enum PaymentError: Error, Sendable, Equatable {
     case unavailable(String)
     /// The activity was cancelled while the payment was in flight.
     case interrupted
+
+    var isDeclined: Bool {
+        if case .declined = self { return true }
+        return false
+    }
 }

@@ -7,16 +7,19 @@ import Logging
 #endif
 
 /// One long-poll loop: take a slot, poll, hand the task to `handle` in its own task (which frees
-/// the slot), repeat until cancelled. Errors back off instead of spinning.
+/// the slot), repeat until cancelled. Errors back off instead of spinning. Each poll is counted
+/// in `temporal_num_pollers` while it waits, and its outcome reported to the worker's poll health.
 struct TaskPoller<Response: Sendable>: Sendable {
     let name: String
+    let kind: PollerKind
     let slots: AsyncSemaphore
-    let logger: Logger
+    let core: WorkerCore
     let poll: @Sendable () async throws -> Response?
     let handle: @Sendable (Response) async -> Void
 
     func run() async {
         var backoff: Duration = .milliseconds(200)
+        let pollers = core.metrics.pollers(kind)
         while !Task.isCancelled {
             do {
                 try await slots.acquire()
@@ -24,7 +27,12 @@ struct TaskPoller<Response: Sendable>: Sendable {
                 return
             }
             do {
-                guard let task = try await poll() else {
+                pollers.started()
+                defer { pollers.ended() }
+                let task = try await poll()
+                core.pollHealth.pollAnswered(by: name)
+                countWorkflowPoll(gotTask: task != nil)
+                guard let task else {
                     slots.release()
                     continue
                 }
@@ -37,10 +45,16 @@ struct TaskPoller<Response: Sendable>: Sendable {
                 slots.release()
                 if Task.isCancelled || error is CancellationError { return }
                 if let rpc = error as? TemporalRPCError, rpc.code == .cancelled { return }
-                logger.warning("poll failed", metadata: ["poller": "\(name)", "error": "\(error)"])
+                core.pollHealth.pollFailed(by: name, error: error)
+                core.logger.warning("poll failed", metadata: ["poller": "\(name)", "error": "\(error)"])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(10))
             }
         }
+    }
+
+    private func countWorkflowPoll(gotTask: Bool) {
+        guard kind != .activity else { return }
+        (gotTask ? core.metrics.workflowPollSucceed : core.metrics.workflowPollEmpty).increment()
     }
 }

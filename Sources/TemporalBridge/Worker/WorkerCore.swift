@@ -18,6 +18,7 @@ final class WorkerCore: @unchecked Sendable {
     let activities: [String: ActivityDefinition]
     let cache: WorkflowCache
     let metrics: WorkerMetrics
+    let pollHealth = PollHealth()
     let workflowSlots: AsyncSemaphore
     let activitySlots: AsyncSemaphore
     let stickyTaskQueue: Temporal_Api_Taskqueue_V1_TaskQueue
@@ -41,7 +42,9 @@ final class WorkerCore: @unchecked Sendable {
         self.workflows = workflows
         self.activities = activities
         self.cache = WorkflowCache(capacity: options.maxCachedWorkflows)
-        self.metrics = WorkerMetrics(taskQueue: taskQueue)
+        self.metrics = WorkerMetrics(
+            namespace: connection.namespace, taskQueue: taskQueue,
+            workflowSlots: options.maxConcurrentWorkflowTasks, activitySlots: options.maxConcurrentActivities)
         self.workflowSlots = AsyncSemaphore(permits: options.maxConcurrentWorkflowTasks)
         self.activitySlots = AsyncSemaphore(permits: options.maxConcurrentActivities)
         var sticky = Temporal_Api_Taskqueue_V1_TaskQueue()

@@ -14,12 +14,22 @@ final class WorkflowTaskHandler: Sendable {
     init(core: WorkerCore) { self.core = core }
 
     func handle(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse) async {
+        core.metrics.workflowSlots.taken()
+        defer {
+            core.metrics.workflowSlots.freed()
+            core.metrics.stickyCacheSize.record(core.cache.count)
+        }
         if task.hasQuery {
             await handleQueryTask(task)
             return
         }
+        let started = ContinuousClock.now
+        let series = core.metrics.workflow(task.workflowType.name)
         core.count { $0.workflowTasks += 1 }
-        core.metrics.workflowTasks.increment()
+        if task.hasScheduledTime && task.hasStartedTime {
+            core.metrics.workflowTaskScheduleToStart.record(
+                seconds: task.startedTime.timeIntervalSince1970 - task.scheduledTime.timeIntervalSince1970)
+        }
         let runId = task.workflowExecution.runID
         var logger = core.logger
         logger[metadataKey: "workflow_id"] = .string(task.workflowExecution.workflowID)
@@ -27,8 +37,9 @@ final class WorkflowTaskHandler: Sendable {
         var held: CachedWorkflow?
         defer { if let held { core.cache.checkIn(held) } }
         do {
-            let (entry, events) = try await prepareRun(task, logger: logger)
+            let (entry, events, replaying) = try await prepareRun(task, series: series, logger: logger)
             held = entry
+            let applying = ContinuousClock.now
             var commands: [Temporal_Api_Command_V1_Command] = []
             var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult] = [:]
             var coreUsedFlags: [UInt32] = []
@@ -42,6 +53,7 @@ final class WorkflowTaskHandler: Sendable {
                     queryResults[id] = Self.queryResult(entry.run, query)
                 }
             }
+            if replaying { series.taskReplayLatency.record(ContinuousClock.now - applying) }
             let eager =
                 core.options.eagerActivityExecution ? EagerActivityReservation(core: core, commands: &commands) : nil
             var request = Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedRequest()
@@ -58,6 +70,7 @@ final class WorkflowTaskHandler: Sendable {
             request.sdkMetadata.sdkName = "temporal-swift-bridge"
             request.sdkMetadata.sdkVersion = "0.1.0"
             request.sdkMetadata.coreUsedFlags = coreUsedFlags
+            series.taskExecutionLatency.record(ContinuousClock.now - started)
             let response: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse
             do {
                 response = try await core.connection.unary(
@@ -68,6 +81,7 @@ final class WorkflowTaskHandler: Sendable {
             }
             if entry.run.isFinished { core.cache.remove(runId) }
             eager?.dispatch(response)
+            Self.countRunEnd(commands, run: entry.run, series: series)
         } catch let error as TemporalRPCError where error.code == .notFound {
             logger.info("workflow task no longer exists (stale token)", metadata: ["error": "\(error.message)"])
             core.cache.remove(runId)
@@ -84,7 +98,7 @@ final class WorkflowTaskHandler: Sendable {
         logger: Logger
     ) async {
         core.count { $0.workflowTaskFailures += 1 }
-        core.metrics.workflowTaskFailures.increment()
+        core.metrics.workflow(task.workflowType.name).taskExecutionFailed.increment()
         let nonDeterministic = error is NonDeterminismError
         logger.error(
             "workflow task failed",
@@ -112,11 +126,29 @@ final class WorkflowTaskHandler: Sendable {
         }
     }
 
-    /// The cached run when the task continues it, else a fresh run with the full history.
+    /// The sent commands that end the run, counted as the SDKs count them once the server took them.
+    private static func countRunEnd(
+        _ commands: [Temporal_Api_Command_V1_Command], run: WorkflowRun, series: WorkflowTypeSeries
+    ) {
+        for command in commands {
+            switch command.attributes {
+            case .completeWorkflowExecutionCommandAttributes?: series.completed.increment()
+            case .failWorkflowExecutionCommandAttributes?: series.failed.increment()
+            case .cancelWorkflowExecutionCommandAttributes?: series.canceled.increment()
+            default: continue
+            }
+            if let startedAt = run.startedAt {
+                series.endToEndLatency.record(seconds: Date().timeIntervalSince(startedAt))
+            }
+        }
+    }
+
+    /// The cached run when the task continues it, else a fresh run with the full history; and
+    /// whether that run must replay history it had already run before (a cache miss).
     private func prepareRun(
         _ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse,
-        logger: Logger
-    ) async throws -> (CachedWorkflow, [Temporal_Api_History_V1_HistoryEvent]) {
+        series: WorkflowTypeSeries, logger: Logger
+    ) async throws -> (CachedWorkflow, [Temporal_Api_History_V1_HistoryEvent], replaying: Bool) {
         let runId = task.workflowExecution.runID
         var events = task.history.events
         if !task.nextPageToken.isEmpty {
@@ -128,8 +160,8 @@ final class WorkflowTaskHandler: Sendable {
                 && (events.first?.eventID ?? 0) <= entry.run.lastProcessedEventId + 1
             if continues {
                 core.count { $0.cacheHits += 1 }
-                core.metrics.cacheHits.increment()
-                return (entry, events)
+                series.stickyCacheHit.increment()
+                return (entry, events, false)
             }
             logger.debug(
                 "cached run is stale, replaying",
@@ -141,20 +173,22 @@ final class WorkflowTaskHandler: Sendable {
             core.cache.checkIn(entry)
         }
         core.count { $0.cacheMisses += 1 }
-        core.metrics.cacheMisses.increment()
         if events.first?.eventID != 1 {
             events = try await core.fetchHistory(task.workflowExecution, from: Data())
         }
-        if task.previousStartedEventID > 0 {
+        // Like sdk-core, a miss is a task whose run this worker should have had: one that has
+        // run before. A new run's first task is no miss.
+        let replaying = task.previousStartedEventID > 0
+        if replaying {
             core.count { $0.replays += 1 }
-            core.metrics.replays.increment()
+            series.stickyCacheMiss.increment()
             logger.info("replaying workflow history", metadata: ["events": "\(events.count)"])
         }
         // A fetched history may already hold events that belong to the next task.
         if task.startedEventID > 0 { events = events.filter { $0.eventID <= task.startedEventID } }
         let entry = CachedWorkflow(run: try core.makeRun(task))
         core.cache.insertCheckedOut(runId, entry)
-        return (entry, events)
+        return (entry, events, replaying)
     }
 
     static func queryResult(_ run: WorkflowRun, _ query: Temporal_Api_Query_V1_WorkflowQuery)

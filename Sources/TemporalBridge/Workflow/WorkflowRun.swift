@@ -31,6 +31,8 @@ final class WorkflowRun: @unchecked Sendable {
     /// Set after a deprecated patch marker that no command matched: the TemporalChangeVersion
     /// upsert sdk-core wrote with it is skipped too.
     private var skipPatchSearchAttributeEvent = false
+    /// When the run started (its WorkflowExecutionStarted event), for end-to-end latency.
+    private(set) var startedAt: Date?
 
     init(definition: WorkflowDefinition, namespace: String, workflowId: String, runId: String, logger: Logger) {
         self.definition = definition
@@ -153,6 +155,7 @@ final class WorkflowRun: @unchecked Sendable {
         let context = WorkflowContext(info: info, now: event.eventTime.date, logger: baseLogger)
         context.executor = executor
         self.context = context
+        startedAt = event.eventTime.date
         startInput = WorkflowArguments(attributes.input.payloads)
     }
 

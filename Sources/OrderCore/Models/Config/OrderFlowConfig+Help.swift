@@ -16,6 +16,8 @@ extension OrderFlowConfig {
         ("TEMPORAL_UI_URL", "http://localhost:8088", "Temporal Web UI base URL, for links to workflows"),
         ("API_HOST", "127.0.0.1", "address the HTTP API listens on"),
         ("API_PORT", "8080", "port the HTTP API listens on"),
+        ("WORKER_METRICS_HOST", "127.0.0.1", "address of the worker's /metrics, /healthz and /readyz"),
+        ("WORKER_METRICS_PORT", "9464", "port of the worker's /metrics, /healthz and /readyz; 0 turns them off"),
         ("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error or critical"),
         (
             "REDIS_URL", "(unset)",

@@ -7,6 +7,8 @@ public struct OrderFlowConfig: Sendable {
     public var postgres: PostgresSettings
     public var temporal: TemporalSettings
     public var api: APISettings
+    /// The worker's operations port (`/metrics`, `/healthz`, `/readyz`).
+    public var workerMetrics: WorkerMetricsSettings
     public var logLevel: Logger.Level
     /// Redis is optional: nil keeps rate limiting in each process and turns off the live status feed.
     public var redisURL: String?
@@ -21,6 +23,7 @@ public struct OrderFlowConfig: Sendable {
         postgres = try PostgresSettings(reading: env)
         temporal = try TemporalSettings(reading: env)
         api = try APISettings(reading: env)
+        workerMetrics = try WorkerMetricsSettings(reading: env)
         logLevel = try Self.logLevel(reading: env)
         redisURL = env.string("REDIS_URL")
         if let redisURL {
@@ -70,6 +73,7 @@ public struct OrderFlowConfig: Sendable {
             "temporal_tls=\(temporal.usesTLS ? "on" : "off")",
             "temporal_ui=\(temporal.uiURL)",
             "api=\(api.host):\(api.port)",
+            "worker_metrics=\(workerMetrics.isEnabled ? "\(workerMetrics.host):\(workerMetrics.port)" : "off")",
             "log_level=\(logLevel.rawValue)",
             "redis=\(redisURL.map(Self.redactingCredentials) ?? "off")",
             "rate_limit=\(rateLimit.isEnabled ? "\(rateLimit.perMinute)/min burst \(rateLimit.burst)" : "off")",
