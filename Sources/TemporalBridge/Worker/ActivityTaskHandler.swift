@@ -17,6 +17,7 @@ final class ActivityTaskHandler: Sendable {
     func handle(_ task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse) async {
         core.count { $0.activityTasks += 1 }
         core.metrics.activityTasks.increment()
+        core.activityTaskFigures.taskStarted()
         let info = ActivityInfo(task: task, taskQueue: core.taskQueue)
         let heartbeater = ActivityHeartbeater(heartbeatTimeout: info.heartbeatTimeout, logger: core.logger) {
             [core] details in
@@ -33,6 +34,13 @@ final class ActivityTaskHandler: Sendable {
         let outcome = await execute(task, info: info, context: context, heartbeater: heartbeater)
         heartbeater.stop()
         await respond(task, outcome: outcome, heartbeater: heartbeater, logger: context.logger)
+        let failed: Bool
+        if case .failure(let error) = outcome {
+            failed = !(error is CancellationError && heartbeater.cancelRequested)
+        } else {
+            failed = false
+        }
+        core.activityTaskFigures.taskEnded(failed: failed)
     }
 
     private func execute(

@@ -11,6 +11,8 @@ import Logging
 struct TaskPoller<Response: Sendable>: Sendable {
     let name: String
     let slots: AsyncSemaphore
+    /// Polls in flight and the last one that brought a task, for worker heartbeats.
+    let figures: PollerFigures
     let logger: Logger
     let poll: @Sendable () async throws -> Response?
     let handle: @Sendable (Response) async -> Void
@@ -24,7 +26,16 @@ struct TaskPoller<Response: Sendable>: Sendable {
                 return
             }
             do {
-                guard let task = try await poll() else {
+                figures.pollStarted()
+                let polled: Response?
+                do {
+                    polled = try await poll()
+                    figures.pollEnded(gotTask: polled != nil)
+                } catch {
+                    figures.pollEnded(gotTask: false)
+                    throw error
+                }
+                guard let task = polled else {
                     slots.release()
                     continue
                 }
