@@ -18,6 +18,9 @@ final class WorkflowTaskHandler: Sendable {
             await handleQueryTask(task)
             return
         }
+        core.workflowTaskFigures.taskStarted()
+        var failed = false
+        defer { core.workflowTaskFigures.taskEnded(failed: failed) }
         core.count { $0.workflowTasks += 1 }
         core.metrics.workflowTasks.increment()
         let runId = task.workflowExecution.runID
@@ -29,6 +32,8 @@ final class WorkflowTaskHandler: Sendable {
         do {
             let (entry, events) = try await prepareRun(task, logger: logger)
             held = entry
+            let liveActivities = await core.liveActivityAttempts(
+                for: task.queries.values.map(\.queryType), of: task.workflowExecution)
             var commands: [Temporal_Api_Command_V1_Command] = []
             var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult] = [:]
             try entry.lock.withLock {
@@ -37,7 +42,7 @@ final class WorkflowTaskHandler: Sendable {
                 if entry.run.isEvicted { throw CancellationError() }
                 commands = try entry.run.apply(events: events, liveStartedEventId: task.startedEventID)
                 for (id, query) in task.queries {
-                    queryResults[id] = Self.queryResult(entry.run, query)
+                    queryResults[id] = Self.queryResult(entry.run, query, liveActivities: liveActivities)
                 }
             }
             let eager =
@@ -53,8 +58,9 @@ final class WorkflowTaskHandler: Sendable {
                 request.stickyAttributes.scheduleToStartTimeout = .init(
                     rounding: core.options.stickyScheduleToStartTimeout)
             }
-            request.sdkMetadata.sdkName = "temporal-swift-bridge"
-            request.sdkMetadata.sdkVersion = "0.1.0"
+            request.sdkMetadata.sdkName = SDKIdentity.name
+            request.sdkMetadata.sdkVersion = SDKIdentity.version
+            request.workerInstanceKey = core.instanceKey
             let response: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse
             do {
                 response = try await core.connection.unary(
@@ -72,6 +78,7 @@ final class WorkflowTaskHandler: Sendable {
             core.cache.remove(runId)
         } catch {
             core.cache.remove(runId)
+            failed = true
             await fail(task, error: error, logger: logger)
         }
     }
@@ -154,13 +161,15 @@ final class WorkflowTaskHandler: Sendable {
         return (entry, events)
     }
 
-    static func queryResult(_ run: WorkflowRun, _ query: Temporal_Api_Query_V1_WorkflowQuery)
-        -> Temporal_Api_Query_V1_WorkflowQueryResult
-    {
+    static func queryResult(
+        _ run: WorkflowRun, _ query: Temporal_Api_Query_V1_WorkflowQuery,
+        liveActivities: [String: LiveActivityAttempt] = [:]
+    ) -> Temporal_Api_Query_V1_WorkflowQueryResult {
         var result = Temporal_Api_Query_V1_WorkflowQueryResult()
         do {
             let answer = try run.answerQuery(
-                name: query.queryType, arguments: WorkflowArguments(query.queryArgs.payloads))
+                name: query.queryType, arguments: WorkflowArguments(query.queryArgs.payloads),
+                liveActivities: liveActivities)
             result.resultType = .answered
             result.answer.payloads = [answer]
         } catch {
@@ -181,9 +190,11 @@ final class WorkflowTaskHandler: Sendable {
         request.namespace = core.namespace
         do {
             let result: Temporal_Api_Query_V1_WorkflowQueryResult
+            let liveActivities = await core.liveActivityAttempts(
+                for: [task.query.queryType], of: task.workflowExecution)
             if let entry = core.cache.checkOut(task.workflowExecution.runID) {
                 defer { core.cache.checkIn(entry) }
-                result = entry.lock.withLock { Self.queryResult(entry.run, task.query) }
+                result = entry.lock.withLock { Self.queryResult(entry.run, task.query, liveActivities: liveActivities) }
             } else {
                 var events = task.history.events
                 if !task.nextPageToken.isEmpty {
@@ -195,7 +206,7 @@ final class WorkflowTaskHandler: Sendable {
                 let run = try core.makeRun(task)
                 defer { run.evict() }
                 try run.apply(events: events, liveStartedEventId: nil)
-                result = Self.queryResult(run, task.query)
+                result = Self.queryResult(run, task.query, liveActivities: liveActivities)
             }
             request.completedType = result.resultType
             request.queryResult = result.answer

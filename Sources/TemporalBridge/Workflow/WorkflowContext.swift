@@ -50,6 +50,9 @@ final class WorkflowContext: @unchecked Sendable {
     /// Names in registration order, for the metadata query.
     var signalNames: [String] = []
     var queryNames: [String] = []
+    var signalDescriptions: [String: String] = [:]
+    /// Markdown set by workflow code (`Workflow.currentDetails`), answered by the metadata query.
+    var currentDetails = ""
 
     /// Activity status hooks: the type of the most recently scheduled activity and its attempt.
     var activityObservers: [(ActivityStatus) -> Void] = []
