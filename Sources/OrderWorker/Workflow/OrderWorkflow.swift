@@ -20,7 +20,7 @@ struct OrderWorkflow: Sendable {
 
     func run(_ input: OrderWorkflowInput) async throws -> OrderWorkflowResult {
         let order = input.order(workflowId: Workflow.info.workflowId)
-        let state = OrderWorkflowState(orderId: order.orderId)
+        let state = OrderWorkflowState(order: order)
         state.registerHandlers()
         let process = OrderProcess(order: order, steps: steps, state: state)
         // Shielded from Temporal's cancellation: a cancel request, like the cancelOrder signal,

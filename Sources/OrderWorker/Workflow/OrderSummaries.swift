@@ -1,0 +1,41 @@
+import Foundation
+import OrderCore
+
+/// The one-line summaries the Web UI shows for each scheduled order activity
+/// (`user_metadata.summary`), e.g. "charge 2,599.98 for ord-42".
+enum OrderSummaries {
+    static func createOrder(_ order: OrderInput) -> String {
+        "create order \(order.orderId) for \(order.customerId): \(items(order.items))"
+    }
+
+    static func checkInventory(_ order: OrderInput) -> String {
+        "reserve stock for \(order.orderId): \(items(order.items))"
+    }
+
+    static func processPayment(_ orderId: String, amount: Money) -> String {
+        "charge \(amount.displayText) for \(orderId)"
+    }
+
+    static func sendNotification(_ notification: SendNotificationInput) -> String {
+        let recipient = notification.customerId.map { " \($0)" } ?? ""
+        return "notify\(recipient): \(notification.kind.rawValue.replacingOccurrences(of: "_", with: " ")) "
+            + "(\(notification.orderId))"
+    }
+
+    static func releaseInventory(_ orderId: String) -> String {
+        "give back the stock reserved for \(orderId)"
+    }
+
+    static func refundPayment(_ orderId: String) -> String {
+        "refund the payment of \(orderId)"
+    }
+
+    /// "2 × Laptop Dell XPS 13, 1 × PROD-005": the name when the input carries one, else the id.
+    static func items(_ items: [OrderItem]) -> String {
+        let shown = items.prefix(5).map { item in
+            "\(item.quantity) × \(item.productName.isEmpty ? item.productId : item.productName)"
+        }
+        let more = items.count > 5 ? ", +\(items.count - 5) more" : ""
+        return shown.joined(separator: ", ") + more
+    }
+}
