@@ -30,11 +30,9 @@ enum OrderSummaries {
         "refund the payment of \(orderId)"
     }
 
-    /// "2 × Laptop Dell XPS 13, 1 × PROD-005": the name when the input carries one, else the id.
+    /// "2 × PROD-001, 1 × PROD-005" (product ids: the names in the input are not authoritative).
     static func items(_ items: [OrderItem]) -> String {
-        let shown = items.prefix(5).map { item in
-            "\(item.quantity) × \(item.productName.isEmpty ? item.productId : item.productName)"
-        }
+        let shown = items.prefix(5).map { "\($0.quantity) × \($0.productId)" }
         let more = items.count > 5 ? ", +\(items.count - 5) more" : ""
         return shown.joined(separator: ", ") + more
     }

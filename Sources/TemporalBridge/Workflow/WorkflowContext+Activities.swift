@@ -167,7 +167,10 @@ extension WorkflowContext {
         let status = ActivityStatus(
             activityType: activity.activityType, activityId: activity.activityId,
             attempt: activity.attempt, maximumAttempts: activity.maximumAttempts, state: state)
-        for observer in activityObservers { observer(status) }
+        // History events arrive outside workflow code: make the Workflow API reachable from observers.
+        withCurrent {
+            for observer in activityObservers { observer(status) }
+        }
     }
 }
 
