@@ -98,6 +98,31 @@ private let storyWorkflow = WorkflowDefinition(name: "Story") { (_: String) asyn
         #expect(try WorkflowReplayer(workflows: [storyWorkflow]).replay(script.closedHistory()).isEmpty)
     }
 
+    @Test func renderedDetailsSeeTheLiveAttemptOnlyWhileTheQueryIsAnswered() throws {
+        let workflow = WorkflowDefinition(name: "Rendered") { (_: String) async throws -> String in
+            var seenByWorkflowCode: LiveActivityAttempt?
+            Workflow.setCurrentDetails {
+                let live = Workflow.liveAttempt(ofActivity: "1")
+                return "Charge: attempt \(live?.attempt ?? 1), last failure \(live?.lastFailure ?? "none")"
+            }
+            seenByWorkflowCode = Workflow.liveAttempt(ofActivity: "1")
+            let receipt: String = try await Workflow.executeActivity("Charge", input: 1, options: storyOptions)
+            return "\(receipt) \(seenByWorkflowCode == nil)"
+        }
+        var script = ScriptedRun(workflow, input: "x")
+        try script.task()
+        #expect(try metadata(script.run).currentDetails == "Charge: attempt 1, last failure none")
+        let payload = try script.run.answerQuery(
+            name: "__temporal_workflow_metadata", arguments: .init([]),
+            liveActivities: ["1": LiveActivityAttempt(attempt: 3, maximumAttempts: 5, lastFailure: "Gateway: down")])
+        let live = try Temporal_Api_Sdk_V1_WorkflowMetadata(jsonUTF8Data: payload.data)
+        #expect(live.currentDetails == "Charge: attempt 3, last failure Gateway: down")
+        // Gone again once the query is answered.
+        #expect(try metadata(script.run).currentDetails == "Charge: attempt 1, last failure none")
+        let commands = try script.task { $0.activityCompleted("1", result: "r") }
+        #expect(try commands[0].decodedResult(as: String.self) == "r true")
+    }
+
     private func metadata(_ run: WorkflowRun) throws -> Temporal_Api_Sdk_V1_WorkflowMetadata {
         let payload = try run.answerQuery(name: "__temporal_workflow_metadata", arguments: .init([]))
         return try Temporal_Api_Sdk_V1_WorkflowMetadata(jsonUTF8Data: payload.data)

@@ -12,6 +12,8 @@ final class OrderWorkflowState: @unchecked Sendable {
     let items: [OrderItem]
     private(set) var status: OrderStatus = .pending
     private(set) var step: String?
+    /// Of the step's activity, to ask for its live attempt.
+    private(set) var stepActivityId: String?
     private(set) var attempt = 1
     /// Of the current step's retry policy; 0 = unlimited.
     private(set) var maximumAttempts = 0
@@ -20,9 +22,6 @@ final class OrderWorkflowState: @unchecked Sendable {
     private(set) var failureReason: String?
     /// Set by the `cancelOrder` signal; acted on when the activity in flight returns.
     private(set) var cancelReason: String?
-    /// Set by `registerHandlers`: only then does the state run inside workflow code, where it can
-    /// publish the current details (unit tests drive it outside).
-    private var publishesDetails = false
     /// True once the workflow is compensating (failing or cancelling): further signals change nothing.
     private(set) var isSettling = false
 
@@ -51,12 +50,13 @@ final class OrderWorkflowState: @unchecked Sendable {
         }
         Workflow.onActivityStatus { [self] activity in
             step = activity.activityType
+            stepActivityId = activity.activityId
             attempt = activity.attempt
             maximumAttempts = activity.maximumAttempts
-            publishDetails()
         }
-        publishesDetails = true
-        publishDetails()
+        Workflow.setCurrentDetails { [self] in
+            details(live: stepActivityId.flatMap { Workflow.liveAttempt(ofActivity: $0) })
+        }
     }
 
     func requestCancellation(reason: String?) {
@@ -75,23 +75,24 @@ final class OrderWorkflowState: @unchecked Sendable {
 
     func reached(_ status: OrderStatus) {
         self.status = status
-        publishDetails()
     }
 
     func priced(total: Money) {
         self.total = total
-        publishDetails()
     }
 
     func settle(reason: String) {
         isSettling = true
         failureReason = reason
-        publishDetails()
     }
 
-    /// The Web UI's current details: the order's story so far, as Markdown.
-    var details: String {
+    /// The Web UI's current details: the order's story so far, as Markdown. `live` is what the
+    /// server says of the step's running attempt (history knows it only when the step ends).
+    func details(live: LiveActivityAttempt? = nil) -> String {
+        let attempt = max(self.attempt, live?.attempt ?? 1)
+        let maximumAttempts = live?.maximumAttempts ?? self.maximumAttempts
         let attempts = maximumAttempts > 0 ? "attempt \(attempt) of \(maximumAttempts)" : "attempt \(attempt)"
+        let lastFailure = failureReason ?? live?.lastFailure.map { "\($0) (retrying)" } ?? "none"
         let stepLine =
             status.isTerminal ? "done (last: \(step ?? "none"))" : step.map { "\($0), \(attempts)" } ?? "not started"
         return """
@@ -100,13 +101,8 @@ final class OrderWorkflowState: @unchecked Sendable {
             - **Items:** \(OrderSummaries.items(items))
             - **Total:** \(total?.displayText ?? "not priced yet")
             - **Current step:** \(stepLine)
-            - **Last failure:** \(failureReason ?? "none")
+            - **Last failure:** \(lastFailure)
             """
-    }
-
-    private func publishDetails() {
-        guard publishesDetails else { return }
-        Workflow.currentDetails = details
     }
 }
 

@@ -1,6 +1,6 @@
 extension WorkerCore {
     /// The server's view of a run's pending activities (attempt in progress, last failure), for
-    /// the `__stack_trace` query; empty when the server does not answer within two seconds, so a
+    /// the built-in queries; empty when the server does not answer within two seconds, so a
     /// slow frontend costs the stack trace its attempts, never the query its answer.
     func liveActivityAttempts(_ execution: Temporal_Api_Common_V1_WorkflowExecution) async
         -> [String: LiveActivityAttempt]
@@ -19,11 +19,14 @@ extension WorkerCore {
         }
     }
 
-    /// Live attempts when one of `queryTypes` is the stack trace, else nothing (no extra call).
+    /// Live attempts when one of `queryTypes` is the stack trace or the metadata query (the Web UI's
+    /// call stack and current details), else nothing (no extra call).
     func liveActivityAttempts(
         for queryTypes: some Sequence<String>, of execution: Temporal_Api_Common_V1_WorkflowExecution
     ) async -> [String: LiveActivityAttempt] {
-        guard queryTypes.contains(WorkflowContext.stackTraceQuery) else { return [:] }
+        guard
+            queryTypes.contains(where: { $0 == WorkflowContext.stackTraceQuery || $0 == WorkflowContext.metadataQuery })
+        else { return [:] }
         return await liveActivityAttempts(execution)
     }
 }

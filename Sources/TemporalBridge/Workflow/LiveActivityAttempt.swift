@@ -1,12 +1,19 @@
 /// What the server knows of a running activity that history does not show yet: the attempt in
 /// progress and why the previous one failed. History records an activity's attempt only when the
-/// activity ends, so the stack trace asks DescribeWorkflowExecution for its pending activities.
-struct LiveActivityAttempt: Sendable, Equatable {
-    var attempt: Int
+/// activity ends, so for the stack trace and the metadata query the worker asks
+/// DescribeWorkflowExecution for the run's pending activities.
+public struct LiveActivityAttempt: Sendable, Equatable {
+    public var attempt: Int
     /// 0 = unlimited.
-    var maximumAttempts: Int
+    public var maximumAttempts: Int
     /// `Type: message` of the last failed attempt, if any.
-    var lastFailure: String?
+    public var lastFailure: String?
+
+    public init(attempt: Int, maximumAttempts: Int, lastFailure: String? = nil) {
+        self.attempt = attempt
+        self.maximumAttempts = maximumAttempts
+        self.lastFailure = lastFailure
+    }
 }
 
 extension LiveActivityAttempt {

@@ -128,6 +128,20 @@ public enum Workflow {
         set { requiredContext.currentDetails = newValue }
     }
 
+    /// Renders the current details when the metadata query asks (the Web UI opening the run)
+    /// instead of storing a string: `render` may then read `liveAttempt(ofActivity:)`, which knows
+    /// the attempt running now. It must only read state, like a query handler.
+    public static func setCurrentDetails(_ render: @escaping () -> String) {
+        requiredContext.currentDetailsRenderer = render
+    }
+
+    /// While the metadata query renders the current details: what the server says of running
+    /// activity `activityId` (attempt in progress, last failure), which history does not show until
+    /// the activity ends. Nil elsewhere, so workflow code stays deterministic.
+    public static func liveAttempt(ofActivity activityId: String) -> LiveActivityAttempt? {
+        requiredContext.queryTimeActivities[activityId]
+    }
+
     /// Answers query `name` with the handler's result (json/plain). Must only read state.
     public static func setQueryHandler<R: Encodable>(
         _ name: String, description: String = "",

@@ -25,6 +25,8 @@ extension WorkflowContext {
         case Self.stackTraceQuery:
             return try WorkflowPayloads.encode(stackTrace(liveActivities: liveActivities))
         case Self.metadataQuery:
+            queryTimeActivities = liveActivities
+            defer { queryTimeActivities = [:] }
             return try metadataPayload()
         default:
             guard let handler = queryHandlers[name] else {
@@ -97,7 +99,7 @@ extension WorkflowContext {
             definition.description_p = signalDescriptions[name] ?? ""
             return definition
         }
-        metadata.currentDetails = currentDetails
+        metadata.currentDetails = currentDetailsRenderer.map { render in withCurrent { render() } } ?? currentDetails
         var payload = Temporal_Api_Common_V1_Payload()
         payload.metadata["encoding"] = Data("json/protobuf".utf8)
         payload.metadata["messageType"] = Data(Temporal_Api_Sdk_V1_WorkflowMetadata.protoMessageName.utf8)

@@ -53,6 +53,11 @@ final class WorkflowContext: @unchecked Sendable {
     var signalDescriptions: [String: String] = [:]
     /// Markdown set by workflow code (`Workflow.currentDetails`), answered by the metadata query.
     var currentDetails = ""
+    /// When set (`Workflow.setCurrentDetails`), renders the current details at query time instead.
+    var currentDetailsRenderer: (() -> String)?
+    /// The server's view of running activities while a built-in query is answered; empty otherwise,
+    /// so workflow code never sees it.
+    var queryTimeActivities: [String: LiveActivityAttempt] = [:]
 
     /// Activity status hooks: the type of the most recently scheduled activity and its attempt.
     var activityObservers: [(ActivityStatus) -> Void] = []
