@@ -48,6 +48,9 @@ WORKFLOW_SERVICE_RPCS = [
     "RespondActivityTaskCanceled",
     "ListWorkflowExecutions",
     "ShutdownWorker",
+    "RecordWorkerHeartbeat",
+    "ListWorkers",
+    "DescribeWorker",
 ]
 
 # Root messages besides the RPC requests/responses. Every message of errordetails/v1 is a root too
@@ -152,7 +155,9 @@ DROPPED_TYPE_PREFIXES = (
     "temporal.api.rules.",
     "temporal.api.schedule.",
     "temporal.api.update.",
-    "temporal.api.worker.",
+    "temporal.api.worker.v1.EnvironmentInfo",
+    "temporal.api.worker.v1.PluginInfo",
+    "temporal.api.worker.v1.StorageDriverInfo",
     "temporal.api.common.v1.Callback",
     "temporal.api.common.v1.Link",
     "temporal.api.common.v1.Principal",
@@ -187,7 +192,7 @@ KEPT_FIELDS = {
 DROPPED_NAME = re.compile(
     r"(deployment|versioning|build_id|worker_version|nexus|callback|link|priority|pause|"
     r"poller_group|poller_scaling|resource_id|time_skipping|worker_control_task_queue|"
-    r"eager|update_|_update|worker_heartbeat|completion_buffer)"
+    r"eager|update_|_update|completion_buffer)"
 )
 
 

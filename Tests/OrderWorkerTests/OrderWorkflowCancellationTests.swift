@@ -96,11 +96,11 @@ extension OrderWorkflowIntegration {
 
         @Test func signalDuringTheCompletionNoticeIsIgnored() async throws {
             // Unit-level: once the order is completed the signal handler leaves the state alone.
-            let state = OrderWorkflowState(orderId: "o")
+            let state = OrderWorkflowState(order: OrderInput(orderId: "o", customerId: "c", items: []))
             state.reached(.completed)
             state.requestCancellation(reason: "too late")
             #expect(state.cancelReason == nil)
-            let open = OrderWorkflowState(orderId: "o")
+            let open = OrderWorkflowState(order: OrderInput(orderId: "o", customerId: "c", items: []))
             open.requestCancellation(reason: "  ")
             #expect(open.cancelReason == "cancelled on request")
         }

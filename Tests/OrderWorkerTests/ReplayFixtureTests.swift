@@ -85,7 +85,7 @@ enum ReplayFixtures {
             let steps = OrderSteps(options: OrderActivityOptions(settings: ActivitySettings()))
             let order = input.order(workflowId: Workflow.info.workflowId)
             let created = try await steps.createOrder(order)
-            try await steps.checkInventory(order.orderId)
+            try await steps.checkInventory(order)
             try await steps.screenFraud(order, amount: created.total)
             return .completed(orderId: order.orderId, total: created.total, transactionId: "")
         }

@@ -129,7 +129,10 @@ let sampleWorkflow = WorkflowDefinition(name: "Sample") { (name: String) async t
         var script = ScriptedRun(sampleWorkflow, input: "ann")
         try script.task()
         let stack = try script.run.answerQuery(name: "__stack_trace", arguments: .init([]))
-        #expect(String(decoding: stack.data, as: UTF8.self).contains("awaiting activity Greet"))
+        let stackText = String(decoding: stack.data, as: UTF8.self)
+        #expect(
+            stackText.contains("awaiting activity: TemporalBridgeTests/RuntimeWorkflowTests.swift:"), "\(stackText)")
+        #expect(stackText.contains(" Greet (attempt 1 of 3, activityId 1)"), "\(stackText)")
         let metadata = try script.run.answerQuery(name: "__temporal_workflow_metadata", arguments: .init([]))
         #expect(metadata.metadata["encoding"] == Data("json/protobuf".utf8))
         let decoded = try Temporal_Api_Sdk_V1_WorkflowMetadata(jsonUTF8Data: metadata.data)

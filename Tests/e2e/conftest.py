@@ -1,6 +1,7 @@
 """Shared helpers of the end-to-end suites (run by Tests/e2e/run.sh against a running
 order-worker and order-api). Settings come from the environment run.sh exports."""
 
+import contextlib
 import json
 import os
 import subprocess
@@ -111,6 +112,24 @@ def psql(sql, **variables):
     done = subprocess.run(args, input=sql, text=True, capture_output=True, env=env, timeout=30)
     assert done.returncode == 0, f"psql failed: {done.stderr}"
     return [line.split("\t") for line in done.stdout.splitlines() if line]
+
+
+@contextlib.contextmanager
+def row_lock(product_id):
+    """Holds a row lock on a product (an open psql transaction) while the block runs, so an
+    order's CheckInventory, which updates that row, waits: a way to see an order mid-flight."""
+    args = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-v", f"id={product_id}",
+            "-h", os.environ.get("POSTGRES_HOST", "localhost"), "-p", os.environ.get("POSTGRES_PORT", "5432"),
+            "-U", os.environ.get("POSTGRES_USER", "orderflow"), os.environ.get("POSTGRES_DB", "orderflow")]
+    env = dict(os.environ, PGPASSWORD=os.environ.get("POSTGRES_PASSWORD", "orderflow123"))
+    holder = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        holder.stdin.write("BEGIN;\nSELECT 'locked' FROM products WHERE id = :'id' FOR UPDATE;\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "locked", "could not lock the product row"
+        yield
+    finally:
+        holder.communicate("ROLLBACK;\n", timeout=30)
 
 
 def make_product(price="10.00", stock=100, name=None):

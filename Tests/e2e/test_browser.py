@@ -1,20 +1,22 @@
 """The web page in headless Chromium (Selenium): place an order through the form and watch it
 complete, cancel another while it is paying (the worker runs with PAYMENT_DELAY_MS), and see the
 API's field errors next to the fields. A screenshot of every state, at desktop and phone width,
-goes to test-output/e2e/screenshots/."""
+goes to test-output/e2e/screenshots/. Then Temporal's own Web UI, as it shows the worker and an
+order: the Workers page, the call stack, the current details and the activity summaries."""
 
 import os
 import re
+import time
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import BASE_URL, OUT_DIR, http, unique
+from conftest import BASE_URL, OUT_DIR, TASK_QUEUE, http, make_product, order_request, row_lock, status_of, unique, wait_until
 
 SCREENSHOTS = os.path.join(OUT_DIR, "screenshots")
 TEMPORAL_UI_URL = os.environ.get("TEMPORAL_UI_URL", "http://localhost:8088").rstrip("/")
@@ -187,3 +189,60 @@ def test_the_api_field_errors_show_next_to_the_fields(page):
     page.fill_order(unique("cust-fixed"), "PROD-005", 1)
     page.submit()
     assert page.text('.field-error[data-field="customer_id"]') == ""
+
+
+def ui_text(driver):
+    """The Temporal Web UI's text, including what it renders in iframes (the current details' Markdown)."""
+    text = driver.find_element(By.TAG_NAME, "body").text
+    for frame in driver.find_elements(By.TAG_NAME, "iframe"):
+        try:
+            driver.switch_to.frame(frame)
+            text += "\n" + driver.find_element(By.TAG_NAME, "body").text
+        finally:
+            driver.switch_to.default_content()
+    return text
+
+
+def ui_shot(driver, name, height=1000):
+    driver.set_window_size(1400, height)
+    driver.save_screenshot(os.path.join(SCREENSHOTS, f"temporal-ui-{name}.png"))
+    driver.set_window_size(1400, 1000)
+
+
+def ui_page_showing(driver, url, *texts, seconds=30):
+    """Loads `url` until its text holds every one of `texts` (pages load their data once)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        driver.get(url)
+        try:
+            return wait(driver, 8).until(lambda d: (lambda t: t if all(x in t for x in texts) else None)(ui_text(d)))
+        except TimeoutException:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{url} never showed {texts}; it shows: {ui_text(driver)[-1500:]}")
+
+
+def test_the_temporal_web_ui_tells_the_order_story(browser):
+    """The worker reports itself (heartbeats: the Workers page lists it on its task queue); an order
+    held in CheckInventory shows, in the Call Stack tab, the line of OrderProcess.swift that waits
+    and, under User Metadata, its current details; once done, every activity carries its summary."""
+    browser.set_window_size(1400, 1000)
+    workers = f"{TEMPORAL_UI_URL}/namespaces/default/workers?query=TaskQueue%3D%22{TASK_QUEUE}%22"
+    ui_page_showing(browser, workers, TASK_QUEUE, "RUNNING")
+    ui_shot(browser, "01-workers")
+
+    product = make_product(price="1250.00", stock=10)
+    with row_lock(product):
+        reply = http("POST", "/api/orders", order_request(product, quantity=2, unit_price=1250.0))
+        assert reply.status == 201, reply
+        order_id, run_id = reply.json["order_id"], reply.json["run_id"]
+        wait_until("the order to reach CheckInventory", lambda: status_of(order_id).get("step") == "CheckInventory")
+        run = f"{TEMPORAL_UI_URL}/namespaces/default/workflows/{order_id}/{run_id}"
+        stack = ui_page_showing(browser, run + "/call-stack", "OrderWorker/OrderProcess.swift:", "CheckInventory (attempt")
+        assert re.search(r"awaiting activity: OrderWorker/OrderProcess\.swift:\d+ CheckInventory \(attempt \d of 5", stack), stack
+        ui_shot(browser, "02-call-stack")
+        details = ui_page_showing(browser, run + "/user-metadata", "Current step:", "CheckInventory")
+        assert "Total: 2,500.00" in details and f"Items: 2 × {product}" in details, details
+        ui_shot(browser, "03-current-details")
+    wait_until("the order to complete", lambda: status_of(order_id)["status"] == "completed", timeout=60)
+    ui_page_showing(browser, run + "/timeline", f"charge 2,500.00 for {order_id}", f"reserve stock for {order_id}")
+    ui_shot(browser, "04-activity-summaries", 1200)

@@ -17,10 +17,11 @@ struct OrderProcess: Sendable {
         do {
             try state.checkCancellation()
             let created = try await steps.createOrder(order)
+            state.priced(total: created.total)
             state.reached(.created)
 
             try state.checkCancellation()
-            try await compensations.track(.releaseInventory) { try await steps.checkInventory(orderId) }
+            try await compensations.track(.releaseInventory) { try await steps.checkInventory(order) }
             state.reached(.inventoryReserved)
 
             if screensFraud {

@@ -2,48 +2,66 @@ import OrderCore
 import TemporalBridge
 
 /// Typed calls of the order activities from workflow code, by their documented names.
+///
+/// Each step gives the Web UI a one-line summary of what it does to this order, and passes its
+/// caller's `#fileID`/`#line` on, so the stack trace names the line in `OrderProcess` that waits
+/// rather than this file.
 struct OrderSteps: Sendable {
     let options: OrderActivityOptions
 
-    func createOrder(_ order: OrderInput) async throws -> CreateOrderResult {
+    func createOrder(_ order: OrderInput, file: StaticString = #fileID, line: UInt = #line) async throws
+        -> CreateOrderResult
+    {
         let input = CreateOrderInput(order: order, workflowId: Workflow.info.workflowId, runId: Workflow.info.runId)
         return try await Workflow.executeActivity(
-            ActivityName.createOrder.rawValue, input: input, options: options.step)
+            ActivityName.createOrder.rawValue, input: input, options: options.step,
+            summary: OrderSummaries.createOrder(order), file: file, line: line)
     }
 
-    func checkInventory(_ orderId: String) async throws {
+    func checkInventory(_ order: OrderInput, file: StaticString = #fileID, line: UInt = #line) async throws {
         let _: CheckInventoryResult = try await Workflow.executeActivity(
-            ActivityName.checkInventory.rawValue, input: OrderReference(orderId: orderId), options: options.step)
+            ActivityName.checkInventory.rawValue, input: OrderReference(orderId: order.orderId),
+            options: options.step, summary: OrderSummaries.checkInventory(order), file: file, line: line)
     }
 
-    func screenFraud(_ order: OrderInput, amount: Money) async throws {
+    func screenFraud(_ order: OrderInput, amount: Money, file: StaticString = #fileID, line: UInt = #line)
+        async throws
+    {
         let input = ScreenFraudInput(orderId: order.orderId, customerId: order.customerId, amount: amount)
         let _: ScreenFraudResult = try await Workflow.executeActivity(
-            ActivityName.screenFraud.rawValue, input: input, options: options.step)
+            ActivityName.screenFraud.rawValue, input: input, options: options.step,
+            summary: OrderSummaries.screenFraud(order, amount: amount), file: file, line: line)
     }
 
-    func processPayment(_ orderId: String, amount: Money) async throws -> ProcessPaymentResult {
+    func processPayment(_ orderId: String, amount: Money, file: StaticString = #fileID, line: UInt = #line)
+        async throws -> ProcessPaymentResult
+    {
         try await Workflow.executeActivity(
             ActivityName.processPayment.rawValue, input: ProcessPaymentInput(orderId: orderId, amount: amount),
-            options: options.step)
+            options: options.step, summary: OrderSummaries.processPayment(orderId, amount: amount),
+            file: file, line: line)
     }
 
     /// The completion notification is a forward step; failure and cancellation notices are
     /// part of compensation and retried until they land.
-    func sendNotification(_ notification: SendNotificationInput) async throws {
+    func sendNotification(
+        _ notification: SendNotificationInput, file: StaticString = #fileID, line: UInt = #line
+    ) async throws {
         let options = notification.kind == .orderCompleted ? options.step : options.compensation
         let _: SendNotificationResult = try await Workflow.executeActivity(
-            ActivityName.sendNotification.rawValue, input: notification, options: options)
+            ActivityName.sendNotification.rawValue, input: notification, options: options,
+            summary: OrderSummaries.sendNotification(notification), file: file, line: line)
     }
 
-    func releaseInventory(_ orderId: String) async throws {
+    func releaseInventory(_ orderId: String, file: StaticString = #fileID, line: UInt = #line) async throws {
         let _: ReleaseInventoryResult = try await Workflow.executeActivity(
             ActivityName.releaseInventory.rawValue, input: OrderReference(orderId: orderId),
-            options: options.compensation)
+            options: options.compensation, summary: OrderSummaries.releaseInventory(orderId), file: file, line: line)
     }
 
-    func refundPayment(_ orderId: String) async throws {
+    func refundPayment(_ orderId: String, file: StaticString = #fileID, line: UInt = #line) async throws {
         let _: RefundPaymentResult = try await Workflow.executeActivity(
-            ActivityName.refundPayment.rawValue, input: OrderReference(orderId: orderId), options: options.compensation)
+            ActivityName.refundPayment.rawValue, input: OrderReference(orderId: orderId),
+            options: options.compensation, summary: OrderSummaries.refundPayment(orderId), file: file, line: line)
     }
 }

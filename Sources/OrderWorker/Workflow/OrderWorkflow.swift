@@ -32,7 +32,7 @@ struct OrderWorkflow: Sendable {
         // worker carries it past CheckInventory.
         let screensFraud = fraudScreen && Workflow.patched(Self.fraudScreenPatch)
         let order = input.order(workflowId: Workflow.info.workflowId)
-        let state = OrderWorkflowState(orderId: order.orderId)
+        let state = OrderWorkflowState(order: order)
         state.registerHandlers()
         let process = OrderProcess(order: order, steps: steps, state: state, screensFraud: screensFraud)
         // Shielded from Temporal's cancellation: a cancel request, like the cancelOrder signal,

@@ -198,4 +198,28 @@ public struct WorkflowServiceClient: Sendable {
     ) async throws -> Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse {
         try await call("ShutdownWorker", request, timeout, retry)
     }
+
+    /// Reports workers' state (the official SDKs send one per worker every 60 s).
+    public func recordWorkerHeartbeat(
+        _ request: Temporal_Api_Workflowservice_V1_RecordWorkerHeartbeatRequest,
+        timeout: Duration = Self.respondTimeout, retry: RPCRetryPolicy = .default
+    ) async throws -> Temporal_Api_Workflowservice_V1_RecordWorkerHeartbeatResponse {
+        try await call("RecordWorkerHeartbeat", request, timeout, retry)
+    }
+
+    /// Workers that sent heartbeats, one page; `query` filters (e.g. `TaskQueue="orders"`).
+    public func listWorkers(
+        _ request: Temporal_Api_Workflowservice_V1_ListWorkersRequest,
+        timeout: Duration = Self.standardTimeout, retry: RPCRetryPolicy = .default
+    ) async throws -> Temporal_Api_Workflowservice_V1_ListWorkersResponse {
+        try await call("ListWorkers", request, timeout, retry)
+    }
+
+    /// A worker's last heartbeat, by its instance key.
+    public func describeWorker(
+        _ request: Temporal_Api_Workflowservice_V1_DescribeWorkerRequest,
+        timeout: Duration = Self.standardTimeout, retry: RPCRetryPolicy = .default
+    ) async throws -> Temporal_Api_Workflowservice_V1_DescribeWorkerResponse {
+        try await call("DescribeWorker", request, timeout, retry)
+    }
 }

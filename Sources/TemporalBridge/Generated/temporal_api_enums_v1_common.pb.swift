@@ -95,6 +95,48 @@ public nonisolated enum Temporal_Api_Enums_V1_ApplicationErrorCategory: SwiftPro
 
 }
 
+public nonisolated enum Temporal_Api_Enums_V1_WorkerStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case running // = 1
+  case shuttingDown // = 2
+  case shutdown // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .running
+    case 2: self = .shuttingDown
+    case 3: self = .shutdown
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .running: return 1
+    case .shuttingDown: return 2
+    case .shutdown: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Temporal_Api_Enums_V1_WorkerStatus] = [
+    .unspecified,
+    .running,
+    .shuttingDown,
+    .shutdown,
+  ]
+
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 nonisolated extension Temporal_Api_Enums_V1_EncodingType: SwiftProtobuf._ProtoNameProviding {
@@ -103,4 +145,8 @@ nonisolated extension Temporal_Api_Enums_V1_EncodingType: SwiftProtobuf._ProtoNa
 
 nonisolated extension Temporal_Api_Enums_V1_ApplicationErrorCategory: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0APPLICATION_ERROR_CATEGORY_UNSPECIFIED\0\u{1}APPLICATION_ERROR_CATEGORY_BENIGN\0")
+}
+
+nonisolated extension Temporal_Api_Enums_V1_WorkerStatus: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0WORKER_STATUS_UNSPECIFIED\0\u{1}WORKER_STATUS_RUNNING\0\u{1}WORKER_STATUS_SHUTTING_DOWN\0\u{1}WORKER_STATUS_SHUTDOWN\0")
 }

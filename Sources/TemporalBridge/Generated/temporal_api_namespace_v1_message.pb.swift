@@ -88,6 +88,8 @@ public nonisolated struct Temporal_Api_Namespace_V1_NamespaceInfo: @unchecked Se
     // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
     // methods supported on all messages.
 
+    public var workerHeartbeats: Bool = false
+
     public var reportedProblemsSearchAttribute: Bool = false
 
     public var standaloneActivities: Bool = false
@@ -106,7 +108,7 @@ public nonisolated struct Temporal_Api_Namespace_V1_NamespaceInfo: @unchecked Se
 
     public var standaloneActivityBatchOperations: Bool = false
 
-    /// omitted upstream fields: 1 eager_workflow_start, 2 sync_update, 3 async_update, 4 worker_heartbeats, 6 workflow_pause, 11 standalone_nexus_operation, 12 workflow_update_callbacks
+    /// omitted upstream fields: 1 eager_workflow_start, 2 sync_update, 3 async_update, 6 workflow_pause, 11 standalone_nexus_operation, 12 workflow_update_callbacks
     public var standaloneActivityOperatorCommands: Bool = false
 
     public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -345,7 +347,7 @@ nonisolated extension Temporal_Api_Namespace_V1_NamespaceInfo: SwiftProtobuf.Mes
 
 nonisolated extension Temporal_Api_Namespace_V1_NamespaceInfo.Capabilities: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = Temporal_Api_Namespace_V1_NamespaceInfo.protoMessageName + ".Capabilities"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{5}reported_problems_search_attribute\0\u{4}\u{2}standalone_activities\0\u{3}worker_poll_complete_on_shutdown\0\u{3}poller_autoscaling\0\u{3}worker_commands\0\u{4}\u{3}poller_autoscaling_auto_enroll\0\u{3}workflow_task_completion_pagination\0\u{3}standalone_activity_start_delay\0\u{3}standalone_activity_batch_operations\0\u{3}standalone_activity_operator_commands\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{4}worker_heartbeats\0\u{3}reported_problems_search_attribute\0\u{4}\u{2}standalone_activities\0\u{3}worker_poll_complete_on_shutdown\0\u{3}poller_autoscaling\0\u{3}worker_commands\0\u{4}\u{3}poller_autoscaling_auto_enroll\0\u{3}workflow_task_completion_pagination\0\u{3}standalone_activity_start_delay\0\u{3}standalone_activity_batch_operations\0\u{3}standalone_activity_operator_commands\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -353,6 +355,7 @@ nonisolated extension Temporal_Api_Namespace_V1_NamespaceInfo.Capabilities: Swif
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.workerHeartbeats) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.reportedProblemsSearchAttribute) }()
       case 7: try { try decoder.decodeSingularBoolField(value: &self.standaloneActivities) }()
       case 8: try { try decoder.decodeSingularBoolField(value: &self.workerPollCompleteOnShutdown) }()
@@ -369,6 +372,9 @@ nonisolated extension Temporal_Api_Namespace_V1_NamespaceInfo.Capabilities: Swif
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.workerHeartbeats != false {
+      try visitor.visitSingularBoolField(value: self.workerHeartbeats, fieldNumber: 4)
+    }
     if self.reportedProblemsSearchAttribute != false {
       try visitor.visitSingularBoolField(value: self.reportedProblemsSearchAttribute, fieldNumber: 5)
     }
@@ -403,6 +409,7 @@ nonisolated extension Temporal_Api_Namespace_V1_NamespaceInfo.Capabilities: Swif
   }
 
   public static func ==(lhs: Temporal_Api_Namespace_V1_NamespaceInfo.Capabilities, rhs: Temporal_Api_Namespace_V1_NamespaceInfo.Capabilities) -> Bool {
+    if lhs.workerHeartbeats != rhs.workerHeartbeats {return false}
     if lhs.reportedProblemsSearchAttribute != rhs.reportedProblemsSearchAttribute {return false}
     if lhs.standaloneActivities != rhs.standaloneActivities {return false}
     if lhs.workerPollCompleteOnShutdown != rhs.workerPollCompleteOnShutdown {return false}

@@ -18,6 +18,7 @@ final class ActivityTaskHandler: Sendable {
         core.metrics.activitySlots.taken()
         defer { core.metrics.activitySlots.freed() }
         core.count { $0.activityTasks += 1 }
+        core.activityTaskFigures.taskStarted()
         let info = ActivityInfo(task: task, taskQueue: core.taskQueue)
         let series = core.metrics.activity(info.activityType, workflowType: info.workflowType)
         if task.hasStartedTime {
@@ -41,10 +42,15 @@ final class ActivityTaskHandler: Sendable {
         let outcome = await execute(task, info: info, context: context, heartbeater: heartbeater)
         heartbeater.stop()
         series.executionLatency.record(ContinuousClock.now - started)
-        if case .failure(let error) = outcome, !(error is CancellationError && heartbeater.cancelRequested) {
-            series.executionFailed.increment()
+        let failed: Bool
+        if case .failure(let error) = outcome {
+            failed = !(error is CancellationError && heartbeater.cancelRequested)
+        } else {
+            failed = false
         }
+        if failed { series.executionFailed.increment() }
         await respond(task, outcome: outcome, heartbeater: heartbeater, logger: context.logger)
+        core.activityTaskFigures.taskEnded(failed: failed)
     }
 
     private func execute(

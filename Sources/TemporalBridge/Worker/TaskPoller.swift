@@ -14,6 +14,8 @@ struct TaskPoller<Response: Sendable>: Sendable {
     let kind: PollerKind
     let slots: AsyncSemaphore
     let core: WorkerCore
+    /// Polls in flight and the last one that brought a task, for worker heartbeats.
+    let figures: PollerFigures
     let poll: @Sendable () async throws -> Response?
     let handle: @Sendable (Response) async -> Void
 
@@ -29,10 +31,18 @@ struct TaskPoller<Response: Sendable>: Sendable {
             do {
                 pollers.started()
                 defer { pollers.ended() }
-                let task = try await poll()
+                figures.pollStarted()
+                let polled: Response?
+                do {
+                    polled = try await poll()
+                    figures.pollEnded(gotTask: polled != nil)
+                } catch {
+                    figures.pollEnded(gotTask: false)
+                    throw error
+                }
                 core.pollHealth.pollAnswered(by: name)
-                countWorkflowPoll(gotTask: task != nil)
-                guard let task else {
+                countWorkflowPoll(gotTask: polled != nil)
+                guard let task = polled else {
                     slots.release()
                     continue
                 }

@@ -41,6 +41,8 @@ public final class Worker: Sendable {
     /// Name of this worker's sticky task queue (`<host>:<uuid>`).
     public var stickyTaskQueue: String { core.stickyTaskQueue.name }
     public var identity: String { core.identity }
+    /// Names this worker in its heartbeats: `DescribeWorker` / `temporal worker describe` take it.
+    public var instanceKey: String { core.instanceKey }
     /// Counts of cache hits/misses, replays, tasks handled.
     public var statistics: WorkerStatistics { core.statistics }
     /// Ready while `run()` polls, Temporal answers and every poller's latest poll got an answer.
@@ -54,10 +56,15 @@ public final class Worker: Sendable {
     public func run() async throws {
         let pollers = startPollers()
         core.pollHealth.running()
+        let heartbeats = WorkerHeartbeatReporter(core: core)
+        let heartbeating = core.options.heartbeatInterval.map { interval in
+            Task { await heartbeats.run(interval: interval) }
+        }
         core.logger.info(
             "worker started",
             metadata: [
                 "sticky_queue": "\(core.stickyTaskQueue.name)", "identity": "\(core.identity)",
+                "instance_key": "\(core.instanceKey)",
                 "workflows": "\(core.workflows.keys.sorted())", "activities": "\(core.activities.keys.sorted())",
             ])
         await withTaskCancellationHandler {
@@ -66,8 +73,11 @@ public final class Worker: Sendable {
             stop.fire()
         }
         // The shutdown sequence must not be cut short by our own cancellation.
+        heartbeating?.cancel()
+        await heartbeating?.value
+        let finalHeartbeat = heartbeating == nil ? nil : heartbeats.finalHeartbeat()
         await Task { [core] in
-            await Self.shutdownSequence(core: core, pollers: pollers)
+            await Self.shutdownSequence(core: core, pollers: pollers, finalHeartbeat: finalHeartbeat)
         }.value
     }
 
@@ -85,11 +95,13 @@ public final class Worker: Sendable {
                 let poller = TaskPoller<Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse>(
                     name: "workflow-\(queue.kind == .sticky ? "sticky" : "normal")-\(index)",
                     kind: queue.kind == .sticky ? .stickyWorkflow : .workflow, slots: core.workflowSlots, core: core,
+                    figures: queue.kind == .sticky ? core.stickyPollerFigures : core.workflowPollerFigures,
                     poll: { [core] in
                         var request = Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueRequest()
                         request.namespace = core.namespace
                         request.taskQueue = queue
                         request.identity = core.identity
+                        request.workerInstanceKey = core.instanceKey
                         let response: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse =
                             try await core.connection.unary(
                                 "PollWorkflowTaskQueue", request,
@@ -104,12 +116,14 @@ public final class Worker: Sendable {
             for index in 0..<max(1, core.options.activityTaskPollers) {
                 let poller = TaskPoller<Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse>(
                     name: "activity-\(index)", kind: .activity, slots: core.activitySlots, core: core,
+                    figures: core.activityPollerFigures,
                     poll: { [core, taskQueue] in
                         var request = Temporal_Api_Workflowservice_V1_PollActivityTaskQueueRequest()
                         request.namespace = core.namespace
                         request.taskQueue.name = taskQueue
                         request.taskQueue.kind = .normal
                         request.identity = core.identity
+                        request.workerInstanceKey = core.instanceKey
                         let response: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse =
                             try await core.connection.unary(
                                 "PollActivityTaskQueue", request,
@@ -123,15 +137,20 @@ public final class Worker: Sendable {
         return tasks
     }
 
-    private static func shutdownSequence(core: WorkerCore, pollers: [Task<Void, Never>]) async {
+    private static func shutdownSequence(
+        core: WorkerCore, pollers: [Task<Void, Never>], finalHeartbeat: Temporal_Api_Worker_V1_WorkerHeartbeat?
+    ) async {
         core.logger.info("worker shutting down")
         core.pollHealth.shuttingDown()
-        // Tell the server first so tasks for our sticky queue go to the normal queue at once.
+        // Tell the server first so tasks for our sticky queue go to the normal queue at once; the
+        // final heartbeat (status SHUTTING_DOWN) rides along, as with the official SDKs.
         var request = Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest()
         request.namespace = core.namespace
         request.stickyTaskQueue = core.stickyTaskQueue.name
         request.identity = core.identity
         request.reason = "graceful shutdown"
+        request.workerInstanceKey = core.instanceKey
+        if let finalHeartbeat { request.workerHeartbeat = finalHeartbeat }
         do {
             let _: Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse =
                 try await core.connection.unary("ShutdownWorker", request, timeout: .seconds(5), retry: .none)

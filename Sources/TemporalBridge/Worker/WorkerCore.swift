@@ -23,6 +23,14 @@ final class WorkerCore: @unchecked Sendable {
     let activitySlots: AsyncSemaphore
     let stickyTaskQueue: Temporal_Api_Taskqueue_V1_TaskQueue
     let inFlightActivities = InFlightActivities()
+    /// Names this worker in heartbeats, polls and ShutdownWorker (unique per worker, like sdk-core's).
+    let instanceKey = UUID().uuidString.lowercased()
+    // What worker heartbeats report: pollers at work and tasks handled, per kind.
+    let workflowPollerFigures = PollerFigures()
+    let stickyPollerFigures = PollerFigures()
+    let activityPollerFigures = PollerFigures()
+    let workflowTaskFigures = TaskSlotFigures()
+    let activityTaskFigures = TaskSlotFigures()
     /// Set by the worker so eager activity tasks reach the activity handler.
     var runActivity: (@Sendable (Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse) -> Void)?
 

@@ -19,6 +19,9 @@ public struct WorkerOptions: Sendable {
     /// with a retryable `WorkerShutdown`.
     public var gracefulShutdownTimeout: Duration = .seconds(10)
     public var longPollTimeout: Duration = .seconds(70)
+    /// How often the worker reports itself with `RecordWorkerHeartbeat` (the Web UI's Workers
+    /// page, `temporal worker list`); nil turns heartbeats off. 60 s like the official SDKs.
+    public var heartbeatInterval: Duration? = .seconds(60)
 
     public init() {}
 }

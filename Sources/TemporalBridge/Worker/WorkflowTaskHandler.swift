@@ -25,6 +25,9 @@ final class WorkflowTaskHandler: Sendable {
         }
         let started = ContinuousClock.now
         let series = core.metrics.workflow(task.workflowType.name)
+        core.workflowTaskFigures.taskStarted()
+        var failed = false
+        defer { core.workflowTaskFigures.taskEnded(failed: failed) }
         core.count { $0.workflowTasks += 1 }
         if task.hasScheduledTime && task.hasStartedTime {
             core.metrics.workflowTaskScheduleToStart.record(
@@ -40,6 +43,8 @@ final class WorkflowTaskHandler: Sendable {
             let (entry, events, replaying) = try await prepareRun(task, series: series, logger: logger)
             held = entry
             let applying = ContinuousClock.now
+            let liveActivities = await core.liveActivityAttempts(
+                for: task.queries.values.map(\.queryType), of: task.workflowExecution)
             var commands: [Temporal_Api_Command_V1_Command] = []
             var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult] = [:]
             var coreUsedFlags: [UInt32] = []
@@ -50,7 +55,7 @@ final class WorkflowTaskHandler: Sendable {
                 commands = try entry.run.apply(events: events, liveStartedEventId: task.startedEventID)
                 coreUsedFlags = entry.run.takeCoreFlagsToRecord()
                 for (id, query) in task.queries {
-                    queryResults[id] = Self.queryResult(entry.run, query)
+                    queryResults[id] = Self.queryResult(entry.run, query, liveActivities: liveActivities)
                 }
             }
             if replaying { series.taskReplayLatency.record(ContinuousClock.now - applying) }
@@ -67,9 +72,10 @@ final class WorkflowTaskHandler: Sendable {
                 request.stickyAttributes.scheduleToStartTimeout = .init(
                     rounding: core.options.stickyScheduleToStartTimeout)
             }
-            request.sdkMetadata.sdkName = "temporal-swift-bridge"
-            request.sdkMetadata.sdkVersion = "0.1.0"
+            request.sdkMetadata.sdkName = SDKIdentity.name
+            request.sdkMetadata.sdkVersion = SDKIdentity.version
             request.sdkMetadata.coreUsedFlags = coreUsedFlags
+            request.workerInstanceKey = core.instanceKey
             series.taskExecutionLatency.record(ContinuousClock.now - started)
             let response: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse
             do {
@@ -89,6 +95,7 @@ final class WorkflowTaskHandler: Sendable {
             core.cache.remove(runId)
         } catch {
             core.cache.remove(runId)
+            failed = true
             await fail(task, error: error, logger: logger)
         }
     }
@@ -191,13 +198,15 @@ final class WorkflowTaskHandler: Sendable {
         return (entry, events, replaying)
     }
 
-    static func queryResult(_ run: WorkflowRun, _ query: Temporal_Api_Query_V1_WorkflowQuery)
-        -> Temporal_Api_Query_V1_WorkflowQueryResult
-    {
+    static func queryResult(
+        _ run: WorkflowRun, _ query: Temporal_Api_Query_V1_WorkflowQuery,
+        liveActivities: [String: LiveActivityAttempt] = [:]
+    ) -> Temporal_Api_Query_V1_WorkflowQueryResult {
         var result = Temporal_Api_Query_V1_WorkflowQueryResult()
         do {
             let answer = try run.answerQuery(
-                name: query.queryType, arguments: WorkflowArguments(query.queryArgs.payloads))
+                name: query.queryType, arguments: WorkflowArguments(query.queryArgs.payloads),
+                liveActivities: liveActivities)
             result.resultType = .answered
             result.answer.payloads = [answer]
         } catch {
@@ -218,9 +227,11 @@ final class WorkflowTaskHandler: Sendable {
         request.namespace = core.namespace
         do {
             let result: Temporal_Api_Query_V1_WorkflowQueryResult
+            let liveActivities = await core.liveActivityAttempts(
+                for: [task.query.queryType], of: task.workflowExecution)
             if let entry = core.cache.checkOut(task.workflowExecution.runID) {
                 defer { core.cache.checkIn(entry) }
-                result = entry.lock.withLock { Self.queryResult(entry.run, task.query) }
+                result = entry.lock.withLock { Self.queryResult(entry.run, task.query, liveActivities: liveActivities) }
             } else {
                 var events = task.history.events
                 if !task.nextPageToken.isEmpty {
@@ -232,7 +243,7 @@ final class WorkflowTaskHandler: Sendable {
                 let run = try core.makeRun(task)
                 defer { run.evict() }
                 try run.apply(events: events, liveStartedEventId: nil)
-                result = Self.queryResult(run, task.query)
+                result = Self.queryResult(run, task.query, liveActivities: liveActivities)
             }
             request.completedType = result.resultType
             request.queryResult = result.answer

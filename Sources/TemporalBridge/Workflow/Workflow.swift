@@ -31,18 +31,26 @@ public enum Workflow {
 
     /// Schedules activity `type` with one input argument and waits for its result.
     /// Throws `ActivityFailure` when it fails or times out, `CancellationError` when cancelled.
+    ///
+    /// `summary` is a one-line description the Web UI shows for this activity (sent as the
+    /// command's `user_metadata.summary`). `file` and `line` locate the wait in the stack trace:
+    /// a helper that wraps this call should take them as its own defaults and pass them on.
     public static func executeActivity<Input: Encodable, Result: Decodable>(
-        _ type: String, input: Input, options: ActivityOptions, returning: Result.Type = Result.self
+        _ type: String, input: Input, options: ActivityOptions, summary: String? = nil,
+        returning: Result.Type = Result.self, file: StaticString = #fileID, line: UInt = #line
     ) async throws -> Result {
-        let (context, activity) = try scheduleActivity(type, input: input, options: options)
+        let (context, activity) = try scheduleActivity(
+            type, input: input, options: options, summary: summary, site: WaitSite(file, line))
         return try decodeResult(try await context.result(of: activity))
     }
 
     /// Schedules activity `type` with one input argument and waits for it, ignoring its result.
     public static func executeActivity<Input: Encodable>(
-        _ type: String, input: Input, options: ActivityOptions
+        _ type: String, input: Input, options: ActivityOptions, summary: String? = nil,
+        file: StaticString = #fileID, line: UInt = #line
     ) async throws {
-        let (context, activity) = try scheduleActivity(type, input: input, options: options)
+        let (context, activity) = try scheduleActivity(
+            type, input: input, options: options, summary: summary, site: WaitSite(file, line))
         _ = try await context.result(of: activity)
     }
 
@@ -51,11 +59,14 @@ public enum Workflow {
 
     @inline(never)
     private static func scheduleActivity<Input: Encodable>(
-        _ type: String, input: Input, options: ActivityOptions
+        _ type: String, input: Input, options: ActivityOptions, summary: String?, site: WaitSite
     ) throws -> (WorkflowContext, PendingActivity) {
         let context = try context()
         let payload = try WorkflowPayloads.encode(input)
-        return (context, try context.scheduleActivity(type: type, input: [payload], options: options))
+        return (
+            context,
+            try context.scheduleActivity(type: type, input: [payload], options: options, summary: summary, site: site)
+        )
     }
 
     @inline(never)
@@ -72,13 +83,18 @@ public enum Workflow {
     // MARK: time
 
     /// A durable timer: sleeps in workflow time (StartTimer / TimerFired), survives worker restarts.
-    public static func sleep(for duration: Duration) async throws {
-        try await context().sleep(for: duration)
+    /// `summary` is shown by the Web UI for the timer; `file`/`line` locate the wait in the stack trace.
+    public static func sleep(
+        for duration: Duration, summary: String? = nil, file: StaticString = #fileID, line: UInt = #line
+    ) async throws {
+        try await context().sleep(for: duration, summary: summary, site: WaitSite(file, line))
     }
 
     /// Waits until `predicate` holds; re-evaluated after every state change of the run.
-    public static func condition(_ predicate: @escaping () -> Bool) async throws {
-        try await context().condition(predicate)
+    public static func condition(
+        _ predicate: @escaping () -> Bool, file: StaticString = #fileID, line: UInt = #line
+    ) async throws {
+        try await context().condition(predicate, site: WaitSite(file, line))
     }
 
     /// Workflow time: the start time of the current workflow task (deterministic under replay).
@@ -87,16 +103,43 @@ public enum Workflow {
     // MARK: handlers
 
     /// Handles signal `name`. Signals that arrived before registration are delivered at once.
-    public static func setSignalHandler(_ name: String, _ handler: @escaping (WorkflowArguments) -> Void) {
-        requiredContext.setSignalHandler(name, handler)
+    /// `description` is listed by the metadata query (the Web UI shows it beside the signal).
+    public static func setSignalHandler(
+        _ name: String, description: String = "", _ handler: @escaping (WorkflowArguments) -> Void
+    ) {
+        requiredContext.setSignalHandler(name, description: description, handler)
     }
 
     /// Handles signal `name` whose first argument decodes as `T` (nil when absent or invalid).
     public static func setSignalHandler<T: Decodable>(
-        _ name: String, as type: T.Type,
+        _ name: String, as type: T.Type, description: String = "",
         _ handler: @escaping (T?) -> Void
     ) {
-        requiredContext.setSignalHandler(name) { arguments in handler(arguments.decodeIfPresent(T.self)) }
+        requiredContext.setSignalHandler(name, description: description) { arguments in
+            handler(arguments.decodeIfPresent(T.self))
+        }
+    }
+
+    /// What the workflow is doing now, as Markdown: returned by the metadata query as
+    /// `current_details`, which the Web UI shows on the workflow's page. Set it whenever the story
+    /// moves on; queries read it, so it needs no history event.
+    public static var currentDetails: String {
+        get { requiredContext.currentDetails }
+        set { requiredContext.currentDetails = newValue }
+    }
+
+    /// Renders the current details when the metadata query asks (the Web UI opening the run)
+    /// instead of storing a string: `render` may then read `liveAttempt(ofActivity:)`, which knows
+    /// the attempt running now. It must only read state, like a query handler.
+    public static func setCurrentDetails(_ render: @escaping () -> String) {
+        requiredContext.currentDetailsRenderer = render
+    }
+
+    /// While the metadata query renders the current details: what the server says of running
+    /// activity `activityId` (attempt in progress, last failure), which history does not show until
+    /// the activity ends. Nil elsewhere, so workflow code stays deterministic.
+    public static func liveAttempt(ofActivity activityId: String) -> LiveActivityAttempt? {
+        requiredContext.queryTimeActivities[activityId]
     }
 
     /// Answers query `name` with the handler's result (json/plain). Must only read state.

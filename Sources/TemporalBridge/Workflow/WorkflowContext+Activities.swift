@@ -6,16 +6,22 @@ final class PendingActivity: @unchecked Sendable {
     let activityId: String
     let activityType: String
     let cancellationType: ActivityCancellationType
+    /// From the retry policy; 0 = unlimited (or the server's default policy).
+    let maximumAttempts: Int
+    /// Where the workflow awaits it (for the stack trace).
+    let site: WaitSite
     let slot = ResumeSlot<Temporal_Api_Common_V1_Payload?>()
     var scheduledEventId: Int64?
     /// From ActivityTaskStarted, which the server writes only when the attempt ends; 1 until then.
     var attempt = 1
 
-    init(seq: Int, activityType: String, cancellationType: ActivityCancellationType) {
+    init(seq: Int, activityType: String, options: ActivityOptions, site: WaitSite) {
         self.seq = seq
         self.activityId = String(seq)
         self.activityType = activityType
-        self.cancellationType = cancellationType
+        self.cancellationType = options.cancellationType
+        self.maximumAttempts = options.retryPolicy?.maximumAttempts ?? 0
+        self.site = site
     }
 
     var outboxKey: String { "activity:\(seq)" }
@@ -29,6 +35,8 @@ public struct ActivityStatus: Sendable, Equatable {
     /// The attempt from the ActivityTaskStarted event when history has it, else 1: the server
     /// writes that event only when an attempt ends, so a running retry is not visible earlier.
     public var attempt: Int
+    /// From the activity's retry policy; 0 = unlimited.
+    public var maximumAttempts: Int
     public var state: State
 }
 
@@ -36,14 +44,16 @@ extension WorkflowContext {
     /// Queues the ScheduleActivityTask command; `result(of:)` waits for the activity.
     func scheduleActivity(
         type: String, input: [Temporal_Api_Common_V1_Payload],
-        options: ActivityOptions
+        options: ActivityOptions, summary: String?, site: WaitSite
     ) throws -> PendingActivity {
         try checkCanStartOperation()
         let seq = nextActivitySeq
         nextActivitySeq += 1
-        let activity = PendingActivity(seq: seq, activityType: type, cancellationType: options.cancellationType)
+        let activity = PendingActivity(seq: seq, activityType: type, options: options, site: site)
+        var command = scheduleCommand(for: activity, input: input, options: options)
+        if let summary { command.userMetadata.summary = try WorkflowPayloads.encode(summary) }
         activities[seq] = activity
-        outbox.append(key: activity.outboxKey, scheduleCommand(for: activity, input: input, options: options)) {
+        outbox.append(key: activity.outboxKey, command) {
             [self] event in
             activity.scheduledEventId = event.eventID
             activitySeqByScheduledEventId[event.eventID] = seq
@@ -156,8 +166,11 @@ extension WorkflowContext {
         guard !activityObservers.isEmpty else { return }
         let status = ActivityStatus(
             activityType: activity.activityType, activityId: activity.activityId,
-            attempt: activity.attempt, state: state)
-        for observer in activityObservers { observer(status) }
+            attempt: activity.attempt, maximumAttempts: activity.maximumAttempts, state: state)
+        // History events arrive outside workflow code: make the Workflow API reachable from observers.
+        withCurrent {
+            for observer in activityObservers { observer(status) }
+        }
     }
 }
 

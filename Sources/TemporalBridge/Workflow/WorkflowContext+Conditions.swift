@@ -2,19 +2,22 @@
 final class ConditionWaiter: @unchecked Sendable {
     let id: Int
     let predicate: () -> Bool
+    /// Where the workflow awaits it (for the stack trace).
+    let site: WaitSite
     let slot = ResumeSlot<Void>()
 
-    init(id: Int, predicate: @escaping () -> Bool) {
+    init(id: Int, predicate: @escaping () -> Bool, site: WaitSite) {
         self.id = id
         self.predicate = predicate
+        self.site = site
     }
 }
 
 extension WorkflowContext {
-    func condition(_ predicate: @escaping () -> Bool) async throws {
+    func condition(_ predicate: @escaping () -> Bool, site: WaitSite) async throws {
         try checkCanStartOperation()
         if predicate() { return }
-        let waiter = ConditionWaiter(id: nextConditionId, predicate: predicate)
+        let waiter = ConditionWaiter(id: nextConditionId, predicate: predicate, site: site)
         nextConditionId += 1
         conditions.append(waiter)
         try await withTaskCancellationHandler {

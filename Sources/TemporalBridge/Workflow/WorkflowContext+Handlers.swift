@@ -13,9 +13,10 @@ struct QueryHandler {
 }
 
 extension WorkflowContext {
-    func setSignalHandler(_ name: String, _ handler: @escaping SignalHandler) {
+    func setSignalHandler(_ name: String, description: String, _ handler: @escaping SignalHandler) {
         if signalHandlers[name] == nil { signalNames.append(name) }
         signalHandlers[name] = handler
+        signalDescriptions[name] = description.isEmpty ? nil : description
         // Signals that arrived before the handler existed are delivered now, in arrival order.
         let pending = bufferedSignals.filter { $0.name == name }
         bufferedSignals.removeAll { $0.name == name }

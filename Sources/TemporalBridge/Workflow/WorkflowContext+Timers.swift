@@ -2,19 +2,22 @@
 final class PendingTimer: @unchecked Sendable {
     let timerId: String
     let duration: Duration
+    /// Where the workflow awaits it (for the stack trace).
+    let site: WaitSite
     let slot = ResumeSlot<Void>()
 
-    init(timerId: String, duration: Duration) {
+    init(timerId: String, duration: Duration, site: WaitSite) {
         self.timerId = timerId
         self.duration = duration
+        self.site = site
     }
 
     var outboxKey: String { "timer:\(timerId)" }
 }
 
 extension WorkflowContext {
-    func sleep(for duration: Duration) async throws {
-        let timer = try startTimer(duration)
+    func sleep(for duration: Duration, summary: String?, site: WaitSite) async throws {
+        let timer = try startTimer(duration, summary: summary, site: site)
         defer { timers[timer.timerId] = nil }
         try await withTaskCancellationHandler {
             try await timer.slot.wait()
@@ -26,18 +29,19 @@ extension WorkflowContext {
     /// Out of line so the command's temporaries stay out of `sleep`'s async frame, which a waiting
     /// run keeps in memory.
     @inline(never)
-    private func startTimer(_ duration: Duration) throws -> PendingTimer {
+    private func startTimer(_ duration: Duration, summary: String?, site: WaitSite) throws -> PendingTimer {
         try checkCanStartOperation()
         let timerId = String(nextTimerSeq)
-        nextTimerSeq += 1
-        let timer = PendingTimer(timerId: timerId, duration: duration)
-        timers[timerId] = timer
+        let timer = PendingTimer(timerId: timerId, duration: duration, site: site)
         var attributes = Temporal_Api_Command_V1_StartTimerCommandAttributes()
         attributes.timerID = timerId
         attributes.startToFireTimeout = .init(rounding: duration)
         var command = Temporal_Api_Command_V1_Command()
         command.commandType = .startTimer
         command.startTimerCommandAttributes = attributes
+        if let summary { command.userMetadata.summary = try WorkflowPayloads.encode(summary) }
+        nextTimerSeq += 1
+        timers[timerId] = timer
         outbox.append(key: timer.outboxKey, command)
         return timer
     }

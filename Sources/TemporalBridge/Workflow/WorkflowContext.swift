@@ -50,6 +50,14 @@ final class WorkflowContext: @unchecked Sendable {
     /// Names in registration order, for the metadata query.
     var signalNames: [String] = []
     var queryNames: [String] = []
+    var signalDescriptions: [String: String] = [:]
+    /// Markdown set by workflow code (`Workflow.currentDetails`), answered by the metadata query.
+    var currentDetails = ""
+    /// When set (`Workflow.setCurrentDetails`), renders the current details at query time instead.
+    var currentDetailsRenderer: (() -> String)?
+    /// The server's view of running activities while a built-in query is answered; empty otherwise,
+    /// so workflow code never sees it.
+    var queryTimeActivities: [String: LiveActivityAttempt] = [:]
 
     var patches = PatchState()
 

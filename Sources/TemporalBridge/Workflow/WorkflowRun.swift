@@ -264,11 +264,13 @@ final class WorkflowRun: @unchecked Sendable {
 
     // MARK: queries and eviction
 
-    func answerQuery(name: String, arguments: WorkflowArguments) throws -> Temporal_Api_Common_V1_Payload {
+    func answerQuery(
+        name: String, arguments: WorkflowArguments, liveActivities: [String: LiveActivityAttempt] = [:]
+    ) throws -> Temporal_Api_Common_V1_Payload {
         guard let context else { throw QueryFailure(message: "workflow has not started") }
         executor.beginDriving()
         defer { executor.endDriving() }
-        return try context.answerQuery(name: name, arguments: arguments)
+        return try context.answerQuery(name: name, arguments: arguments, liveActivities: liveActivities)
     }
 
     /// Stops the run: wakes every waiter with CancellationError and lets the code unwind.
