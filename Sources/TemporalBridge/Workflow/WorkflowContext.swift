@@ -54,10 +54,11 @@ final class WorkflowContext: @unchecked Sendable {
     /// Activity status hooks: the type of the most recently scheduled activity and its attempt.
     var activityObservers: [(ActivityStatus) -> Void] = []
 
-    init(info: WorkflowInfo, now: Date, logger: Logger) {
+    /// `seedRunId`: the run id the workflow started with (its original execution run id).
+    init(info: WorkflowInfo, now: Date, seedRunId: String, logger: Logger) {
         self.info = info
         self.now = now
-        self.random = WorkflowRandom(seedingFrom: info.runId)
+        self.random = WorkflowRandom(seedingFrom: seedRunId)
         self.baseLogger = logger
     }
 

@@ -100,6 +100,10 @@ final class WorkflowRun: @unchecked Sendable {
             try activate(at: event, live: isLive)
         case .workflowTaskCompletedEventAttributes?:
             matchingCommands = true
+        case .workflowTaskFailedEventAttributes(let attributes)? where attributes.cause == .resetWorkflow:
+            // From here on the code runs as the reset's new run: draw from its id (as sdk-core and
+            // the Java SDK do), in the worker and in the replayer alike.
+            if !attributes.newRunID.isEmpty { context?.random.reseed(from: attributes.newRunID) }
         case .activityTaskStartedEventAttributes(let attributes)?:
             context?.activityStarted(attributes)
         case .activityTaskCompletedEventAttributes(let attributes)?:
@@ -138,7 +142,8 @@ final class WorkflowRun: @unchecked Sendable {
             namespace: namespace, workflowId: workflowId, runId: runId,
             workflowType: attributes.workflowType.name,
             taskQueue: attributes.taskQueue.name, attempt: Int(max(1, attributes.attempt)))
-        let context = WorkflowContext(info: info, now: event.eventTime.date, logger: baseLogger)
+        let seedRunId = attributes.originalExecutionRunID.isEmpty ? runId : attributes.originalExecutionRunID
+        let context = WorkflowContext(info: info, now: event.eventTime.date, seedRunId: seedRunId, logger: baseLogger)
         context.executor = executor
         self.context = context
         startInput = WorkflowArguments(attributes.input.payloads)
