@@ -44,6 +44,12 @@ public final class Worker: Sendable {
     /// Counts of cache hits/misses, replays, tasks handled.
     public var statistics: WorkerStatistics { core.statistics }
 
+    /// For tests: errors to inject into this worker's own calls.
+    var faults: RPCFaults { core.faults }
+
+    /// For tests: drops every cached run, as a full cache would; the next task replays its history.
+    func dropCachedRuns() { core.cache.removeAll() }
+
     /// Stops polling and shuts down gracefully; `run()` returns when done.
     public func shutdown() { stop.fire() }
 
@@ -86,7 +92,7 @@ public final class Worker: Sendable {
                         request.taskQueue = queue
                         request.identity = core.identity
                         let response: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse =
-                            try await core.connection.unary(
+                            try await core.unary(
                                 "PollWorkflowTaskQueue", request,
                                 timeout: core.options.longPollTimeout)
                         return response.taskToken.isEmpty ? nil : response
@@ -106,7 +112,7 @@ public final class Worker: Sendable {
                         request.taskQueue.kind = .normal
                         request.identity = core.identity
                         let response: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse =
-                            try await core.connection.unary(
+                            try await core.unary(
                                 "PollActivityTaskQueue", request,
                                 timeout: core.options.longPollTimeout)
                         return response.taskToken.isEmpty ? nil : response
@@ -128,7 +134,7 @@ public final class Worker: Sendable {
         request.reason = "graceful shutdown"
         do {
             let _: Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse =
-                try await core.connection.unary("ShutdownWorker", request, timeout: .seconds(5), retry: .none)
+                try await core.unary("ShutdownWorker", request, timeout: .seconds(5), retry: .none)
         } catch {
             core.logger.debug("ShutdownWorker failed", metadata: ["error": "\(error)"])
         }

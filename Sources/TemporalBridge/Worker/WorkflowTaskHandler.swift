@@ -13,11 +13,15 @@ final class WorkflowTaskHandler: Sendable {
 
     init(core: WorkerCore) { self.core = core }
 
+    /// Until the server has seen a WorkflowExecutionStarted for the run: its default task timeout.
+    static let defaultWorkflowTaskTimeout: Duration = .seconds(10)
+
     func handle(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse) async {
         if task.hasQuery {
             await handleQueryTask(task)
             return
         }
+        let received = ContinuousClock.now
         core.count { $0.workflowTasks += 1 }
         core.metrics.workflowTasks.increment()
         let runId = task.workflowExecution.runID
@@ -27,8 +31,11 @@ final class WorkflowTaskHandler: Sendable {
         var held: CachedWorkflow?
         defer { if let held { core.cache.checkIn(held) } }
         do {
-            let (entry, events) = try await prepareRun(task, logger: logger)
+            let (entry, events) = try await prepareRun(
+                task, until: received + Self.defaultWorkflowTaskTimeout, logger: logger)
             held = entry
+            // After this the server times the task out and schedules it again.
+            let deadline = received + entry.workflowTaskTimeout
             var commands: [Temporal_Api_Command_V1_Command] = []
             var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult] = [:]
             try entry.lock.withLock {
@@ -57,8 +64,10 @@ final class WorkflowTaskHandler: Sendable {
             request.sdkMetadata.sdkVersion = "0.1.0"
             let response: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse
             do {
-                response = try await core.connection.unary(
-                    "RespondWorkflowTaskCompleted", request, timeout: .seconds(30))
+                // A used task token answers NOT_FOUND, so sending the same completion again is safe.
+                response = try await TransportRetry.run(until: deadline) { [request] timeout in
+                    try await core.unary("RespondWorkflowTaskCompleted", request, timeout: timeout)
+                }
             } catch {
                 eager?.releaseAll()
                 throw error
@@ -69,6 +78,15 @@ final class WorkflowTaskHandler: Sendable {
             logger.info("workflow task no longer exists (stale token)", metadata: ["error": "\(error.message)"])
             core.cache.remove(runId)
         } catch is CancellationError {
+            core.cache.remove(runId)
+        } catch let error as TemporalRPCError {
+            // Fetching history or responding failed: a transport or server problem, not the
+            // workflow's. The run may or may not have been advanced on the server, so it is dropped;
+            // the task times out and comes back (with full history), and nothing is written into the
+            // workflow's history about the hiccup.
+            logger.warning(
+                "workflow task abandoned after a call failed; the server will time it out and retry",
+                metadata: ["error": "\(error)", "attempt": "\(task.attempt)"])
             core.cache.remove(runId)
         } catch {
             core.cache.remove(runId)
@@ -103,7 +121,7 @@ final class WorkflowTaskHandler: Sendable {
         request.namespace = core.namespace
         do {
             let _: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskFailedResponse =
-                try await core.connection.unary("RespondWorkflowTaskFailed", request, timeout: .seconds(30))
+                try await core.unary("RespondWorkflowTaskFailed", request, timeout: .seconds(30))
         } catch {
             logger.warning("RespondWorkflowTaskFailed failed", metadata: ["error": "\(error)"])
         }
@@ -112,12 +130,12 @@ final class WorkflowTaskHandler: Sendable {
     /// The cached run when the task continues it, else a fresh run with the full history.
     private func prepareRun(
         _ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse,
-        logger: Logger
+        until deadline: ContinuousClock.Instant, logger: Logger
     ) async throws -> (CachedWorkflow, [Temporal_Api_History_V1_HistoryEvent]) {
         let runId = task.workflowExecution.runID
         var events = task.history.events
         if !task.nextPageToken.isEmpty {
-            events += try await core.fetchHistory(task.workflowExecution, from: task.nextPageToken)
+            events += try await core.fetchHistory(task.workflowExecution, from: task.nextPageToken, until: deadline)
         }
         if let entry = core.cache.checkOut(runId) {
             let continues =
@@ -140,7 +158,7 @@ final class WorkflowTaskHandler: Sendable {
         core.count { $0.cacheMisses += 1 }
         core.metrics.cacheMisses.increment()
         if events.first?.eventID != 1 {
-            events = try await core.fetchHistory(task.workflowExecution, from: Data())
+            events = try await core.fetchHistory(task.workflowExecution, from: Data(), until: deadline)
         }
         if task.previousStartedEventID > 0 {
             core.count { $0.replays += 1 }
@@ -149,9 +167,19 @@ final class WorkflowTaskHandler: Sendable {
         }
         // A fetched history may already hold events that belong to the next task.
         if task.startedEventID > 0 { events = events.filter { $0.eventID <= task.startedEventID } }
-        let entry = CachedWorkflow(run: try core.makeRun(task))
+        let entry = CachedWorkflow(run: try core.makeRun(task), workflowTaskTimeout: Self.workflowTaskTimeout(events))
         core.cache.insertCheckedOut(runId, entry)
         return (entry, events)
+    }
+
+    /// The run's workflow task timeout from its WorkflowExecutionStarted event.
+    static func workflowTaskTimeout(_ events: [Temporal_Api_History_V1_HistoryEvent]) -> Duration {
+        guard case .workflowExecutionStartedEventAttributes(let started)? = events.first?.attributes,
+            started.hasWorkflowTaskTimeout
+        else { return defaultWorkflowTaskTimeout }
+        let timeout = started.workflowTaskTimeout
+        let duration = Duration.seconds(timeout.seconds) + .nanoseconds(Int64(timeout.nanos))
+        return duration > .zero ? duration : defaultWorkflowTaskTimeout
     }
 
     static func queryResult(_ run: WorkflowRun, _ query: Temporal_Api_Query_V1_WorkflowQuery)
@@ -185,12 +213,14 @@ final class WorkflowTaskHandler: Sendable {
                 defer { core.cache.checkIn(entry) }
                 result = entry.lock.withLock { Self.queryResult(entry.run, task.query) }
             } else {
+                let deadline = ContinuousClock.now + Self.defaultWorkflowTaskTimeout
                 var events = task.history.events
                 if !task.nextPageToken.isEmpty {
-                    events += try await core.fetchHistory(task.workflowExecution, from: task.nextPageToken)
+                    events += try await core.fetchHistory(
+                        task.workflowExecution, from: task.nextPageToken, until: deadline)
                 }
                 if events.first?.eventID != 1 {
-                    events = try await core.fetchHistory(task.workflowExecution, from: Data())
+                    events = try await core.fetchHistory(task.workflowExecution, from: Data(), until: deadline)
                 }
                 let run = try core.makeRun(task)
                 defer { run.evict() }
@@ -207,7 +237,7 @@ final class WorkflowTaskHandler: Sendable {
         }
         do {
             let _: Temporal_Api_Workflowservice_V1_RespondQueryTaskCompletedResponse =
-                try await core.connection.unary("RespondQueryTaskCompleted", request, timeout: .seconds(30))
+                try await core.unary("RespondQueryTaskCompleted", request, timeout: .seconds(30))
         } catch {
             core.logger.warning("RespondQueryTaskCompleted failed", metadata: ["error": "\(error)"])
         }
