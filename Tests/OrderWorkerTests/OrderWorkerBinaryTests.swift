@@ -63,6 +63,26 @@ struct OrderWorkerBinaryTests {
         #expect(worker.log.contains("worker stopped"))
     }
 
+    @Test func stopsAtOnceWhenTheNamespaceDoesNotExist() async throws {
+        let binary = try await WorkerProcess.binary()
+        let started = ContinuousClock.now
+        let worker = try WorkerProcess(
+            binary: binary, arguments: ["run", "--startup-timeout", "60"],
+            environment: [
+                "TEMPORAL_NAMESPACE": "does-not-exist",
+                "TEMPORAL_TASK_QUEUE": WorkerTestDatabase.uniqueId("wtest-namespace"),
+            ])
+        let status = await worker.waitForExit(timeout: .seconds(30))
+        #expect(status != nil && status != 0, "log: \(worker.log)")
+        #expect(ContinuousClock.now - started < .seconds(20), "it waited instead of stopping")
+        let lines = worker.log.split(separator: "\n").filter {
+            $0.contains("namespace \"does-not-exist\" does not exist")
+        }
+        #expect(lines.count == 1, "log: \(worker.log)")
+        #expect(lines.first?.contains("TEMPORAL_NAMESPACE") == true)
+        #expect(!worker.log.contains("waiting for Temporal"))
+    }
+
     /// PAYMENT_DELAY_MS past the 10 s start-to-close: the worker's own deadline stops the payment,
     /// and nothing it sends afterwards is refused as malformed (INVALID_ARGUMENT "Failure must have
     /// ApplicationFailureInfo").

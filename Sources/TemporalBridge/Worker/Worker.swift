@@ -15,6 +15,7 @@ public final class Worker: Sendable {
     public let taskQueue: String
     private let core: WorkerCore
     private let stop = StopSignal()
+    private let fatal = FatalErrorBox()
 
     public init(
         connection: TemporalConnection, taskQueue: String, workflows: [WorkflowDefinition],
@@ -53,6 +54,8 @@ public final class Worker: Sendable {
     /// Stops polling and shuts down gracefully; `run()` returns when done.
     public func shutdown() { stop.fire() }
 
+    /// Polls and runs tasks until `shutdown()` or cancellation, then shuts down gracefully.
+    /// Throws `WorkerFatalError` (after shutting down) when a poll fails in a way retrying cannot fix.
     public func run() async throws {
         let pollers = startPollers()
         core.logger.info(
@@ -70,6 +73,15 @@ public final class Worker: Sendable {
         await Task { [core] in
             await Self.shutdownSequence(core: core, pollers: pollers)
         }.value
+        if let error = fatal.error { throw error }
+    }
+
+    /// The first fatal poll error stops the worker, with one log line; later ones are the same news.
+    private func stopFatally(_ cause: TemporalRPCError) {
+        let error = WorkerFatalError(namespace: core.namespace, taskQueue: taskQueue, cause: cause)
+        guard fatal.record(error) else { return }
+        core.logger.critical("worker stopping: \(error)")
+        stop.fire()
     }
 
     private func startPollers() -> [Task<Void, Never>] {
@@ -97,7 +109,8 @@ public final class Worker: Sendable {
                                 timeout: core.options.longPollTimeout)
                         return response.taskToken.isEmpty ? nil : response
                     },
-                    handle: { task in await workflowHandler.handle(task) })
+                    handle: { task in await workflowHandler.handle(task) },
+                    onFatal: { [weak self] error in self?.stopFatally(error) })
                 tasks.append(Task { await poller.run() })
             }
         }
@@ -117,7 +130,8 @@ public final class Worker: Sendable {
                                 timeout: core.options.longPollTimeout)
                         return response.taskToken.isEmpty ? nil : response
                     },
-                    handle: { task in await activityHandler.handle(task) })
+                    handle: { task in await activityHandler.handle(task) },
+                    onFatal: { [weak self] error in self?.stopFatally(error) })
                 tasks.append(Task { await poller.run() })
             }
         }
@@ -184,4 +198,21 @@ final class StopSignal: @unchecked Sendable {
             if alreadyFired { continuation.resume() }
         }
     }
+}
+
+/// The error that stopped the worker, set once.
+final class FatalErrorBox: @unchecked Sendable {
+    private let lock = Lock()
+    private var first: WorkerFatalError?
+
+    /// True when `error` is the first one recorded.
+    func record(_ error: WorkerFatalError) -> Bool {
+        lock.withLock {
+            guard first == nil else { return false }
+            first = error
+            return true
+        }
+    }
+
+    var error: WorkerFatalError? { lock.withLock { first } }
 }
