@@ -161,6 +161,7 @@ public final class Worker: Sendable {
         }
         await core.inFlightActivities.drain(grace: core.options.gracefulShutdownTimeout)
         core.cache.removeAll()
+        core.replayThreads.shutdown()
         let stats = core.statistics
         core.logger.info(
             "worker stopped",

@@ -25,6 +25,8 @@ final class WorkerCore: @unchecked Sendable {
     let inFlightActivities = InFlightActivities()
     /// Test hook: errors armed for this worker's own calls (see `RPCFaults`).
     let faults = RPCFaults()
+    /// Where workflow code runs (see `ReplayThreads`); stopped by the worker's shutdown.
+    let replayThreads: ReplayThreads
     /// Set by the worker so eager activity tasks reach the activity handler.
     var runActivity: (@Sendable (Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse) -> Void)?
 
@@ -47,6 +49,7 @@ final class WorkerCore: @unchecked Sendable {
         self.metrics = WorkerMetrics(taskQueue: taskQueue)
         self.workflowSlots = AsyncSemaphore(permits: options.maxConcurrentWorkflowTasks)
         self.activitySlots = AsyncSemaphore(permits: options.maxConcurrentActivities)
+        self.replayThreads = ReplayThreads(count: options.replayThreads)
         var sticky = Temporal_Api_Taskqueue_V1_TaskQueue()
         sticky.name = "\(ProcessInfo.processInfo.hostName):\(UUID().uuidString.lowercased())"
         sticky.kind = .sticky

@@ -19,6 +19,9 @@ public struct WorkerOptions: Sendable {
     /// with a retryable `WorkerShutdown`.
     public var gracefulShutdownTimeout: Duration = .seconds(10)
     public var longPollTimeout: Duration = .seconds(70)
+    /// Threads of the worker's own that run workflow code (activations, replays, queries), so a
+    /// long replay never holds a thread of the cooperative pool.
+    public var replayThreads = 2
 
     public init() {}
 }

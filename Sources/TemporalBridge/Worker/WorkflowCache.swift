@@ -10,6 +10,9 @@ final class CachedWorkflow: @unchecked Sendable {
     let lock = Lock()
     /// The run's workflow task timeout (WorkflowExecutionStarted), which bounds each task's retries.
     let workflowTaskTimeout: Duration
+    /// Taken (asynchronously) by whatever drives the run: a workflow task, a query. Waiting for a
+    /// long replay to finish holds no thread.
+    let gate = AsyncSemaphore(permits: 1)
     /// Tasks holding this entry; guarded by the cache's lock. A held entry is never evicted to make
     /// room, so a task never finds its run torn down under it.
     fileprivate var holders = 0

@@ -30,31 +30,65 @@ final class WorkflowTaskHandler: Sendable {
         logger[metadataKey: "run_id"] = .string(runId)
         var held: CachedWorkflow?
         defer { if let held { core.cache.checkIn(held) } }
+        // The task being answered: a heartbeat replaces it with the one the server hands back.
+        var current = task
         do {
             let (entry, events) = try await prepareRun(
                 task, until: received + Self.defaultWorkflowTaskTimeout, logger: logger)
             held = entry
-            // After this the server times the task out and schedules it again.
-            let deadline = received + entry.workflowTaskTimeout
-            var commands: [Temporal_Api_Command_V1_Command] = []
-            var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult] = [:]
-            try entry.lock.withLock {
-                // Evicted between lookup and now (cache overflow or shutdown): leave the task to
-                // time out and be retried rather than report a bogus failure.
-                if entry.run.isEvicted { throw CancellationError() }
-                commands = try entry.run.apply(events: events, liveStartedEventId: task.startedEventID)
-                for (id, query) in task.queries {
-                    queryResults[id] = Self.queryResult(entry.run, query)
+            try await entry.gate.acquire()
+            defer { entry.gate.release() }
+            var currentReceived = received
+            let pending = core.replayThreads.submit { try Self.activate(entry, events: events, task: task) }
+            var activation: Activation
+            while true {
+                let beat = currentReceived + entry.workflowTaskTimeout * WorkflowTaskHeartbeat.fraction
+                if let outcome = await pending.wait(until: beat) {
+                    activation = try outcome.get()
+                    break
+                }
+                // Still running at 80 % of the task's timeout: complete it empty, keep the next one.
+                logger.info(
+                    "workflow task heartbeat: activation still running",
+                    metadata: ["elapsed_ms": "\((ContinuousClock.now - received).milliseconds)"])
+                core.count { $0.workflowTaskHeartbeats += 1 }
+                let next: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse?
+                do {
+                    next = try await WorkflowTaskHeartbeat.send(
+                        current, core: core, until: currentReceived + entry.workflowTaskTimeout)
+                } catch {
+                    // The run must not be evicted under the activation still running on its thread.
+                    _ = await pending.value()
+                    throw error
+                }
+                guard let next else {
+                    logger.warning("workflow task heartbeat returned no new task; the next one comes by poll")
+                    _ = await pending.value()
+                    core.cache.remove(runId)
+                    return
+                }
+                current = next
+                currentReceived = .now
+            }
+            if current.taskToken != task.taskToken {
+                // The events of the heartbeat tasks (WorkflowTaskCompleted/Scheduled/Started, and
+                // whatever arrived meanwhile); the activation's commands are still pending in the run.
+                let next = current
+                activation = try await core.replayThreads.run {
+                    try Self.activate(entry, events: next.history.events, task: next)
                 }
             }
+            // After this the server times the task out and schedules it again.
+            let deadline = currentReceived + entry.workflowTaskTimeout
+            var commands = activation.commands
             let eager =
                 core.options.eagerActivityExecution ? EagerActivityReservation(core: core, commands: &commands) : nil
             var request = Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedRequest()
-            request.taskToken = task.taskToken
+            request.taskToken = current.taskToken
             request.commands = commands
             request.identity = core.identity
             request.namespace = core.namespace
-            request.queryResults = queryResults
+            request.queryResults = activation.queryResults
             if core.stickyExecution {
                 request.stickyAttributes.workerTaskQueue = core.stickyTaskQueue
                 request.stickyAttributes.scheduleToStartTimeout = .init(
@@ -86,11 +120,35 @@ final class WorkflowTaskHandler: Sendable {
             // workflow's history about the hiccup.
             logger.warning(
                 "workflow task abandoned after a call failed; the server will time it out and retry",
-                metadata: ["error": "\(error)", "attempt": "\(task.attempt)"])
+                metadata: ["error": "\(error)", "attempt": "\(current.attempt)"])
             core.cache.remove(runId)
         } catch {
             core.cache.remove(runId)
-            await fail(task, error: error, logger: logger)
+            await fail(current, error: error, logger: logger)
+        }
+    }
+
+    /// What one activation produced: the commands to send and the answers to the task's queries.
+    struct Activation: Sendable {
+        var commands: [Temporal_Api_Command_V1_Command]
+        var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult]
+    }
+
+    /// Applies `events` and runs the workflow code (on a replay thread).
+    static func activate(
+        _ entry: CachedWorkflow, events: [Temporal_Api_History_V1_HistoryEvent],
+        task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse
+    ) throws -> Activation {
+        try entry.lock.withLock {
+            // Evicted between lookup and now (cache overflow or shutdown): leave the task to
+            // time out and be retried rather than report a bogus failure.
+            if entry.run.isEvicted { throw CancellationError() }
+            let commands = try entry.run.apply(events: events, liveStartedEventId: task.startedEventID)
+            var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult] = [:]
+            for (id, query) in task.queries {
+                queryResults[id] = queryResult(entry.run, query)
+            }
+            return Activation(commands: commands, queryResults: queryResults)
         }
     }
 
@@ -211,7 +269,11 @@ final class WorkflowTaskHandler: Sendable {
             let result: Temporal_Api_Query_V1_WorkflowQueryResult
             if let entry = core.cache.checkOut(task.workflowExecution.runID) {
                 defer { core.cache.checkIn(entry) }
-                result = entry.lock.withLock { Self.queryResult(entry.run, task.query) }
+                try await entry.gate.acquire()
+                defer { entry.gate.release() }
+                result = try await core.replayThreads.run {
+                    entry.lock.withLock { Self.queryResult(entry.run, task.query) }
+                }
             } else {
                 let deadline = ContinuousClock.now + Self.defaultWorkflowTaskTimeout
                 var events = task.history.events
@@ -223,9 +285,12 @@ final class WorkflowTaskHandler: Sendable {
                     events = try await core.fetchHistory(task.workflowExecution, from: Data(), until: deadline)
                 }
                 let run = try core.makeRun(task)
-                defer { run.evict() }
-                try run.apply(events: events, liveStartedEventId: nil)
-                result = Self.queryResult(run, task.query)
+                let replayed = events
+                result = try await core.replayThreads.run {
+                    defer { run.evict() }
+                    try run.apply(events: replayed, liveStartedEventId: nil)
+                    return Self.queryResult(run, task.query)
+                }
             }
             request.completedType = result.resultType
             request.queryResult = result.answer

@@ -99,7 +99,10 @@ final class WorkflowRun: @unchecked Sendable {
             }
             try activate(at: event, live: isLive)
         case .workflowTaskCompletedEventAttributes?:
-            matchingCommands = true
+            // A completed task with no command events after it sent no commands: a workflow task
+            // heartbeat (see WorkflowTaskHeartbeat). What the code produced is still to be sent, with
+            // a later task, and is matched against that task's command events.
+            matchingCommands = next.map(HistoryEventKind.isCommandEvent) ?? true
         case .workflowTaskFailedEventAttributes(let attributes)? where attributes.cause == .resetWorkflow:
             // From here on the code runs as the reset's new run: draw from its id (as sdk-core and
             // the Java SDK do), in the worker and in the replayer alike.
