@@ -48,10 +48,24 @@ let package = Package(
             ],
             resources: [.copy("Migrations")]
         ),
+        // The operations side shared by the executables: swift-prometheus as swift-metrics backend,
+        // `/metrics`, and the worker's metrics port with `/healthz` and `/readyz`.
+        .target(
+            name: "OpsHTTP",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "OrderWorker",
             dependencies: [
-                "OrderCore", "TemporalBridge",
+                "OrderCore", "TemporalBridge", "OpsHTTP",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -60,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "OrderAPI",
             dependencies: [
-                "OrderCore", "TemporalBridge",
+                "OrderCore", "TemporalBridge", "OpsHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -84,6 +98,14 @@ let package = Package(
             path: "Benchmarks/OrderFlowBench"
         ),
         .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore"]),
+        .testTarget(
+            name: "OpsHTTPTests",
+            dependencies: [
+                "OpsHTTP",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .testTarget(name: "TemporalBridgeTests", dependencies: ["TemporalBridge"], resources: [.copy("Fixtures")]),
         // The replay fixtures are read through #filePath (the recording test rewrites them in place).
         .testTarget(

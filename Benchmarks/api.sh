@@ -52,6 +52,8 @@ export POSTGRES_DB="$BENCH_DB" TEMPORAL_HOST_PORT="127.0.0.1:$TEMPORAL_PORT_API"
 export API_HOST=127.0.0.1 API_PORT="$API_PORT_BENCH" LOG_LEVEL=warning
 # The in-process rate limiter stays on (it is part of every request's path) but never refuses.
 export RATE_LIMIT_PER_MINUTE=10000000 RATE_LIMIT_BURST=10000000
+# Every benchmark order is customer "bench": above any sane fraud velocity limit.
+export FRAUD_VELOCITY_MAX_ORDERS=100000000 FRAUD_VELOCITY_MAX_AMOUNT=100000000.00
 
 if [ -z "$(bench_psql postgres -c "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'")" ]; then
     bench_psql postgres -c "CREATE DATABASE $BENCH_DB"
@@ -170,7 +172,7 @@ added_1=$(minus "$p50_1" "$b50_1"); added_n=$(minus "$p50_n" "$b50_n")
     echo
     echo "\`order-api\` under wrk (${BENCH_WRK_SECONDS} s per run, $BENCH_WRK_THREADS threads) beside the bare"
     echo "StartWorkflowExecution round trip through TemporalBridge (\`orderflow-bench client --order-starts\`: the"
-    echo "request the API sends, OrderWorkflow with DESIGN's input and the API's id policies; $BENCH_COUNT starts per phase),"
+    echo "request the API sends, OrderWorkflow with the input of docs/workflow.md and the API's id policies; $BENCH_COUNT starts per phase),"
     echo "against the same private in-memory dev server in the same run, before and after the creates (median of both);"
     echo "no worker while measuring. A create is: JSON parse and validation, StartWorkflowExecution with the \`pending\`"
     echo "row written to PostgreSQL meanwhile, the 201 body. \"Added\" is the API's p50 minus the bare start's p50 at"

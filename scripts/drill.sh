@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # make drill: the fault drill. DRILL_ORDERS orders (default 300) go through POST /api/orders at a
-# steady pace while the worker is killed with SIGKILL twice (and restarted) and PostgreSQL is
-# restarted once. Then every order must reach a terminal state and the books must balance: at most
+# steady pace while the worker is killed with SIGKILL twice (and restarted), PostgreSQL is
+# restarted once, and the worker is upgraded mid-load: it starts as the build from before the fraud
+# screen (FRAUD_SCREEN=off) and is replaced by the build with it (the `fraud-screen` patch) while
+# orders are in flight. Orders the old build started must finish on the old path, orders started
+# after the switch must run ScreenFraud, and no history may hold a non-determinism failure.
+# Then every order must reach a terminal state and the books must balance: at most
 # one payment per order, no double refund or release, completed orders paid once and never refunded,
 # cancelled/failed orders holding neither money nor stock, and per product
 # stock + unreleased reservations = the starting stock. Prints the figures, writes them to
@@ -16,7 +20,9 @@
 #
 # Sizes and knobs (environment): DRILL_ORDERS, DRILL_SECONDS (submission window; default
 # max(24, orders/8)), DRILL_DRAIN_TIMEOUT (seconds to wait for every order to finish; default
-# 120 + orders/2), DRILL_SEED, DRILL_WORKER_DOWN_SECONDS, DRILL_PG_DOWN_SECONDS, DRILL_OUT.
+# 120 + orders/2), DRILL_SEED, DRILL_WORKER_DOWN_SECONDS, DRILL_PG_DOWN_SECONDS, DRILL_OUT,
+# DRILL_FRAUD_MAX_ORDERS (the new build's FRAUD_VELOCITY_MAX_ORDERS; default 3, so some customers
+# go over it and FraudSuspected shows).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
@@ -47,7 +53,7 @@ STOCK_PER_PRODUCT=$(( DRILL_ORDERS / 4 > 10 ? DRILL_ORDERS / 4 : 10 ))
 # Above every valid order's total (at most two lines of two units), below the "declined" orders'.
 PAYMENT_LIMIT="5000.00"
 
-# The settings of DESIGN.md for the drill's own processes. Transient payment failures and a payment
+# The settings (docs/configuration.md) of the drill's own processes. Transient payment failures and a payment
 # delay keep orders mid-workflow when the faults land; short retry intervals keep the drill quick.
 export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT="$DRILL_PG_PORT" POSTGRES_USER=orderflow \
     POSTGRES_PASSWORD=orderflow123 POSTGRES_DB=orderflow
@@ -55,6 +61,8 @@ export TEMPORAL_HOST_PORT="127.0.0.1:$DRILL_TEMPORAL_PORT" TEMPORAL_NAMESPACE=de
 export API_HOST=127.0.0.1 API_PORT="$DRILL_API_PORT" LOG_LEVEL="${DRILL_LOG_LEVEL:-info}"
 export PAYMENT_FAILURE_RATE=0.2 PAYMENT_DELAY_MS=1500 PAYMENT_MAX_AMOUNT="$PAYMENT_LIMIT"
 export ACTIVITY_INITIAL_INTERVAL_MS=200 ACTIVITY_MAX_ATTEMPTS=6
+export FRAUD_VELOCITY_MAX_ORDERS="${DRILL_FRAUD_MAX_ORDERS:-3}" FRAUD_VELOCITY_WINDOW_SECONDS=3600
+unset FRAUD_VELOCITY_MAX_AMOUNT
 unset REDIS_URL TEMPORAL_TLS_CA TEMPORAL_TLS_CERT TEMPORAL_TLS_KEY TEMPORAL_API_KEY
 
 API_URL="http://127.0.0.1:$DRILL_API_PORT"
@@ -144,11 +152,20 @@ temporal_up() {
 }
 
 WORKER_STARTS=0
+# The worker build: "old" (FRAUD_SCREEN=off, OrderWorkflow as before the fraud screen) until the
+# rolling upgrade, "new" after it. The pids of old-build processes tell who started which order.
+WORKER_BUILD=old
+declare -a OLD_BUILD_PIDS=()
 worker_start() {
     WORKER_STARTS=$((WORKER_STARTS + 1))
-    printf '\n===== drill: order-worker start #%s at %s =====\n' "$WORKER_STARTS" "$(date -u +%T.%3N)" >>"$LOGS/drill-worker.log"
-    "$DRILL_BIN/order-worker" run >>"$LOGS/drill-worker.log" 2>&1 </dev/null &
+    local screen=off
+    [ "$WORKER_BUILD" = new ] && screen=on
+    printf '\n===== drill: order-worker start #%s (%s build, FRAUD_SCREEN=%s) at %s =====\n' "$WORKER_STARTS" \
+        "$WORKER_BUILD" "$screen" "$(date -u +%T.%3N)" >>"$LOGS/drill-worker.log"
+    FRAUD_SCREEN=$screen "$DRILL_BIN/order-worker" run >>"$LOGS/drill-worker.log" 2>&1 </dev/null &
     echo $! >"$WORKER_PIDFILE"
+    [ "$WORKER_BUILD" = old ] && OLD_BUILD_PIDS+=("$!")
+    return 0
 }
 
 api_start() {
@@ -182,6 +199,30 @@ kill_worker() {
     say "fault: order-worker restarted (pid $(cat "$WORKER_PIDFILE"))"
 }
 
+# The rolling upgrade: the old build shuts down gracefully (it finishes the tasks it holds), the
+# orders in flight are noted, and the new build takes over the same task queue. Never both at once:
+# an old-build worker would fail the workflow tasks of runs that took the new path.
+UPGRADE_NOTE="not done"
+upgrade_worker() {
+    local pid; pid=$(cat "$WORKER_PIDFILE")
+    kill -0 "$pid" 2>/dev/null || die "order-worker (pid $pid) exited by itself before the upgrade; see $LOGS/drill-worker.log"
+    kill -TERM "$pid"
+    local waited=0
+    while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 300 ]; do sleep 0.1; waited=$((waited + 1)); done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    wait "$pid" 2>/dev/null || true
+    dsql -c "INSERT INTO drill.upgrade (switch_ms) VALUES ($(now_ms));
+             INSERT INTO drill.in_flight_at_switch SELECT id, status FROM orders
+              WHERE status NOT IN ('completed', 'cancelled', 'failed')"
+    local flight; flight=$(dsql -c "SELECT coalesce(sum(n), 0) || ' (' || coalesce(string_agg(status || ' ' || n, ', '
+        ORDER BY status), '-') || ')' FROM (SELECT status, count(*) n FROM drill.in_flight_at_switch GROUP BY status) s")
+    WORKER_BUILD=new
+    worker_start
+    UPGRADE_NOTE="$flight orders in flight at the switch"
+    say "upgrade: old build (FRAUD_SCREEN=off, pid $pid) stopped after $((waited / 10))s with $flight orders in flight; new build (FRAUD_SCREEN=on, pid $(cat "$WORKER_PIDFILE")) started"
+    FAULT_NOTES+=("rolling upgrade with $flight orders in flight")
+}
+
 restart_postgres() {
     local flight; flight=$(in_flight)
     say "fault: PostgreSQL stopped (immediate) with $flight orders in flight; down for ${DRILL_PG_DOWN_SECONDS}s"
@@ -202,7 +243,7 @@ mkdir -p "$RUN_DIR" "$DRILL_OUT"
 # One drill at a time: a second one would take the first one's cluster and ports for stale leftovers.
 exec 9>"$DRILL_DIR/lock"
 flock -n 9 || die "another drill is running in this tree ($DRILL_DIR/lock)"
-rm -f "$DRILL_OUT"/{submissions.csv,load.json,workflows.csv,api-statuses.csv,invariants.txt,figures.txt}
+rm -f "$DRILL_OUT"/{submissions.csv,load.json,workflows.csv,api-statuses.csv,upgrade.csv,invariants.txt,figures.txt}
 for stale in "$LOAD_PIDFILE" "$API_PIDFILE" "$WORKER_PIDFILE" "$TEMPORAL_PIDFILE"; do
     stop_pidfile "$stale" "process left by an earlier drill"
 done
@@ -210,7 +251,7 @@ done
 : >"$LOGS/drill-load.log"
 
 T0=$(now_ms)
-say "fault drill $RUN_ID: $DRILL_ORDERS orders over ${DRILL_SECONDS}s, 2 worker SIGKILLs, 1 PostgreSQL restart"
+say "fault drill $RUN_ID: $DRILL_ORDERS orders over ${DRILL_SECONDS}s, 2 worker SIGKILLs, 1 PostgreSQL restart, 1 rolling upgrade"
 postgres_up
 temporal_up
 "$DRILL_BIN/order-worker" migrate >"$LOGS/drill-migrate.log" 2>&1 || die "migration failed; see $LOGS/drill-migrate.log"
@@ -222,7 +263,11 @@ CREATE TABLE drill.submissions (order_id TEXT PRIMARY KEY, kind TEXT, total NUME
     accepted BOOLEAN, cancel TEXT, submit_ms INT);
 CREATE TABLE drill.workflows (order_id TEXT PRIMARY KEY, status TEXT, payments_scheduled INT, refunds_scheduled INT,
     refunds_done INT, releases_scheduled INT, releases_done INT, workflow_task_failures INT,
-    workflow_task_timeouts INT, activity_retries INT);
+    workflow_task_timeouts INT, activity_retries INT, nondeterminism_failures INT, path TEXT, fraud_screens INT,
+    first_task_pid INT, started_ms BIGINT);
+CREATE TABLE drill.upgrade (switch_ms BIGINT);
+CREATE TABLE drill.in_flight_at_switch (order_id TEXT PRIMARY KEY, status TEXT);
+CREATE TABLE drill.old_build_pids (pid INT PRIMARY KEY);
 CREATE TABLE drill.api_statuses (order_id TEXT PRIMARY KEY, http_status INT, status TEXT, source TEXT);
 SQL
 worker_start
@@ -239,8 +284,9 @@ echo 0 >"$PROGRESS"
 echo $! >"$LOAD_PIDFILE"
 LOAD_PID=$!
 
-FAULTS=("$(( (DRILL_ORDERS + 2) / 3 ))" "$(( (DRILL_ORDERS + 1) / 2 ))" "$(( (2 * DRILL_ORDERS + 2) / 3 ))")
-FAULT_ACTIONS=(kill_worker restart_postgres kill_worker)
+FAULTS=("$(( (DRILL_ORDERS + 2) / 3 ))" "$(( (2 * DRILL_ORDERS + 4) / 5 ))" "$(( (DRILL_ORDERS + 1) / 2 ))"
+    "$(( (2 * DRILL_ORDERS + 2) / 3 ))")
+FAULT_ACTIONS=(kill_worker upgrade_worker restart_postgres kill_worker)
 next=0
 last_report=$SECONDS
 while kill -0 "$LOAD_PID" 2>/dev/null; do
@@ -296,6 +342,7 @@ DRAIN_SECONDS=$(seconds_since "$T2")
 "$PYTHON" "$LOAD" histories --address "127.0.0.1:$DRILL_TEMPORAL_PORT" --task-queue "$RUN_ID" \
     --out "$DRILL_OUT/workflows.csv" >>"$LOGS/drill-load.log" 2>&1 || die "reading the workflows failed; see $LOGS/drill-load.log"
 dsql -c "\\copy drill.workflows FROM '$DRILL_OUT/workflows.csv' WITH (FORMAT csv, HEADER true)"
+for pid in "${OLD_BUILD_PIDS[@]}"; do dsql -c "INSERT INTO drill.old_build_pids VALUES ($pid) ON CONFLICT DO NOTHING"; done
 "$PYTHON" "$LOAD" statuses --api "$API_URL" --orders-csv "$DRILL_OUT/submissions.csv" \
     --out "$DRILL_OUT/api-statuses.csv" >>"$LOGS/drill-load.log" 2>&1 || die "reading the statuses failed; see $LOGS/drill-load.log"
 dsql -c "\\copy drill.api_statuses FROM '$DRILL_OUT/api-statuses.csv' WITH (FORMAT csv, HEADER true)"
@@ -370,6 +417,19 @@ check "stock conserved per product: stock + unreleased reservations = starting s
 check "orders that must fail never complete (over stock, unknown product, declined payment)" \
     "SELECT s.order_id || ':' || s.kind FROM drill.submissions s JOIN orders o ON o.id = s.order_id
       WHERE o.status = 'completed' AND s.kind IN ('over_stock', 'unknown_product', 'declined')"
+check "no workflow task failed for non-determinism (the upgrade broke no history)" \
+    "SELECT order_id || ':' || nondeterminism_failures FROM drill.workflows WHERE nondeterminism_failures > 0"
+check "the upgrade happened with orders in flight" \
+    "SELECT 'no order in flight at the switch' WHERE NOT EXISTS (SELECT 1 FROM drill.in_flight_at_switch)"
+check "orders the old build started finished on the old path (no fraud-screen marker, no ScreenFraud)" \
+    "SELECT order_id || ':' || path || ' screens ' || fraud_screens FROM drill.workflows
+      WHERE first_task_pid IN (SELECT pid FROM drill.old_build_pids) AND (path <> 'old' OR fraud_screens > 0)"
+check "orders the new build started (all started after the switch) ran the new path" \
+    "SELECT w.order_id || ':' || w.path FROM drill.workflows w CROSS JOIN drill.upgrade u
+      WHERE (w.started_ms > u.switch_ms OR w.first_task_pid NOT IN (SELECT pid FROM drill.old_build_pids))
+        AND w.path <> 'new'"
+check "new-path orders were screened before any payment" \
+    "SELECT order_id FROM drill.workflows WHERE path = 'new' AND payments_scheduled > 0 AND fraud_screens = 0"
 check "every terminal order has its one final notification" \
     "SELECT o.id || ':' || o.status FROM orders o WHERE o.status IN ('completed', 'cancelled', 'failed')
         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.order_id = o.id AND n.kind = 'order_' || o.status)"
@@ -400,6 +460,20 @@ WFT_FAILURES=$(figure "SELECT coalesce(sum(workflow_task_failures), 0) FROM dril
 WFT_TIMEOUTS=$(figure "SELECT coalesce(sum(workflow_task_timeouts), 0) FROM drill.workflows")
 ACTIVITY_RETRIES=$(figure "SELECT coalesce(sum(activity_retries), 0) || ' in ' || count(*) FILTER (WHERE activity_retries > 0)
     || ' orders' FROM drill.workflows")
+PATHS=$(figure "SELECT coalesce(string_agg(path || ' ' || n, ', ' ORDER BY path), '-') FROM
+    (SELECT path, count(*) n FROM drill.workflows GROUP BY path) p")
+SCREENED=$(figure "SELECT count(*) FILTER (WHERE fraud_screens > 0) || ' screened, '
+    || (SELECT count(*) FROM orders WHERE failure_reason LIKE 'FraudSuspected%') || ' FraudSuspected' FROM drill.workflows")
+IN_FLIGHT_PATHS=$(figure "SELECT coalesce(string_agg(path || ' ' || n, ', ' ORDER BY path), 'none') FROM
+    (SELECT coalesce(w.path, 'no workflow') AS path, count(*) n FROM drill.in_flight_at_switch f
+       LEFT JOIN drill.workflows w USING (order_id) GROUP BY 1) p")
+# One line per order in flight at the switch: its status then, the path it finished on, its end.
+IN_FLIGHT_SQL="SELECT f.order_id, f.status AS status_at_switch, coalesce(w.path, '-') AS path,
+    coalesce(o.status, '-') AS final_status FROM drill.in_flight_at_switch f LEFT JOIN drill.workflows w USING (order_id)
+    LEFT JOIN orders o ON o.id = f.order_id ORDER BY f.order_id"
+dsql -c "\\copy ($IN_FLIGHT_SQL) TO '$DRILL_OUT/upgrade.csv' WITH (FORMAT csv, HEADER true)"
+IN_FLIGHT_EACH=$(figure "SELECT order_id || ': ' || status_at_switch || ' at the switch -> ' || path || ' path, '
+    || final_status FROM ($IN_FLIGHT_SQL) f")
 TOTAL_SECONDS=$(seconds_since "$T0")
 
 {
@@ -425,7 +499,11 @@ printf '  %-34s %s\n' \
     "final status reads through the API" "$API_READS" \
     "activity retries" "$ACTIVITY_RETRIES" \
     "workflow tasks timed out / failed" "$WFT_TIMEOUTS / $WFT_FAILURES" \
+    "rolling upgrade (FRAUD_SCREEN off->on)" "$UPGRADE_NOTE; they finished on: $IN_FLIGHT_PATHS" \
+    "paths of all workflows" "$PATHS ($SCREENED)" \
     "elapsed" "${TOTAL_SECONDS}s (setup ${SETUP_SECONDS}s, submitting ${SUBMIT_SECONDS}s, draining ${DRAIN_SECONDS}s)"
+printf '  orders in flight at the switch, and the path each finished on:\n'
+printf '%s\n' "$IN_FLIGHT_EACH" | sed 's/^/    /'
 if [ ${#VIOLATED[@]} -eq 0 ]; then
     printf 'result: PASS — every invariant holds\n'
 else

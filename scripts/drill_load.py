@@ -5,7 +5,8 @@
   drill_load.py statuses  asks the API for the status of every accepted order and writes one CSV row
                           per order
   drill_load.py histories reads every workflow of the drill's task queue from Temporal and writes one
-                          CSV row per workflow: its status and what its history says was done
+                          CSV row per workflow: its status, what its history says was done, and the
+                          code path it ran (the fraud-screen patch marker) and who started it
 
 The load runs while drill.sh kills the worker and restarts PostgreSQL, so every call retries what a
 real client would retry: 503 and 429 after their Retry-After, refused or reset connections after a
@@ -31,6 +32,9 @@ RETRYABLE_STATUSES = {429, 503}
 # How long one call keeps retrying before the driver records it as not answered.
 CALL_DEADLINE_SECONDS = 90.0
 CONNECTION_RETRY_PAUSE_SECONDS = 0.5
+# The patch OrderWorkflow's fraud screen sits behind, and WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR.
+FRAUD_SCREEN_PATCH = "fraud-screen"
+NON_DETERMINISTIC_CAUSE = 24
 # What a cancellation through the API may answer once the order exists.
 CANCEL_OUTCOMES = {202: "requested", 409: "already_terminal"}
 
@@ -243,7 +247,8 @@ async def histories(args: argparse.Namespace) -> int:
             fieldnames=[
                 "order_id", "status", "payments_scheduled", "refunds_scheduled", "refunds_done",
                 "releases_scheduled", "releases_done", "workflow_task_failures", "workflow_task_timeouts",
-                "activity_retries",
+                "activity_retries", "nondeterminism_failures", "path", "fraud_screens", "first_task_pid",
+                "started_ms",
             ],
         )
         writer.writeheader()
@@ -260,13 +265,25 @@ def _history_facts(history) -> dict:
     facts = {
         "payments_scheduled": 0, "refunds_scheduled": 0, "refunds_done": 0,
         "releases_scheduled": 0, "releases_done": 0, "workflow_task_failures": 0, "workflow_task_timeouts": 0,
-        "activity_retries": 0,
+        "activity_retries": 0, "nondeterminism_failures": 0, "path": "old", "fraud_screens": 0,
+        "first_task_pid": 0, "started_ms": 0,
     }
     for event in history.events:
         kind = event.WhichOneof("attributes")
-        if kind == "activity_task_scheduled_event_attributes":
+        if kind == "workflow_execution_started_event_attributes":
+            facts["started_ms"] = event.event_time.ToMilliseconds()
+        elif kind == "workflow_task_completed_event_attributes" and not facts["first_task_pid"]:
+            # The worker identity is "pid@host": which build's process ran the first task.
+            pid = event.workflow_task_completed_event_attributes.identity.split("@", 1)[0]
+            facts["first_task_pid"] = int(pid) if pid.isdigit() else -1
+        elif kind == "marker_recorded_event_attributes":
+            if _patch_id(event.marker_recorded_event_attributes) == FRAUD_SCREEN_PATCH:
+                facts["path"] = "new"
+        elif kind == "activity_task_scheduled_event_attributes":
             name = event.activity_task_scheduled_event_attributes.activity_type.name
             scheduled[event.event_id] = name
+            if name == "ScreenFraud":
+                facts["fraud_screens"] += 1
             key = {"ProcessPayment": "payments", "RefundPayment": "refunds", "ReleaseInventory": "releases"}.get(name)
             if key:
                 facts[f"{key}_scheduled"] += 1
@@ -283,9 +300,18 @@ def _history_facts(history) -> dict:
             facts["activity_retries"] += max(0, event.activity_task_started_event_attributes.attempt - 1)
         elif kind == "workflow_task_failed_event_attributes":
             facts["workflow_task_failures"] += 1
+            if event.workflow_task_failed_event_attributes.cause == NON_DETERMINISTIC_CAUSE:
+                facts["nondeterminism_failures"] += 1
         elif kind == "workflow_task_timed_out_event_attributes":
             facts["workflow_task_timeouts"] += 1
     return facts
+
+
+def _patch_id(marker) -> str | None:
+    """The patch id of a `core_patch` marker (sdk-core's details: `patch-data` = {"id", "deprecated"})."""
+    if marker.marker_name != "core_patch" or "patch-data" not in marker.details:
+        return None
+    return _payload_json(marker.details["patch-data"].payloads).get("id")
 
 
 def _payload_json(payloads) -> dict:

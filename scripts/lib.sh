@@ -1,4 +1,4 @@
-# Shared helpers for the scripts in this folder. Source it; it sets ROOT, DATA and the defaults of DESIGN.md.
+# Shared helpers for the scripts in this folder. Source it; it sets ROOT, DATA and the defaults of docs/configuration.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="$ROOT/.data"

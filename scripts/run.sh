@@ -35,7 +35,8 @@ OrderFlow is running:
   Web page          http://$API_HOST:$API_PORT/
   REST API          http://$API_HOST:$API_PORT/api/orders
   OpenAPI document  http://$API_HOST:$API_PORT/openapi.yaml
-  Metrics           http://$API_HOST:$API_PORT/metrics
+  API metrics       http://$API_HOST:$API_PORT/metrics  (health: /healthz, /readyz)
+  Worker metrics    http://${WORKER_METRICS_HOST:-127.0.0.1}:${WORKER_METRICS_PORT:-9464}/metrics  (health: /healthz, /readyz)
   Temporal Web UI   $TEMPORAL_UI_URL
 Stop everything with: make stop
 URLS

@@ -43,7 +43,7 @@ struct ClientBenchmark: AsyncParsableCommand {
 
     @Flag(
         help: """
-            Start OrderWorkflow with DESIGN's input and order-api's id policies and request id: the very \
+            Start OrderWorkflow with the documented input and order-api's id policies and request id: the very \
             request the API sends (api.sh's baseline). Default: an empty BenchClientWorkflow, as the Python peer starts.
             """)
     var orderStarts = false

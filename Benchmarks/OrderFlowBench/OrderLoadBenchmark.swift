@@ -7,10 +7,10 @@ import TemporalBridge
     import Foundation
 #endif
 
-/// `orderflow-bench order-load`: starts `OrderWorkflow` N times at C concurrent with DESIGN's JSON
+/// `orderflow-bench order-load`: starts `OrderWorkflow` N times at C concurrent with the documented JSON
 /// input, awaits each result, checks it is `completed`, and prints one JSON line (orders/s, p50/p99
 /// start-to-result latency). It drives `order-worker` and the Python SDK peer alike: only the task
-/// queue differs, the input and the expected result are DESIGN's.
+/// queue differs, the input and the expected result are those of docs/workflow.md.
 struct OrderLoadBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "order-load", abstract: "starts OrderWorkflow N times at C concurrent and measures it")
@@ -45,7 +45,7 @@ struct OrderLoadBenchmark: AsyncParsableCommand {
     }
 }
 
-/// DESIGN's workflow input and result, spelled out here (not OrderWorker's types) so the driver
+/// The workflow input and result of docs/workflow.md, spelled out here (not OrderWorker's types) so the driver
 /// checks the wire contract that any Temporal client sees.
 struct BenchOrder: Sendable {
     let productId: String
@@ -67,7 +67,7 @@ struct BenchOrder: Sendable {
         let productId: String
         let productName: String
         let quantity: Int
-        /// A JSON number with two decimals, as DESIGN says amounts are.
+        /// A JSON number with two decimals, as docs/workflow.md says amounts are.
         let unitPrice: Decimal
 
         enum CodingKeys: String, CodingKey {

@@ -2,9 +2,8 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
-import Metrics
+import OpsHTTP
 import OrderCore
-import Prometheus
 import ServiceLifecycle
 
 /// `order-api`: the HTTP API and web page. Settings come from the environment (see
@@ -47,8 +46,8 @@ struct OrderAPICommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "order-api")
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        // Before anything makes a metric: the Temporal client's request series live here too.
+        let registry = PrometheusBootstrap.bootstrap(durationBuckets: LiveDependencies.temporalLatencyBuckets)
 
         logger.info("Starting order-api", metadata: ["config": .string(config.summary)])
         let live = try await LiveDependencies.connect(config: config, logger: logger)

@@ -7,7 +7,7 @@ import Testing
 
 @testable import OrderAPI
 
-/// Every validation rule of DESIGN.md as its own case: 400 problem naming the field,
+/// Every validation rule of docs/api.md as its own case: 400 problem naming the field,
 /// and the bad input never reaches Temporal or the database.
 @Suite struct CreateOrderValidationTests {
     struct Case: CustomTestStringConvertible, Sendable {

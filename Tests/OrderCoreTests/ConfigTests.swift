@@ -4,7 +4,7 @@ import Testing
 
 @Suite("OrderFlowConfig from the environment")
 struct ConfigTests {
-    @Test("an empty environment gives DESIGN's defaults")
+    @Test("an empty environment gives the documented defaults")
     func defaults() throws {
         let config = try OrderFlowConfig(environment: [:])
         #expect(
@@ -19,6 +19,8 @@ struct ConfigTests {
         #expect(!config.temporal.usesTLS)
         #expect(config.temporal.uiURL == "http://localhost:8088")
         #expect(config.api == APISettings(host: "127.0.0.1", port: 8080))
+        #expect(config.workerMetrics == WorkerMetricsSettings(host: "127.0.0.1", port: 9464))
+        #expect(config.workerMetrics.isEnabled)
         #expect(config.logLevel == .info)
         #expect(config.redisURL == nil)
         #expect(config.payment.maxAmount == Money(cents: 1_000_000))
@@ -40,7 +42,9 @@ struct ConfigTests {
             "TEMPORAL_TLS_KEY": "/k.pem", "TEMPORAL_API_KEY": "key", "TEMPORAL_UI_URL": "https://ui.example/",
             "API_HOST": "0.0.0.0", "API_PORT": "9090", "LOG_LEVEL": "DEBUG", "REDIS_URL": "redis://localhost:6379",
             "PAYMENT_MAX_AMOUNT": "500.5", "PAYMENT_FAILURE_RATE": "0.25", "PAYMENT_DELAY_MS": "150",
-            "ACTIVITY_MAX_ATTEMPTS": "3", "ACTIVITY_INITIAL_INTERVAL_MS": "200",
+            "ACTIVITY_MAX_ATTEMPTS": "3", "ACTIVITY_INITIAL_INTERVAL_MS": "200", "FRAUD_SCREEN": "Off",
+            "FRAUD_VELOCITY_MAX_ORDERS": "7", "FRAUD_VELOCITY_MAX_AMOUNT": "900", "FRAUD_VELOCITY_WINDOW_SECONDS": "60",
+            "WORKER_METRICS_HOST": "0.0.0.0", "WORKER_METRICS_PORT": "9470",
         ])
         #expect(config.postgres == PostgresSettings(host: "db", port: 6543, user: "u", password: "p", database: "d"))
         #expect(
@@ -50,6 +54,7 @@ struct ConfigTests {
                     tlsKey: "/k.pem", apiKey: "key", uiURL: "https://ui.example"))
         #expect(config.temporal.usesTLS)
         #expect(config.api == APISettings(host: "0.0.0.0", port: 9090))
+        #expect(config.workerMetrics == WorkerMetricsSettings(host: "0.0.0.0", port: 9470))
         #expect(config.logLevel == .debug)
         #expect(config.redisURL == "redis://localhost:6379")
         #expect(
@@ -57,6 +62,20 @@ struct ConfigTests {
                 == PaymentSettings(maxAmount: Money(cents: 50_050), failureRate: 0.25, delay: .milliseconds(150)))
         #expect(config.activity.maxAttempts == 3)
         #expect(config.activity.initialInterval == .milliseconds(200))
+        #expect(
+            config.fraud
+                == FraudSettings(screenEnabled: false, maxOrders: 7, maxAmount: Money(cents: 90_000), windowSeconds: 60)
+        )
+    }
+
+    @Test("the fraud screen is on by default, with its velocity limits")
+    func fraudDefaults() throws {
+        let fraud = try OrderFlowConfig(environment: [:]).fraud
+        #expect(
+            fraud
+                == FraudSettings(
+                    screenEnabled: true, maxOrders: 20, maxAmount: Money(cents: 5_000_000), windowSeconds: 3600))
+        #expect(try OrderFlowConfig(environment: ["FRAUD_SCREEN": "on"]).fraud.screenEnabled)
     }
 
     @Test("empty values fall back to defaults")
@@ -65,6 +84,13 @@ struct ConfigTests {
         #expect(config.postgres.port == 5432)
         #expect(config.redisURL == nil)
         #expect(config.temporal.apiKey == nil)
+    }
+
+    @Test("WORKER_METRICS_PORT=0 turns the worker's operations port off")
+    func workerMetricsOff() throws {
+        let config = try OrderFlowConfig(environment: ["WORKER_METRICS_PORT": "0"])
+        #expect(!config.workerMetrics.isEnabled)
+        #expect(config.summary.contains("worker_metrics=off"))
     }
 
     @Test(
@@ -77,6 +103,9 @@ struct ConfigTests {
             ("PAYMENT_MAX_AMOUNT", "-1"), ("PAYMENT_FAILURE_RATE", "1.5"), ("PAYMENT_FAILURE_RATE", "-0.1"),
             ("PAYMENT_FAILURE_RATE", "nan"), ("PAYMENT_DELAY_MS", "-5"), ("PAYMENT_DELAY_MS", "fast"),
             ("ACTIVITY_MAX_ATTEMPTS", "0"), ("ACTIVITY_MAX_ATTEMPTS", "many"), ("ACTIVITY_INITIAL_INTERVAL_MS", "0"),
+            ("FRAUD_SCREEN", "maybe"), ("FRAUD_VELOCITY_MAX_ORDERS", "0"), ("FRAUD_VELOCITY_MAX_AMOUNT", "-3"),
+            ("FRAUD_VELOCITY_WINDOW_SECONDS", "0"),
+            ("WORKER_METRICS_PORT", "65536"), ("WORKER_METRICS_PORT", "-1"), ("WORKER_METRICS_PORT", "off"),
         ])
     func invalid(variable: String, value: String) {
         do {
@@ -121,7 +150,7 @@ struct ConfigTests {
         #expect(summary.contains("temporal_tls=on"))
     }
 
-    @Test("help lists every variable of DESIGN with its default")
+    @Test("help lists every documented variable with its default")
     func help() {
         let variables = OrderFlowConfig.settingsHelp.map(\.variable)
         for name in [
@@ -129,7 +158,8 @@ struct ConfigTests {
             "TEMPORAL_NAMESPACE", "TEMPORAL_TASK_QUEUE", "API_HOST", "API_PORT", "LOG_LEVEL", "TEMPORAL_UI_URL",
             "REDIS_URL", "TEMPORAL_TLS_CA", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_API_KEY",
             "PAYMENT_MAX_AMOUNT", "PAYMENT_FAILURE_RATE", "PAYMENT_DELAY_MS", "ACTIVITY_MAX_ATTEMPTS",
-            "ACTIVITY_INITIAL_INTERVAL_MS",
+            "ACTIVITY_INITIAL_INTERVAL_MS", "FRAUD_SCREEN", "FRAUD_VELOCITY_MAX_ORDERS", "FRAUD_VELOCITY_MAX_AMOUNT",
+            "FRAUD_VELOCITY_WINDOW_SECONDS", "WORKER_METRICS_HOST", "WORKER_METRICS_PORT",
         ] {
             #expect(variables.contains(name), "missing \(name)")
         }
@@ -138,5 +168,6 @@ struct ConfigTests {
             uniqueKeysWithValues: OrderFlowConfig.settingsHelp.map { ($0.variable, $0.defaultValue) })
         #expect(defaults["API_PORT"] == "8080")
         #expect(defaults["PAYMENT_MAX_AMOUNT"] == "10000.00")
+        #expect(defaults["WORKER_METRICS_PORT"] == "9464")
     }
 }

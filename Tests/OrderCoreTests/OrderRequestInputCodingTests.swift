@@ -2,7 +2,7 @@ import Foundation
 import OrderCore
 import Testing
 
-/// The workflow input and other models keep DESIGN's snake_case JSON shape.
+/// The workflow input and other models keep the documented snake_case JSON shape.
 @Suite("Order model JSON shapes")
 struct OrderRequestInputCodingTests {
     @Test("OrderInput encodes as the workflow input JSON")
@@ -54,7 +54,7 @@ struct OrderRequestInputCodingTests {
         #expect(error.type.rawValue == "PaymentDeclined")
         #expect(
             OrderFailureType.allCases.map(\.rawValue) == [
-                "InvalidProduct", "InsufficientInventory", "PaymentDeclined", "InvalidOrder",
+                "InvalidProduct", "InsufficientInventory", "PaymentDeclined", "InvalidOrder", "FraudSuspected",
             ])
     }
 }

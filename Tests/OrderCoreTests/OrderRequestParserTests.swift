@@ -1,7 +1,7 @@
 import OrderCore
 import Testing
 
-/// Every rule of DESIGN's "Validation" paragraph, each with its boundaries.
+/// Every rule of the request table in docs/api.md, each with its boundaries.
 @Suite("OrderRequestParser validation")
 struct OrderRequestParserTests {
     // MARK: helpers

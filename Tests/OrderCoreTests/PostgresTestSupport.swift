@@ -10,7 +10,7 @@ import Testing
 struct PostgresIntegration {}
 
 /// Shared helpers of the PostgreSQL integration suites (Postgres*, Migration*, OrderStore*).
-/// They talk to the real database of DESIGN.md (settings from the environment, DESIGN defaults).
+/// They talk to the real database (settings from the environment, defaults of docs/configuration.md).
 enum TestDatabase {
     static var settings: PostgresSettings {
         (try? OrderFlowConfig().postgres) ?? PostgresSettings()

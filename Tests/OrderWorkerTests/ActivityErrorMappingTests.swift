@@ -19,7 +19,7 @@ import Testing
     @Test func listsExactlyDesignsBusinessTypesAsNonRetryable() {
         #expect(
             Set(ActivityErrorMapping.businessFailureTypes)
-                == ["InvalidProduct", "InsufficientInventory", "PaymentDeclined", "InvalidOrder"])
+                == ["InvalidProduct", "InsufficientInventory", "PaymentDeclined", "InvalidOrder", "FraudSuspected"])
     }
 
     @Test func databaseFaultsStayRetryable() throws {

@@ -70,8 +70,8 @@ extension OrderWorkflowIntegration {
                 #expect(
                     try await harness.scheduledActivities(handle)
                         == [
-                            "CreateOrder", "CheckInventory", "ProcessPayment", "RefundPayment", "ReleaseInventory",
-                            "SendNotification",
+                            "CreateOrder", "CheckInventory", "ScreenFraud", "ProcessPayment", "RefundPayment",
+                            "ReleaseInventory", "SendNotification",
                         ])
                 #expect(try await harness.orderRow(handle.workflowId)?.string("status") == "cancelled")
                 #expect(try await harness.notificationKinds(handle.workflowId) == ["order_cancelled"])

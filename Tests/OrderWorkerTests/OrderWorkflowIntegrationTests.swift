@@ -35,7 +35,7 @@ extension OrderWorkflowIntegration {
 
                 #expect(
                     try await harness.scheduledActivities(handle)
-                        == ["CreateOrder", "CheckInventory", "ProcessPayment", "SendNotification"])
+                        == ["CreateOrder", "CheckInventory", "ScreenFraud", "ProcessPayment", "SendNotification"])
                 let report = try await harness.status(handle)
                 #expect(report.status == .completed)
                 #expect(report.step == "SendNotification")
@@ -83,7 +83,10 @@ extension OrderWorkflowIntegration {
                 #expect(try await harness.payment(handle.workflowId) == nil)
                 #expect(
                     try await harness.scheduledActivities(handle)
-                        == ["CreateOrder", "CheckInventory", "ProcessPayment", "ReleaseInventory", "SendNotification"])
+                        == [
+                            "CreateOrder", "CheckInventory", "ScreenFraud", "ProcessPayment", "ReleaseInventory",
+                            "SendNotification",
+                        ])
                 let row = try #require(try await harness.orderRow(handle.workflowId))
                 #expect(try row.string("status") == "failed")
                 #expect(try row.optionalString("failure_reason")?.contains("PaymentDeclined") == true)

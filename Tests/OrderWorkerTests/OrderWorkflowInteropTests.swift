@@ -26,7 +26,7 @@ extension OrderWorkflowIntegration {
                 #expect(result.total == Money(cents: 17_998))
                 #expect(try await WorkerTestDatabase.stock(harness.pool, product) == 3)
 
-                // The CLI sees DESIGN's result shape too.
+                // The CLI sees the documented result shape too.
                 let shown = try await CommandLineTool.run([
                     "temporal", "workflow", "result", "--workflow-id", orderId, "--address",
                     harness.config.temporal.hostPort,

@@ -59,8 +59,8 @@ import Testing
         #expect(NotificationKind.orderCancelled.orderStatus == .cancelled)
         #expect(
             ActivityName.allCases.map(\.rawValue) == [
-                "CreateOrder", "CheckInventory", "ProcessPayment", "SendNotification", "ReleaseInventory",
-                "RefundPayment",
+                "CreateOrder", "CheckInventory", "ScreenFraud", "ProcessPayment", "SendNotification",
+                "ReleaseInventory", "RefundPayment",
             ])
     }
 }

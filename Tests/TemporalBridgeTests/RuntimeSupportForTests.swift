@@ -53,9 +53,10 @@ struct HistoryBuilder {
     }
 
     /// WorkflowTaskCompleted followed by the events the server writes for `commands`.
-    mutating func completeTask(with commands: [Temporal_Api_Command_V1_Command]) {
+    mutating func completeTask(with commands: [Temporal_Api_Command_V1_Command], coreUsedFlags: [UInt32] = []) {
         var completed = Temporal_Api_History_V1_WorkflowTaskCompletedEventAttributes()
         completed.startedEventID = lastStartedEventId
+        completed.sdkMetadata.coreUsedFlags = coreUsedFlags
         add(.workflowTaskCompleted, .workflowTaskCompletedEventAttributes(completed))
         for command in commands {
             switch command.attributes {
@@ -87,6 +88,21 @@ struct HistoryBuilder {
                 add(.workflowExecutionFailed, .workflowExecutionFailedEventAttributes(a))
             case .cancelWorkflowExecutionCommandAttributes?:
                 add(.workflowExecutionCanceled, .workflowExecutionCanceledEventAttributes(.init()))
+            case .recordMarkerCommandAttributes(let c)?:
+                var a = Temporal_Api_History_V1_MarkerRecordedEventAttributes()
+                a.markerName = c.markerName
+                a.details = c.details
+                add(.markerRecorded, .markerRecordedEventAttributes(a))
+            case .upsertWorkflowSearchAttributesCommandAttributes(let c)?:
+                var a = Temporal_Api_History_V1_UpsertWorkflowSearchAttributesEventAttributes()
+                a.searchAttributes = c.searchAttributes
+                add(.upsertWorkflowSearchAttributes, .upsertWorkflowSearchAttributesEventAttributes(a))
+            case .continueAsNewWorkflowExecutionCommandAttributes(let c)?:
+                var a = Temporal_Api_History_V1_WorkflowExecutionContinuedAsNewEventAttributes()
+                a.workflowType = c.workflowType
+                a.taskQueue = c.taskQueue
+                a.input = c.input
+                add(.workflowExecutionContinuedAsNew, .workflowExecutionContinuedAsNewEventAttributes(a))
             default:
                 fatalError("unsupported command \(command)")
             }
@@ -178,6 +194,8 @@ struct ScriptedRun {
     var builder = HistoryBuilder()
     let run: WorkflowRun
     private(set) var lastCommands: [Temporal_Api_Command_V1_Command] = []
+    /// The internal flags the last task's completion names (as the worker sends them).
+    private(set) var lastCoreFlags: [UInt32] = []
     private var appliedCount = 0
 
     init(_ definition: WorkflowDefinition, input: some Encodable) {
@@ -191,19 +209,20 @@ struct ScriptedRun {
     @discardableResult
     mutating func task(_ events: (inout HistoryBuilder) -> Void = { _ in }) throws -> [Temporal_Api_Command_V1_Command]
     {
-        if builder.lastStartedEventId > 0 { builder.completeTask(with: lastCommands) }
+        if builder.lastStartedEventId > 0 { builder.completeTask(with: lastCommands, coreUsedFlags: lastCoreFlags) }
         events(&builder)
         let started = builder.workflowTask()
         let newEvents = Array(builder.events[appliedCount...])
         appliedCount = builder.events.count
         lastCommands = try run.apply(events: newEvents, liveStartedEventId: started)
+        lastCoreFlags = run.takeCoreFlagsToRecord()
         return lastCommands
     }
 
     /// The full history including the close events of the last task's commands.
     func closedHistory() -> Temporal_Api_History_V1_History {
         var copy = builder
-        copy.completeTask(with: lastCommands)
+        copy.completeTask(with: lastCommands, coreUsedFlags: lastCoreFlags)
         return copy.history
     }
 }

@@ -37,7 +37,7 @@ struct WorkflowClientInteropTests {
         await f.cleanUp(handle)
     }
 
-    private static func runPython(_ arguments: [String]) throws -> Data {
+    static func runPython(_ arguments: [String]) throws -> Data {
         let process = Process()
         // The test venv made by `make deps` holds the Python SDK; PYTHON overrides it.
         let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

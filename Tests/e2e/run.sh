@@ -5,7 +5,7 @@
 #
 #   bash Tests/e2e/run.sh [BIN_DIR]      BIN_DIR holds order-api and order-worker (default .build/debug)
 #
-# Suites: test_api.py (every row of DESIGN's REST table), test_browser.py (headless Chromium through
+# Suites: test_api.py (every route of docs/api.md), test_browser.py (headless Chromium through
 # the web page), test_fuzz.py (schemathesis against /openapi.yaml). Artifacts: test-output/e2e/
 # (JUnit XML, the binaries' logs, screenshots, the schemathesis report).
 #   E2E_SUITES     which suites, space separated (default: "browser api fuzz"; the browser goes first

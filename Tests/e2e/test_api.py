@@ -1,4 +1,4 @@
-"""End to end: every row of DESIGN.md's REST table against the real order-api + order-worker
+"""End to end: every route of docs/api.md against the real order-api + order-worker
 on PostgreSQL and Temporal (started by run.sh; the worker runs with PAYMENT_DELAY_MS so an
 order stays in flight long enough to be watched and cancelled)."""
 

@@ -13,6 +13,10 @@ struct LiveDependencies {
 
     /// Neither connection is required to be up at start: `/readyz` reports them, and
     /// both reconnect, so the API can start before PostgreSQL or Temporal.
+    /// Histogram buckets of the Temporal client's `temporal_request_latency` (sdk-core's), for the
+    /// metrics bootstrap, which runs before anything connects.
+    static var temporalLatencyBuckets: [String: [Duration]] { TemporalMetricNames.latencyBuckets }
+
     static func connect(config: OrderFlowConfig, logger: Logger) async throws -> LiveDependencies {
         let temporal = config.temporal
         var options = TemporalConnectionOptions(

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import OpsHTTP
 
 /// `GET /healthz` (the process answers) and `GET /readyz` (PostgreSQL and Temporal answer,
 /// each within `readinessTimeout`). Not ready → 503 problem naming what is down, with every
@@ -8,12 +9,6 @@ import Logging
 /// answers 200 with `status: degraded` rather than taking the API out of a load balancer.
 struct HealthHandlers: Sendable {
     let services: APIServices
-
-    struct Check: Sendable {
-        let name: String
-        let up: Bool
-        let detail: String?
-    }
 
     func health(_ request: Request, context: some RequestContext) async throws -> Response {
         try JSONResponse.make(["status": "ok"])
@@ -61,7 +56,7 @@ struct HealthHandlers: Sendable {
 
     private static func check(
         _ name: String, _ timeout: Duration, ifConfigured probe: (@Sendable () async throws -> Void)?
-    ) async -> Check? {
+    ) async -> DependencyCheck? {
         guard let probe else { return nil }
         return await check(name, timeout) {
             try await probe(); return true
@@ -69,15 +64,8 @@ struct HealthHandlers: Sendable {
     }
 
     private static func check(_ name: String, _ timeout: Duration, _ probe: @escaping @Sendable () async throws -> Bool)
-        async -> Check
+        async -> DependencyCheck
     {
-        do {
-            let up = try await withDeadline(timeout, probe)
-            return Check(name: name, up: up, detail: up ? nil : "unreachable")
-        } catch is DeadlineExceeded {
-            return Check(name: name, up: false, detail: "no answer within \(timeout)")
-        } catch {
-            return Check(name: name, up: false, detail: "\(error)")
-        }
+        await DependencyCheck.run(name, timeout: timeout, probe)
     }
 }

@@ -1,6 +1,6 @@
 import Hummingbird
 
-/// Every route of the API (the REST table of DESIGN.md plus `/api/config` for the page).
+/// Every route of the API (docs/api.md; `/api/config` serves the page).
 /// openapi.yaml documents exactly this list; a test keeps the two equal.
 struct OrderAPIRoutes: Sendable {
     let services: APIServices

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Prometheus
+import OpsHTTP
 
 /// The page (`/`), the OpenAPI document, the page's configuration and the Prometheus
 /// text. The page's other assets (app.js, style.css) are served by `FileMiddleware`.
@@ -35,10 +35,6 @@ struct StaticHandlers: Sendable {
     }
 
     func metrics(_ request: Request, context: some RequestContext) async throws -> Response {
-        let text = services.metricsRegistry.emitToBuffer()
-        return Response(
-            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: text))
-        )
+        try await MetricsEndpoint(registry: services.metricsRegistry).respond(request, context: context)
     }
 }

@@ -1,4 +1,4 @@
--- OrderFlow schema (DESIGN.md "Database"). Amounts are NUMERIC(12,2), read and written as exact
+-- OrderFlow schema (docs/database.md). Amounts are NUMERIC(12,2), read and written as exact
 -- decimal text and kept as integer cents in Swift. Timestamps are timestamptz.
 
 CREATE TABLE products (

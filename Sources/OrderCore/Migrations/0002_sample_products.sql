@@ -1,4 +1,4 @@
--- The sample catalog of DESIGN.md, each with stock 100. Existing rows (and their current stock)
+-- The sample catalog of docs/database.md, each with stock 100. Existing rows (and their current stock)
 -- are left alone.
 INSERT INTO products (id, name, price, stock) VALUES
     ('PROD-001', 'Laptop Dell XPS 13', 1299.99, 100),

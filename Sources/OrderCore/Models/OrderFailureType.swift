@@ -4,4 +4,6 @@ public enum OrderFailureType: String, Sendable, Codable, CaseIterable {
     case insufficientInventory = "InsufficientInventory"
     case paymentDeclined = "PaymentDeclined"
     case invalidOrder = "InvalidOrder"
+    /// The customer went over the fraud screen's velocity limit (FRAUD_VELOCITY_*).
+    case fraudSuspected = "FraudSuspected"
 }

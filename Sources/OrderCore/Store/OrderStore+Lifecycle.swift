@@ -2,7 +2,7 @@
 extension OrderStore {
     /// Upper bound of NUMERIC(12,2).
     static let maximumTotal = Money(cents: 999_999_999_999)
-    /// DESIGN's per-line quantity limit.
+    /// The per-line quantity limit of docs/workflow.md.
     static let quantityRange = 1...1000
 
     /// The API's record of an order it is handing to Temporal, written while the workflow starts: a `pending` row

@@ -16,11 +16,12 @@ extension OrderStore {
     /// or `cancelled`, with `reason` as `failure_reason`) in ONE transaction, so neither exists
     /// without the other; a retry changes nothing twice. When `customerIdIfMissing` is given and the
     /// target is not `completed`, an order cancelled or failed before CreateOrder still gets a row.
-    /// Returns the status now stored, nil when the order has no row.
+    /// Returns the status now stored (nil when the order has no row) and whether this call was the
+    /// one that recorded the notification.
     public func finishOrder(
         orderId: String, as target: OrderStatus, reason: String?, customerIdIfMissing: String?,
         notificationKind kind: String, channel: String, message: String
-    ) async throws -> OrderStatus? {
+    ) async throws -> FinishedOrder {
         try await pool.withSynchronousTransaction { transaction in
             if target != .completed, let customerId = customerIdIfMissing {
                 try transaction.execute(
@@ -30,9 +31,9 @@ extension OrderStore {
                     """, [.string(orderId), .string(customerId)])
             }
             let status = try finish(orderId, as: target, reason: reason, in: transaction)
-            try insertNotification(
+            let recorded = try insertNotification(
                 orderId: orderId, kind: kind, channel: channel, message: message, in: transaction)
-            return status
+            return FinishedOrder(status: status, isFirstNotice: recorded)
         }
     }
 

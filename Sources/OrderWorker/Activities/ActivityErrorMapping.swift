@@ -2,11 +2,11 @@ import OrderCore
 import TemporalBridge
 
 /// Turns what an activity body threw into what Temporal should see: business failures become
-/// non-retryable ApplicationFailures of DESIGN's types; transient faults stay retryable.
+/// non-retryable ApplicationFailures of the types in docs/workflow.md; transient faults stay retryable.
 enum ActivityErrorMapping {
     /// Failure types the workflow's retry policy lists as non-retryable.
     static let businessFailureTypes: [String] = [
-        OrderFailureType.invalidProduct, .insufficientInventory, .paymentDeclined, .invalidOrder,
+        OrderFailureType.invalidProduct, .insufficientInventory, .paymentDeclined, .invalidOrder, .fraudSuspected,
     ].map(\.rawValue)
 
     static func map(_ error: any Error) -> any Error {

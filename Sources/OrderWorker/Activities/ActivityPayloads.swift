@@ -46,6 +46,31 @@ struct CheckInventoryResult: Codable, Sendable, Hashable {
     }
 }
 
+struct ScreenFraudInput: Codable, Sendable, Hashable {
+    var orderId: String
+    var customerId: String
+    var amount: Money
+
+    enum CodingKeys: String, CodingKey {
+        case orderId = "order_id"
+        case customerId = "customer_id"
+        case amount
+    }
+}
+
+/// What the screen saw: the customer's orders and their total within the window, this one included.
+struct ScreenFraudResult: Codable, Sendable, Hashable {
+    var orderId: String
+    var recentOrders: Int
+    var recentAmount: Money
+
+    enum CodingKeys: String, CodingKey {
+        case orderId = "order_id"
+        case recentOrders = "recent_orders"
+        case recentAmount = "recent_amount"
+    }
+}
+
 struct ProcessPaymentInput: Codable, Sendable, Hashable {
     var orderId: String
     var amount: Money

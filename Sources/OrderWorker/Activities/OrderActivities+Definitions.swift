@@ -1,7 +1,7 @@
 import TemporalBridge
 
 extension OrderActivities {
-    /// The six activities under their DESIGN names, for registration on a Worker.
+    /// The seven activities under their documented names (docs/workflow.md), for registration on a Worker.
     var definitions: [ActivityDefinition] {
         [
             ActivityDefinition(name: ActivityName.createOrder.rawValue) { (input: CreateOrderInput, _) in
@@ -9,6 +9,9 @@ extension OrderActivities {
             },
             ActivityDefinition(name: ActivityName.checkInventory.rawValue) { (input: OrderReference, _) in
                 try await checkInventory(input)
+            },
+            ActivityDefinition(name: ActivityName.screenFraud.rawValue) { (input: ScreenFraudInput, _) in
+                try await screenFraud(input)
             },
             ActivityDefinition(name: ActivityName.processPayment.rawValue) { (input: ProcessPaymentInput, _) in
                 try await processPayment(input)

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import OrderCore
 
-/// The bodies of the six order activities. Each is one OrderStore transaction (two for
+/// The bodies of the seven order activities. Each is one OrderStore transaction (two for
 /// ProcessPayment: a read before charging, then the record), idempotent by its keys, and throws
 /// errors already mapped for Temporal (see `ActivityErrorMapping`). Each status change is
 /// announced on the live feed once its transaction has committed.
@@ -10,8 +10,10 @@ struct OrderActivities: Sendable {
     let store: OrderStore
     let payments: PaymentSimulator
     let logger: Logger
+    var fraud = FraudSettings()
     /// Best effort: never throws, so the feed can never fail an activity.
     var statusPublisher: any OrderStatusPublisher = NoStatusPublisher()
+    var metrics = OrderMetrics()
 
     /// CreateOrder: the order row and its items, priced from the catalog; status `created`.
     func createOrder(_ input: CreateOrderInput) async throws -> CreateOrderResult {
@@ -33,6 +35,29 @@ struct OrderActivities: Sendable {
         return result
     }
 
+    /// ScreenFraud: declines (`FraudSuspected`) an order that takes its customer over the velocity
+    /// limit. Reads only, and only orders placed before this one: a retry decides the same.
+    func screenFraud(_ input: ScreenFraudInput) async throws -> ScreenFraudResult {
+        try await ActivityErrorMapping.mapping {
+            let velocity = try await store.customerVelocity(orderId: input.orderId, windowSeconds: fraud.windowSeconds)
+            let window = "within \(fraud.windowSeconds)s"
+            if velocity.orders > fraud.maxOrders {
+                throw OrderBusinessError(
+                    type: .fraudSuspected,
+                    message: "customer \(input.customerId) placed \(velocity.orders) orders \(window) "
+                        + "(limit \(fraud.maxOrders))")
+            }
+            if velocity.amount > fraud.maxAmount {
+                throw OrderBusinessError(
+                    type: .fraudSuspected,
+                    message:
+                        "customer \(input.customerId) ordered \(velocity.amount) \(window) (limit \(fraud.maxAmount))")
+            }
+            return ScreenFraudResult(
+                orderId: input.orderId, recentOrders: velocity.orders, recentAmount: velocity.amount)
+        }
+    }
+
     /// ProcessPayment: charges once per order; status `payment_processed`. A retry after a
     /// recorded payment returns that payment without charging again.
     func processPayment(_ input: ProcessPaymentInput) async throws -> ProcessPaymentResult {
@@ -40,9 +65,16 @@ struct OrderActivities: Sendable {
             if let existing = try await store.paymentTransactionId(orderId: input.orderId) {
                 return ProcessPaymentResult(orderId: input.orderId, transactionId: existing, amount: input.amount)
             }
-            let charged = try await payments.charge(orderId: input.orderId, amount: input.amount)
+            let charged: String
+            do {
+                charged = try await payments.charge(orderId: input.orderId, amount: input.amount)
+            } catch let error as PaymentError {
+                if error != .interrupted { metrics.paymentRefused(declined: error.isDeclined) }
+                throw error
+            }
             let stored = try await store.recordPayment(
                 orderId: input.orderId, amount: input.amount, transactionId: charged)
+            if stored == charged { metrics.paid(input.amount) }
             return ProcessPaymentResult(orderId: input.orderId, transactionId: stored, amount: input.amount)
         }
         await announce(input.orderId, .paymentProcessed, step: .processPayment)
@@ -53,10 +85,14 @@ struct OrderActivities: Sendable {
     /// (`completed`, `failed` or `cancelled`) together.
     func sendNotification(_ input: SendNotificationInput) async throws -> SendNotificationResult {
         let result = try await ActivityErrorMapping.mapping {
-            let status = try await store.finishOrder(
+            let finished = try await store.finishOrder(
                 orderId: input.orderId, as: input.kind.orderStatus, reason: input.reason,
                 customerIdIfMissing: input.customerId, notificationKind: input.kind.rawValue,
                 channel: input.channel, message: input.message)
+            let status = finished.status
+            if finished.isFirstNotice, let status, status == input.kind.orderStatus {
+                metrics.finished(status, reason: input.reason)
+            }
             logger.info(
                 "notification sent",
                 metadata: [
@@ -74,15 +110,18 @@ struct OrderActivities: Sendable {
     /// ReleaseInventory (compensation): gives reserved stock back, exactly once.
     func releaseInventory(_ input: OrderReference) async throws -> ReleaseInventoryResult {
         try await ActivityErrorMapping.mapping {
-            ReleaseInventoryResult(
-                orderId: input.orderId, released: try await store.releaseInventory(orderId: input.orderId))
+            let released = try await store.releaseInventory(orderId: input.orderId)
+            if released > 0 { metrics.compensated(releasedInventory: true) }
+            return ReleaseInventoryResult(orderId: input.orderId, released: released)
         }
     }
 
     /// RefundPayment (compensation): refunds the order's payment, exactly once.
     func refundPayment(_ input: OrderReference) async throws -> RefundPaymentResult {
         try await ActivityErrorMapping.mapping {
-            RefundPaymentResult(orderId: input.orderId, refunded: try await store.refundPayment(orderId: input.orderId))
+            let refunded = try await store.refundPayment(orderId: input.orderId)
+            if refunded { metrics.compensated(releasedInventory: false) }
+            return RefundPaymentResult(orderId: input.orderId, refunded: refunded)
         }
     }
 

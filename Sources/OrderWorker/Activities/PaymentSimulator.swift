@@ -1,6 +1,6 @@
 import OrderCore
 
-/// Stands in for a payment provider, as DESIGN describes: declines totals above
+/// Stands in for a payment provider, as docs/workflow.md describes: declines totals above
 /// `PAYMENT_MAX_AMOUNT`, fails a configurable share of attempts transiently, and takes
 /// `PAYMENT_DELAY_MS` per attempt. The transaction id is derived from the order id, so every
 /// retry of one order's payment names the same transaction.
@@ -43,4 +43,9 @@ enum PaymentError: Error, Sendable, Equatable {
     case unavailable(String)
     /// The activity was cancelled while the payment was in flight.
     case interrupted
+
+    var isDeclined: Bool {
+        if case .declined = self { return true }
+        return false
+    }
 }

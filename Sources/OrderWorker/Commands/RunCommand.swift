@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
+import OpsHTTP
 import OrderCore
+import Prometheus
 import ServiceLifecycle
 import TemporalBridge
 
@@ -34,6 +36,8 @@ struct RunCommand: AsyncParsableCommand {
         print("order-worker: \(config.summary)")
         // Visible at once even when stdout is a file or a pipe (compose logs, supervisors).
         fflush(nil)
+        // Before anything makes a metric object (they stay no-ops when made before the bootstrap).
+        let registry = config.workerMetrics.isEnabled ? WorkerOperations.bootstrapMetrics() : nil
 
         // Optional: without REDIS_URL status changes are not announced (the page polls). Short
         // timeouts bound what a Redis outage can add to an activity.
@@ -50,8 +54,14 @@ struct RunCommand: AsyncParsableCommand {
                 statusPublisher: redis.map { RedisOrderStatusPublisher(client: $0, logger: logger) }
                     ?? NoStatusPublisher(),
                 logger: logger)
+            // Shut down in reverse order: the worker drains first while the operations port still
+            // answers (its /readyz then says the worker is shutting down).
+            let operations = registry.map {
+                WorkerOperations.server(
+                    settings: config.workerMetrics, registry: $0, worker: worker, pool: pool, logger: logger)
+            }
             let group = ServiceGroup(
-                services: [TemporalWorkerService(worker: worker)],
+                services: (operations.map { [$0] } ?? []) + [TemporalWorkerService(worker: worker)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger)
             try await group.run()

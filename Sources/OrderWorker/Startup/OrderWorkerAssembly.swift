@@ -2,7 +2,7 @@ import Logging
 import OrderCore
 import TemporalBridge
 
-/// Builds the TemporalBridge Worker that runs OrderWorkflow and the six order activities on
+/// Builds the TemporalBridge Worker that runs OrderWorkflow and the seven order activities on
 /// one task queue. Used by `order-worker run` and by the integration tests (each with its own
 /// task queue and settings).
 enum OrderWorkerAssembly {
@@ -11,12 +11,13 @@ enum OrderWorkerAssembly {
         options: WorkerOptions = WorkerOptions(), statusPublisher: any OrderStatusPublisher = NoStatusPublisher(),
         logger: Logger
     ) -> Worker {
-        let activities = OrderActivities(
+        var activities = OrderActivities(
             store: OrderStore(pool: pool, logger: logger), payments: PaymentSimulator(settings: config.payment),
             logger: logger, statusPublisher: statusPublisher)
+        activities.fraud = config.fraud
         return Worker(
             connection: connection, taskQueue: config.temporal.taskQueue,
-            workflows: [OrderWorkflow(settings: config.activity).definition],
+            workflows: [OrderWorkflow(settings: config.activity, fraudScreen: config.fraud.screenEnabled).definition],
             activities: activities.definitions, options: options, logger: logger)
     }
 

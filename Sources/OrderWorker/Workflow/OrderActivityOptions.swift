@@ -1,7 +1,7 @@
 import OrderCore
 import TemporalBridge
 
-/// The options every order activity is scheduled with, from `ActivitySettings` (DESIGN: max
+/// The options every order activity is scheduled with, from `ActivitySettings` (docs/workflow.md: max
 /// attempts, initial interval, backoff 2.0, max interval 30 s, start-to-close 10 s; business
 /// failure types never retried).
 struct OrderActivityOptions: Sendable {

@@ -7,6 +7,8 @@ struct OrderProcess: Sendable {
     let order: OrderInput
     let steps: OrderSteps
     let state: OrderWorkflowState
+    /// The `fraud-screen` patch's answer for this run.
+    let screensFraud: Bool
 
     private var orderId: String { order.orderId }
 
@@ -20,6 +22,11 @@ struct OrderProcess: Sendable {
             try state.checkCancellation()
             try await compensations.track(.releaseInventory) { try await steps.checkInventory(orderId) }
             state.reached(.inventoryReserved)
+
+            if screensFraud {
+                try state.checkCancellation()
+                try await steps.screenFraud(order, amount: created.total)
+            }
 
             try state.checkCancellation()
             let payment = try await compensations.track(.refundPayment) {
@@ -60,7 +67,7 @@ struct OrderProcess: Sendable {
     }
 
     /// Undoes what was done, records the failure and returns the failure the run ends with:
-    /// a non-retryable ApplicationFailure of the failing step's type (DESIGN's business types).
+    /// a non-retryable ApplicationFailure of the failing step's type (the business types of docs/workflow.md).
     private func fail(_ failure: ActivityFailure, undoing compensations: OrderCompensations) async throws
         -> ApplicationFailure
     {

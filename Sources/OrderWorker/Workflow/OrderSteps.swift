@@ -1,7 +1,7 @@
 import OrderCore
 import TemporalBridge
 
-/// Typed calls of the order activities from workflow code, by their DESIGN names.
+/// Typed calls of the order activities from workflow code, by their documented names.
 struct OrderSteps: Sendable {
     let options: OrderActivityOptions
 
@@ -14,6 +14,12 @@ struct OrderSteps: Sendable {
     func checkInventory(_ orderId: String) async throws {
         let _: CheckInventoryResult = try await Workflow.executeActivity(
             ActivityName.checkInventory.rawValue, input: OrderReference(orderId: orderId), options: options.step)
+    }
+
+    func screenFraud(_ order: OrderInput, amount: Money) async throws {
+        let input = ScreenFraudInput(orderId: order.orderId, customerId: order.customerId, amount: amount)
+        let _: ScreenFraudResult = try await Workflow.executeActivity(
+            ActivityName.screenFraud.rawValue, input: input, options: options.step)
     }
 
     func processPayment(_ orderId: String, amount: Money) async throws -> ProcessPaymentResult {

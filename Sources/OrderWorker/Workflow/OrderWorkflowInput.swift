@@ -1,8 +1,8 @@
 import OrderCore
 
-/// The workflow input as DESIGN gives it (`{"order_id", "customer_id", "items": [...]}`).
+/// The workflow input of docs/workflow.md (`{"order_id", "customer_id", "items": [...]}`).
 /// `order_id` may be left out by a hand-started workflow; the workflow ID is then the order ID,
-/// as DESIGN says they are the same.
+/// as the contract says they are the same.
 ///
 /// An item needs only `product_id` and `quantity`: CreateOrder takes names and prices from the
 /// catalog, which is authoritative. `product_name` and `unit_price` are carried when they are

@@ -1,5 +1,6 @@
 import Logging
 import SwiftProtobuf
+import Synchronization
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -20,6 +21,8 @@ public final class TemporalConnection: Sendable {
     private let metadata: [(key: String, value: String)]
     private let backoff = RetryBackoff()
     private let logger: Logger
+    private let metrics: RequestMetrics
+    private let transportFailure = Mutex<TemporalRPCError?>(nil)
 
     public init(
         options: TemporalConnectionOptions = TemporalConnectionOptions(),
@@ -29,6 +32,7 @@ public final class TemporalConnection: Sendable {
         self.channel = try GRPCChannel(target: options.target, tls: options.tls)
         self.metadata = options.callMetadata
         self.logger = logger
+        self.metrics = RequestMetrics(namespace: options.namespace)
     }
 
     public var namespace: String { options.namespace }
@@ -36,6 +40,11 @@ public final class TemporalConnection: Sendable {
 
     /// Calls currently in flight on the channel (diagnostics and tests).
     public var callsInFlight: Int { channel.callsInFlight }
+
+    /// The UNAVAILABLE error of the latest call attempt when that attempt could not reach the
+    /// server; nil once any attempt gets an answer again. Readiness probes read it: a worker whose
+    /// polls cannot reach Temporal knows at the first failed attempt, before the retries give up.
+    public var unreachable: TemporalRPCError? { transportFailure.withLock { $0 } }
 
     /// Calls `method` (the bare RPC name, e.g. "StartWorkflowExecution").
     ///
@@ -76,15 +85,24 @@ public final class TemporalConnection: Sendable {
     private func attemptOnce<Response: SwiftProtobuf.Message>(_ method: String, body: Data, timeout: Duration)
         async throws -> Response
     {
+        let series = metrics.series(method)
+        series.requests.increment()
+        let started = ContinuousClock.now
         let result = try await UnaryCall.perform(
             channel: channel, path: Self.servicePath + method, request: body, metadata: metadata, timeout: timeout)
-        guard result.statusCode == RPCStatusCode.ok.rawValue else {
-            throw TemporalRPCError(
-                code: RPCStatusCode(rawCode: result.statusCode),
+        series.latency.record(ContinuousClock.now - started)
+        let code = RPCStatusCode(rawCode: result.statusCode)
+        guard code == .ok else {
+            metrics.failed(method, code: code)
+            let error = TemporalRPCError(
+                code: code,
                 message: result.statusMessage,
                 details: TemporalErrorDetail.decode(statusDetailsBin: result.statusDetailsBin),
                 method: method)
+            transportFailure.withLock { $0 = code == .unavailable ? error : nil }
+            throw error
         }
+        transportFailure.withLock { $0 = nil }
         do {
             // Unknown fields (newer server) are kept aside, never an error.
             return try Response(serializedBytes: result.response ?? Data())

@@ -15,9 +15,16 @@ final class ActivityTaskHandler: Sendable {
 
     /// Runs the task; the caller's activity slot is released when it ends.
     func handle(_ task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse) async {
+        core.metrics.activitySlots.taken()
+        defer { core.metrics.activitySlots.freed() }
         core.count { $0.activityTasks += 1 }
-        core.metrics.activityTasks.increment()
         let info = ActivityInfo(task: task, taskQueue: core.taskQueue)
+        let series = core.metrics.activity(info.activityType, workflowType: info.workflowType)
+        if task.hasStartedTime {
+            let scheduled = task.hasCurrentAttemptScheduledTime ? task.currentAttemptScheduledTime : task.scheduledTime
+            series.scheduleToStartLatency.record(
+                seconds: task.startedTime.timeIntervalSince1970 - scheduled.timeIntervalSince1970)
+        }
         let heartbeater = ActivityHeartbeater(heartbeatTimeout: info.heartbeatTimeout, logger: core.logger) {
             [core] details in
             var request = Temporal_Api_Workflowservice_V1_RecordActivityTaskHeartbeatRequest()
@@ -30,8 +37,13 @@ final class ActivityTaskHandler: Sendable {
             return response.cancelRequested
         }
         let context = ActivityContext(info: info, logger: core.logger, heartbeater: heartbeater)
+        let started = ContinuousClock.now
         let outcome = await execute(task, info: info, context: context, heartbeater: heartbeater)
         heartbeater.stop()
+        series.executionLatency.record(ContinuousClock.now - started)
+        if case .failure(let error) = outcome.result, !(error is CancellationError && heartbeater.cancelRequested) {
+            series.executionFailed.increment()
+        }
         if heartbeater.isTaskGone {
             context.logger.info("activity stopped: the server no longer has this task; nothing to report")
             return

@@ -37,7 +37,6 @@ final class EagerActivityReservation: @unchecked Sendable {
         for task in response.activityTasks.prefix(reserved) {
             reserved -= 1
             core.count { $0.eagerActivities += 1 }
-            core.metrics.eagerActivities.increment()
             core.runActivity?(task)  // takes over the reserved slot
         }
         releaseAll()

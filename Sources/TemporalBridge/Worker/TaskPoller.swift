@@ -8,17 +8,20 @@ import Logging
 
 /// One long-poll loop: take a slot, poll, hand the task to `handle` in its own task (which frees
 /// the slot), repeat until cancelled. Transient errors back off (see `PollBackoff`); a fatal one
-/// (`WorkerFatalError.isFatal`) ends the loop and is handed to `onFatal`.
+/// (`WorkerFatalError.isFatal`) ends the loop and is handed to `onFatal`. Each poll is counted in
+/// `temporal_num_pollers` while it waits, and its outcome reported to the worker's poll health.
 struct TaskPoller<Response: Sendable>: Sendable {
     let name: String
+    let kind: PollerKind
     let slots: AsyncSemaphore
-    let logger: Logger
+    let core: WorkerCore
     let poll: @Sendable () async throws -> Response?
     let handle: @Sendable (Response) async -> Void
     let onFatal: @Sendable (TemporalRPCError) -> Void
 
     func run() async {
         var backoff = PollBackoff()
+        let pollers = core.metrics.pollers(kind)
         while !Task.isCancelled {
             do {
                 try await slots.acquire()
@@ -26,7 +29,12 @@ struct TaskPoller<Response: Sendable>: Sendable {
                 return
             }
             do {
-                guard let task = try await poll() else {
+                pollers.started()
+                defer { pollers.ended() }
+                let task = try await poll()
+                core.pollHealth.pollAnswered(by: name)
+                countWorkflowPoll(gotTask: task != nil)
+                guard let task else {
                     slots.release()
                     continue
                 }
@@ -41,16 +49,23 @@ struct TaskPoller<Response: Sendable>: Sendable {
                 if let rpc = error as? TemporalRPCError {
                     if rpc.code == .cancelled { return }
                     if WorkerFatalError.isFatal(rpc) {
+                        core.pollHealth.pollFailed(by: name, error: error)
                         onFatal(rpc)
                         return
                     }
                 }
+                core.pollHealth.pollFailed(by: name, error: error)
                 let delay = backoff.delay(after: error)
-                logger.warning(
+                core.logger.warning(
                     "poll failed",
                     metadata: ["poller": "\(name)", "error": "\(error)", "retry_in_ms": "\(delay.milliseconds)"])
                 try? await Task.sleep(for: delay)
             }
         }
+    }
+
+    private func countWorkflowPoll(gotTask: Bool) {
+        guard kind != .activity else { return }
+        (gotTask ? core.metrics.workflowPollSucceed : core.metrics.workflowPollEmpty).increment()
     }
 }

@@ -44,6 +44,10 @@ public final class Worker: Sendable {
     public var identity: String { core.identity }
     /// Counts of cache hits/misses, replays, tasks handled.
     public var statistics: WorkerStatistics { core.statistics }
+    /// Ready while `run()` polls, Temporal answers and every poller's latest poll got an answer.
+    public var readiness: WorkerReadiness {
+        core.pollHealth.readiness(unreachable: core.connection.unreachable, target: core.connection.options.target)
+    }
 
     /// For tests: errors to inject into this worker's own calls.
     var faults: RPCFaults { core.faults }
@@ -58,6 +62,7 @@ public final class Worker: Sendable {
     /// Throws `WorkerFatalError` (after shutting down) when a poll fails in a way retrying cannot fix.
     public func run() async throws {
         let pollers = startPollers()
+        core.pollHealth.running()
         core.logger.info(
             "worker started",
             metadata: [
@@ -97,7 +102,7 @@ public final class Worker: Sendable {
                 let index = queueIndex * core.options.workflowTaskPollers + pollerIndex
                 let poller = TaskPoller<Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse>(
                     name: "workflow-\(queue.kind == .sticky ? "sticky" : "normal")-\(index)",
-                    slots: core.workflowSlots, logger: core.logger,
+                    kind: queue.kind == .sticky ? .stickyWorkflow : .workflow, slots: core.workflowSlots, core: core,
                     poll: { [core] in
                         var request = Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueRequest()
                         request.namespace = core.namespace
@@ -117,7 +122,7 @@ public final class Worker: Sendable {
         if !core.activities.isEmpty {
             for index in 0..<max(1, core.options.activityTaskPollers) {
                 let poller = TaskPoller<Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse>(
-                    name: "activity-\(index)", slots: core.activitySlots, logger: core.logger,
+                    name: "activity-\(index)", kind: .activity, slots: core.activitySlots, core: core,
                     poll: { [core, taskQueue] in
                         var request = Temporal_Api_Workflowservice_V1_PollActivityTaskQueueRequest()
                         request.namespace = core.namespace
@@ -140,6 +145,7 @@ public final class Worker: Sendable {
 
     private static func shutdownSequence(core: WorkerCore, pollers: [Task<Void, Never>]) async {
         core.logger.info("worker shutting down")
+        core.pollHealth.shuttingDown()
         // Tell the server first so tasks for our sticky queue go to the normal queue at once.
         var request = Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest()
         request.namespace = core.namespace

@@ -19,6 +19,7 @@ final class WorkerCore: @unchecked Sendable {
     let activities: [String: ActivityDefinition]
     let cache: WorkflowCache
     let metrics: WorkerMetrics
+    let pollHealth = PollHealth()
     let workflowSlots: AsyncSemaphore
     let activitySlots: AsyncSemaphore
     let stickyTaskQueue: Temporal_Api_Taskqueue_V1_TaskQueue
@@ -46,7 +47,9 @@ final class WorkerCore: @unchecked Sendable {
         self.workflows = workflows
         self.activities = activities
         self.cache = WorkflowCache(capacity: options.maxCachedWorkflows)
-        self.metrics = WorkerMetrics(taskQueue: taskQueue)
+        self.metrics = WorkerMetrics(
+            namespace: connection.namespace, taskQueue: taskQueue,
+            workflowSlots: options.maxConcurrentWorkflowTasks, activitySlots: options.maxConcurrentActivities)
         self.workflowSlots = AsyncSemaphore(permits: options.maxConcurrentWorkflowTasks)
         self.activitySlots = AsyncSemaphore(permits: options.maxConcurrentActivities)
         self.replayThreads = ReplayThreads(count: options.replayThreads)

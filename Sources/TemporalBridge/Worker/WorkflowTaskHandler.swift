@@ -17,13 +17,22 @@ final class WorkflowTaskHandler: Sendable {
     static let defaultWorkflowTaskTimeout: Duration = .seconds(10)
 
     func handle(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse) async {
+        core.metrics.workflowSlots.taken()
+        defer {
+            core.metrics.workflowSlots.freed()
+            core.metrics.stickyCacheSize.record(core.cache.count)
+        }
         if task.hasQuery {
             await handleQueryTask(task)
             return
         }
         let received = ContinuousClock.now
+        let series = core.metrics.workflow(task.workflowType.name)
         core.count { $0.workflowTasks += 1 }
-        core.metrics.workflowTasks.increment()
+        if task.hasScheduledTime && task.hasStartedTime {
+            core.metrics.workflowTaskScheduleToStart.record(
+                seconds: task.startedTime.timeIntervalSince1970 - task.scheduledTime.timeIntervalSince1970)
+        }
         let runId = task.workflowExecution.runID
         var logger = core.logger
         logger[metadataKey: "workflow_id"] = .string(task.workflowExecution.workflowID)
@@ -33,11 +42,12 @@ final class WorkflowTaskHandler: Sendable {
         // The task being answered: a heartbeat replaces it with the one the server hands back.
         var current = task
         do {
-            let (entry, events) = try await prepareRun(
-                task, until: received + Self.defaultWorkflowTaskTimeout, logger: logger)
+            let (entry, events, replaying) = try await prepareRun(
+                task, until: received + Self.defaultWorkflowTaskTimeout, series: series, logger: logger)
             held = entry
             try await entry.gate.acquire()
             defer { entry.gate.release() }
+            let applying = ContinuousClock.now
             var currentReceived = received
             let pending = core.replayThreads.submit { try Self.activate(entry, events: events, task: task) }
             var activation: Activation
@@ -74,10 +84,13 @@ final class WorkflowTaskHandler: Sendable {
                 // The events of the heartbeat tasks (WorkflowTaskCompleted/Scheduled/Started, and
                 // whatever arrived meanwhile); the activation's commands are still pending in the run.
                 let next = current
+                let earlierFlags = activation.coreUsedFlags
                 activation = try await core.replayThreads.run {
                     try Self.activate(entry, events: next.history.events, task: next)
                 }
+                activation.coreUsedFlags = earlierFlags + activation.coreUsedFlags
             }
+            if replaying { series.taskReplayLatency.record(ContinuousClock.now - applying) }
             // After this the server times the task out and schedules it again.
             let deadline = currentReceived + entry.workflowTaskTimeout
             var commands = activation.commands
@@ -96,6 +109,8 @@ final class WorkflowTaskHandler: Sendable {
             }
             request.sdkMetadata.sdkName = "temporal-swift-bridge"
             request.sdkMetadata.sdkVersion = "0.1.0"
+            request.sdkMetadata.coreUsedFlags = activation.coreUsedFlags
+            series.taskExecutionLatency.record(ContinuousClock.now - received)
             let response: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse
             do {
                 // A used task token answers NOT_FOUND, so sending the same completion again is safe.
@@ -108,6 +123,7 @@ final class WorkflowTaskHandler: Sendable {
             }
             if entry.run.isFinished { core.cache.remove(runId) }
             eager?.dispatch(response)
+            Self.countRunEnd(commands, run: entry.run, series: series)
         } catch let error as TemporalRPCError where error.code == .notFound {
             logger.info("workflow task no longer exists (stale token)", metadata: ["error": "\(error.message)"])
             core.cache.remove(runId)
@@ -132,6 +148,8 @@ final class WorkflowTaskHandler: Sendable {
     struct Activation: Sendable {
         var commands: [Temporal_Api_Command_V1_Command]
         var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult]
+        /// sdk-core flags this activation used for the first time (sent in the task's metadata).
+        var coreUsedFlags: [UInt32]
     }
 
     /// Applies `events` and runs the workflow code (on a replay thread).
@@ -144,11 +162,12 @@ final class WorkflowTaskHandler: Sendable {
             // time out and be retried rather than report a bogus failure.
             if entry.run.isEvicted { throw CancellationError() }
             let commands = try entry.run.apply(events: events, liveStartedEventId: task.startedEventID)
+            let coreUsedFlags = entry.run.takeCoreFlagsToRecord()
             var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult] = [:]
             for (id, query) in task.queries {
                 queryResults[id] = queryResult(entry.run, query)
             }
-            return Activation(commands: commands, queryResults: queryResults)
+            return Activation(commands: commands, queryResults: queryResults, coreUsedFlags: coreUsedFlags)
         }
     }
 
@@ -157,7 +176,7 @@ final class WorkflowTaskHandler: Sendable {
         logger: Logger
     ) async {
         core.count { $0.workflowTaskFailures += 1 }
-        core.metrics.workflowTaskFailures.increment()
+        core.metrics.workflow(task.workflowType.name).taskExecutionFailed.increment()
         let nonDeterministic = error is NonDeterminismError
         logger.error(
             "workflow task failed",
@@ -185,11 +204,29 @@ final class WorkflowTaskHandler: Sendable {
         }
     }
 
-    /// The cached run when the task continues it, else a fresh run with the full history.
+    /// The sent commands that end the run, counted as the SDKs count them once the server took them.
+    private static func countRunEnd(
+        _ commands: [Temporal_Api_Command_V1_Command], run: WorkflowRun, series: WorkflowTypeSeries
+    ) {
+        for command in commands {
+            switch command.attributes {
+            case .completeWorkflowExecutionCommandAttributes?: series.completed.increment()
+            case .failWorkflowExecutionCommandAttributes?: series.failed.increment()
+            case .cancelWorkflowExecutionCommandAttributes?: series.canceled.increment()
+            default: continue
+            }
+            if let startedAt = run.startedAt {
+                series.endToEndLatency.record(seconds: Date().timeIntervalSince(startedAt))
+            }
+        }
+    }
+
+    /// The cached run when the task continues it, else a fresh run with the full history; and
+    /// whether that run must replay history it had already run before (a cache miss).
     private func prepareRun(
         _ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse,
-        until deadline: ContinuousClock.Instant, logger: Logger
-    ) async throws -> (CachedWorkflow, [Temporal_Api_History_V1_HistoryEvent]) {
+        until deadline: ContinuousClock.Instant, series: WorkflowTypeSeries, logger: Logger
+    ) async throws -> (CachedWorkflow, [Temporal_Api_History_V1_HistoryEvent], replaying: Bool) {
         let runId = task.workflowExecution.runID
         var events = task.history.events
         if !task.nextPageToken.isEmpty {
@@ -201,8 +238,8 @@ final class WorkflowTaskHandler: Sendable {
                 && (events.first?.eventID ?? 0) <= entry.run.lastProcessedEventId + 1
             if continues {
                 core.count { $0.cacheHits += 1 }
-                core.metrics.cacheHits.increment()
-                return (entry, events)
+                series.stickyCacheHit.increment()
+                return (entry, events, false)
             }
             logger.debug(
                 "cached run is stale, replaying",
@@ -214,20 +251,22 @@ final class WorkflowTaskHandler: Sendable {
             core.cache.checkIn(entry)
         }
         core.count { $0.cacheMisses += 1 }
-        core.metrics.cacheMisses.increment()
         if events.first?.eventID != 1 {
             events = try await core.fetchHistory(task.workflowExecution, from: Data(), until: deadline)
         }
-        if task.previousStartedEventID > 0 {
+        // Like sdk-core, a miss is a task whose run this worker should have had: one that has
+        // run before. A new run's first task is no miss.
+        let replaying = task.previousStartedEventID > 0
+        if replaying {
             core.count { $0.replays += 1 }
-            core.metrics.replays.increment()
+            series.stickyCacheMiss.increment()
             logger.info("replaying workflow history", metadata: ["events": "\(events.count)"])
         }
         // A fetched history may already hold events that belong to the next task.
         if task.startedEventID > 0 { events = events.filter { $0.eventID <= task.startedEventID } }
         let entry = CachedWorkflow(run: try core.makeRun(task), workflowTaskTimeout: Self.workflowTaskTimeout(events))
         core.cache.insertCheckedOut(runId, entry)
-        return (entry, events)
+        return (entry, events, replaying)
     }
 
     /// The run's workflow task timeout from its WorkflowExecutionStarted event.

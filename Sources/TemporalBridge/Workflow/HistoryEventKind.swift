@@ -36,7 +36,16 @@ enum HistoryEventKind {
             (.workflowExecutionCanceledEventAttributes?, .cancelWorkflowExecutionCommandAttributes?):
             return nil
         case (.markerRecordedEventAttributes(let e)?, .recordMarkerCommandAttributes(let c)?):
-            return e.markerName == c.markerName ? nil : "marker name differs"
+            if e.markerName != c.markerName { return "marker name differs" }
+            if let recorded = PatchMarker(event: event), let expected = PatchMarker(command: command),
+                recorded.id != expected.id
+            {
+                return "patch id \"\(recorded.id)\" in history, \"\(expected.id)\" in code"
+            }
+            return nil
+        case (.upsertWorkflowSearchAttributesEventAttributes?, .upsertWorkflowSearchAttributesCommandAttributes?),
+            (.workflowExecutionContinuedAsNewEventAttributes?, .continueAsNewWorkflowExecutionCommandAttributes?):
+            return nil
         default:
             return "different kind"
         }
@@ -53,6 +62,9 @@ enum HistoryEventKind {
         case .timerCanceledEventAttributes(let a)?:
             return "TimerCanceled(timerId: \(a.timerID))"
         case .markerRecordedEventAttributes(let a)?:
+            if let patch = PatchMarker(event: event) {
+                return "MarkerRecorded(\(a.markerName): \(patch.id)\(patch.deprecated ? ", deprecated" : ""))"
+            }
             return "MarkerRecorded(\(a.markerName))"
         default:
             return name(of: event.eventType)
@@ -72,7 +84,13 @@ enum HistoryEventKind {
         case .completeWorkflowExecutionCommandAttributes?: return "CompleteWorkflowExecution"
         case .failWorkflowExecutionCommandAttributes?: return "FailWorkflowExecution"
         case .cancelWorkflowExecutionCommandAttributes?: return "CancelWorkflowExecution"
-        case .recordMarkerCommandAttributes(let a)?: return "RecordMarker(\(a.markerName))"
+        case .recordMarkerCommandAttributes(let a)?:
+            if let patch = PatchMarker(command: command) {
+                return "RecordMarker(\(a.markerName): \(patch.id)\(patch.deprecated ? ", deprecated" : ""))"
+            }
+            return "RecordMarker(\(a.markerName))"
+        case .continueAsNewWorkflowExecutionCommandAttributes?: return "ContinueAsNewWorkflowExecution"
+        case .upsertWorkflowSearchAttributesCommandAttributes?: return "UpsertWorkflowSearchAttributes"
         default: return "\(command.commandType)"
         }
     }

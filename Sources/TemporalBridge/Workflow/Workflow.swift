@@ -139,6 +139,36 @@ public enum Workflow {
         return try await task.value
     }
 
+    // MARK: versioning
+
+    /// Guards a change of workflow code (sdk-core's `patched`): true when the run takes the new
+    /// path. A run that is not replaying takes it and records a `core_patch` marker; a replayed
+    /// run takes it only if its history holds the marker, so runs started by an older build keep
+    /// the old path. The first call for an `id` decides for the whole run.
+    ///
+    ///     if Workflow.patched("fraud-screen") { try await screen() }
+    public static func patched(_ id: String) -> Bool {
+        requiredContext.patched(id, deprecated: false)
+    }
+
+    /// The step after `patched`, once no run without the marker is left: the new path is the
+    /// only one, the marker is still written (deprecated) so builds that still call `patched`
+    /// accept histories from this one, and histories with or without the marker replay.
+    public static func deprecatePatch(_ id: String) {
+        _ = requiredContext.patched(id, deprecated: true)
+    }
+
+    // MARK: continue-as-new
+
+    /// Ends this run and starts a new one of the same workflow (unless `options` says otherwise)
+    /// with `input`, on fresh history. Always throws `ContinueAsNewRequest`; let it leave the
+    /// workflow function.
+    public static func continueAsNew<Input: Encodable>(
+        _ input: Input, options: ContinueAsNewOptions = ContinueAsNewOptions()
+    ) throws -> Never {
+        throw ContinueAsNewRequest(input: [try WorkflowPayloads.encode(input)], options: options)
+    }
+
     // MARK: determinism helpers
 
     /// A random generator seeded from the run ID; copies share one stream.

@@ -52,6 +52,8 @@ final class WorkflowContext: @unchecked Sendable {
     var signalNames: [String] = []
     var queryNames: [String] = []
 
+    var patches = PatchState()
+
     /// Activity status hooks: the type of the most recently scheduled activity and its attempt.
     var activityObservers: [(ActivityStatus) -> Void] = []
 

@@ -28,6 +28,11 @@ final class WorkflowRun: @unchecked Sendable {
     private(set) var lastActivatedStartedEventId: Int64 = 0
     /// True right after WorkflowTaskCompleted: the following command events must match the outbox.
     private var matchingCommands = false
+    /// Set after a deprecated patch marker that no command matched: the TemporalChangeVersion
+    /// upsert sdk-core wrote with it is skipped too.
+    private var skipPatchSearchAttributeEvent = false
+    /// When the run started (its WorkflowExecutionStarted event), for end-to-end latency.
+    private(set) var startedAt: Date?
 
     init(definition: WorkflowDefinition, namespace: String, workflowId: String, runId: String, logger: Logger) {
         self.definition = definition
@@ -62,13 +67,19 @@ final class WorkflowRun: @unchecked Sendable {
                 try matchCommand(event)
                 continue
             }
+            skipPatchSearchAttributeEvent = false
             if matchingCommands {
                 try ensureAllCommandsMatched(before: event)
             }
-            let next = index + 1 < events.count ? events[index + 1] : nil
-            try applyNonCommandEvent(event, next: next, liveStartedEventId: liveStartedEventId)
+            try applyNonCommandEvent(event, following: events[(index + 1)...], liveStartedEventId: liveStartedEventId)
         }
         return context?.outbox.commands ?? []
+    }
+
+    /// sdk-core internal flags the commands just produced rely on that history does not name yet;
+    /// the completion sent with them must carry these (`sdk_metadata.core_used_flags`).
+    func takeCoreFlagsToRecord() -> [UInt32] {
+        context?.takeCoreFlagsToRecord() ?? []
     }
 
     /// For a replayed history that ends after command events: every command must have matched.
@@ -82,9 +93,10 @@ final class WorkflowRun: @unchecked Sendable {
 
     private func applyNonCommandEvent(
         _ event: Temporal_Api_History_V1_HistoryEvent,
-        next: Temporal_Api_History_V1_HistoryEvent?,
+        following: ArraySlice<Temporal_Api_History_V1_HistoryEvent>,
         liveStartedEventId: Int64?
     ) throws {
+        let next = following.first
         switch event.attributes {
         case .workflowExecutionStartedEventAttributes(let attributes)?:
             start(attributes, at: event)
@@ -97,8 +109,10 @@ final class WorkflowRun: @unchecked Sendable {
                 throw WorkflowTaskFailure(
                     "history ends at WorkflowTaskStarted \(event.eventID), task is \(liveStartedEventId!)")
             }
+            if !isLive { context?.peekAhead(following) }
             try activate(at: event, live: isLive)
         case .workflowTaskCompletedEventAttributes?:
+            context?.noteFlags(of: event)
             // A completed task with no command events after it sent no commands: a workflow task
             // heartbeat (see WorkflowTaskHeartbeat). What the code produced is still to be sent, with
             // a later task, and is matched against that task's command events.
@@ -149,6 +163,7 @@ final class WorkflowRun: @unchecked Sendable {
         let context = WorkflowContext(info: info, now: event.eventTime.date, seedRunId: seedRunId, logger: baseLogger)
         context.executor = executor
         self.context = context
+        startedAt = event.eventTime.date
         startInput = WorkflowArguments(attributes.input.payloads)
     }
 
@@ -198,6 +213,17 @@ final class WorkflowRun: @unchecked Sendable {
 
     private func matchCommand(_ event: Temporal_Api_History_V1_HistoryEvent) throws {
         guard let context else { throw NonDeterminismError("command event \(event.eventID) before workflow start") }
+        if skipPatchSearchAttributeEvent {
+            skipPatchSearchAttributeEvent = false
+            if PatchMarker.isSearchAttributeEvent(event) { return }
+        }
+        switch try patchMarkerHandling(event, context: context) {
+        case .skipEvent:
+            skipPatchSearchAttributeEvent = true
+            return
+        case .normal:
+            break
+        }
         guard let entry = context.outbox.popFirst() else {
             throw NonDeterminismError(
                 "history event \(event.eventID) \(HistoryEventKind.describe(event)) has no matching command: "
@@ -209,6 +235,31 @@ final class WorkflowRun: @unchecked Sendable {
                     + "\(HistoryEventKind.describe(entry.command)): \(mismatch)")
         }
         entry.onMatched(event)
+    }
+
+    private enum PatchMarkerOutcome { case normal, skipEvent }
+
+    /// sdk-core's rules for patch markers among command events: a deprecated marker no command
+    /// asks for is skipped (with its search-attribute upsert); a non-deprecated one is
+    /// non-determinism; a patch command facing any other event is dropped (with its upsert).
+    private func patchMarkerHandling(_ event: Temporal_Api_History_V1_HistoryEvent, context: WorkflowContext) throws
+        -> PatchMarkerOutcome
+    {
+        let marker = PatchMarker(event: event)
+        while marker == nil, let head = context.outbox.entries.first, let expected = PatchMarker(command: head.command)
+        {
+            _ = context.outbox.drop(key: head.key)
+            _ = context.outbox.drop(key: "patch-search-attribute:\(expected.id)")
+        }
+        guard let marker else { return .normal }
+        if let head = context.outbox.entries.first, let expected = PatchMarker(command: head.command) {
+            return expected.id != marker.id && marker.deprecated ? .skipEvent : .normal
+        }
+        if marker.deprecated { return .skipEvent }
+        throw NonDeterminismError(
+            "history event \(event.eventID) \(HistoryEventKind.describe(event)) is a patch marker for change "
+                + "\"\(marker.id)\" but the workflow did not call patched(\"\(marker.id)\") here: a run that took the "
+                + "new path must keep calling it (or deprecatePatch) at this point")
     }
 
     private func ensureAllCommandsMatched(before event: Temporal_Api_History_V1_HistoryEvent) throws {
@@ -263,6 +314,8 @@ extension WorkflowContext {
         case .failure(let error as NonDeterminismError):
             taskFailure = error
             return
+        case .failure(let request as ContinueAsNewRequest):
+            command = request.command(info: info)
         case .failure(let error) where error is CancellationError && cancelRequested:
             command.commandType = .cancelWorkflowExecution
             command.cancelWorkflowExecutionCommandAttributes =

@@ -23,6 +23,10 @@ final class WorkerHarness: Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["TEMPORAL_TASK_QUEUE"] = WorkerTestDatabase.uniqueId("wtest-q")
         environment["ACTIVITY_INITIAL_INTERVAL_MS"] = "100"
+        // Every test order is customer cust-worker-test's: the fraud screen's velocity limit would
+        // otherwise decline them after the first twenty in an hour. Tests of the screen set their own.
+        environment["FRAUD_VELOCITY_MAX_ORDERS"] = "100000000"
+        environment["FRAUD_VELOCITY_MAX_AMOUNT"] = "100000000.00"
         for (key, value) in overrides { environment[key] = value }
         let config = try OrderFlowConfig(environment: environment)
         self.config = config
@@ -70,7 +74,7 @@ final class WorkerHarness: Sendable {
 
     // MARK: orders
 
-    /// Starts OrderWorkflow with DESIGN's JSON input; workflow ID = order ID.
+    /// Starts OrderWorkflow with the JSON input of docs/workflow.md; workflow ID = order ID.
     func start(orderId: String = WorkerTestDatabase.uniqueId("wt-order"), items: [(productId: String, quantity: Int)])
         async throws -> WorkflowHandle
     {

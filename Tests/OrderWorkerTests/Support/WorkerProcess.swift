@@ -33,6 +33,9 @@ final class WorkerProcess: @unchecked Sendable {
 
     init(binary: URL, arguments: [String] = ["run"], environment overrides: [String: String]) throws {
         var environment = ProcessInfo.processInfo.environment
+        // As in WorkerHarness: test orders share one customer, above any sane velocity limit.
+        environment["FRAUD_VELOCITY_MAX_ORDERS"] = "100000000"
+        environment["FRAUD_VELOCITY_MAX_AMOUNT"] = "100000000.00"
         for (key, value) in overrides { environment[key] = value }
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("order-worker-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: logURL.path, contents: nil)

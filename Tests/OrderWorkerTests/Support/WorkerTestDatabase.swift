@@ -3,7 +3,7 @@ import Logging
 import OrderCore
 import Testing
 
-/// The real PostgreSQL of DESIGN.md (settings from the environment, DESIGN defaults), with
+/// The real PostgreSQL (settings from the environment, defaults of docs/configuration.md), with
 /// helpers that create fresh, test-owned products so stock assertions are exact.
 enum WorkerTestDatabase {
     static var settings: PostgresSettings {

@@ -41,6 +41,16 @@ struct EnvironmentReader {
         .milliseconds(try integer(name, default: defaultValue, in: minimum...86_400_000))
     }
 
+    /// on/off (also true/false, yes/no, 1/0), any case.
+    func flag(_ name: String, default defaultValue: Bool) throws(ConfigError) -> Bool {
+        guard let text = string(name) else { return defaultValue }
+        switch text.trimmingASCIIWhitespace().lowercased() {
+        case "on", "true", "yes", "1": return true
+        case "off", "false", "no", "0": return false
+        default: throw .invalidValue(variable: name, value: text, expected: "on or off")
+        }
+    }
+
     func money(_ name: String, default defaultValue: Money) throws(ConfigError) -> Money {
         guard let text = string(name) else { return defaultValue }
         guard let value = try? Money.parse(text.trimmingASCIIWhitespace()), value.cents >= 0 else {

@@ -16,6 +16,8 @@ extension OrderFlowConfig {
         ("TEMPORAL_UI_URL", "http://localhost:8088", "Temporal Web UI base URL, for links to workflows"),
         ("API_HOST", "127.0.0.1", "address the HTTP API listens on"),
         ("API_PORT", "8080", "port the HTTP API listens on"),
+        ("WORKER_METRICS_HOST", "127.0.0.1", "address of the worker's /metrics, /healthz and /readyz"),
+        ("WORKER_METRICS_PORT", "9464", "port of the worker's /metrics, /healthz and /readyz; 0 turns them off"),
         ("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error or critical"),
         (
             "REDIS_URL", "(unset)",
@@ -31,5 +33,18 @@ extension OrderFlowConfig {
             "attempts per activity before it fails (backoff 2.0, max interval 30 s, start-to-close 10 s)"
         ),
         ("ACTIVITY_INITIAL_INTERVAL_MS", "1000", "first retry interval of activities in milliseconds"),
+        (
+            "FRAUD_SCREEN", "on",
+            "off runs OrderWorkflow as built before the fraud screen (its old code path, for a rolling upgrade)"
+        ),
+        (
+            "FRAUD_VELOCITY_MAX_ORDERS", "20",
+            "orders one customer may place within the window; the next fails FraudSuspected"
+        ),
+        (
+            "FRAUD_VELOCITY_MAX_AMOUNT", "50000.00",
+            "total one customer may order within the window; an order going over fails FraudSuspected"
+        ),
+        ("FRAUD_VELOCITY_WINDOW_SECONDS", "3600", "the fraud screen's look-back window in seconds"),
     ]
 }

@@ -1,12 +1,14 @@
 import Foundation
 import Logging
 
-/// Everything the worker and the API read from the environment, with DESIGN's defaults.
+/// Everything the worker and the API read from the environment, with the defaults of docs/configuration.md.
 /// Properties are `var` so command-line flags can override what the environment said.
 public struct OrderFlowConfig: Sendable {
     public var postgres: PostgresSettings
     public var temporal: TemporalSettings
     public var api: APISettings
+    /// The worker's operations port (`/metrics`, `/healthz`, `/readyz`).
+    public var workerMetrics: WorkerMetricsSettings
     public var logLevel: Logger.Level
     /// Redis is optional: nil keeps rate limiting in each process and turns off the live status feed.
     public var redisURL: String?
@@ -14,12 +16,14 @@ public struct OrderFlowConfig: Sendable {
     public var rateLimit: RateLimitSettings
     public var payment: PaymentSettings
     public var activity: ActivitySettings
+    public var fraud: FraudSettings
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) {
         let env = EnvironmentReader(environment: environment)
         postgres = try PostgresSettings(reading: env)
         temporal = try TemporalSettings(reading: env)
         api = try APISettings(reading: env)
+        workerMetrics = try WorkerMetricsSettings(reading: env)
         logLevel = try Self.logLevel(reading: env)
         redisURL = env.string("REDIS_URL")
         if let redisURL {
@@ -33,6 +37,7 @@ public struct OrderFlowConfig: Sendable {
         rateLimit = try RateLimitSettings(reading: env)
         payment = try PaymentSettings(reading: env)
         activity = try ActivitySettings(reading: env)
+        fraud = try FraudSettings(reading: env)
     }
 
     /// Where Redis is, when REDIS_URL is set (validated when the configuration was read).
@@ -68,6 +73,7 @@ public struct OrderFlowConfig: Sendable {
             "temporal_tls=\(temporal.usesTLS ? "on" : "off")",
             "temporal_ui=\(temporal.uiURL)",
             "api=\(api.host):\(api.port)",
+            "worker_metrics=\(workerMetrics.isEnabled ? "\(workerMetrics.host):\(workerMetrics.port)" : "off")",
             "log_level=\(logLevel.rawValue)",
             "redis=\(redisURL.map(Self.redactingCredentials) ?? "off")",
             "rate_limit=\(rateLimit.isEnabled ? "\(rateLimit.perMinute)/min burst \(rateLimit.burst)" : "off")",
@@ -76,6 +82,8 @@ public struct OrderFlowConfig: Sendable {
             "payment_delay_ms=\(Self.milliseconds(payment.delay))",
             "activity_max_attempts=\(activity.maxAttempts)",
             "activity_initial_interval_ms=\(Self.milliseconds(activity.initialInterval))",
+            "fraud_screen=\(fraud.screenEnabled ? "on" : "off")",
+            "fraud_velocity=\(fraud.maxOrders) orders/\(fraud.maxAmount) per \(fraud.windowSeconds)s",
         ].joined(separator: " ")
     }
 

@@ -1,4 +1,4 @@
-/// The create-order limits of DESIGN ("Validation"), in one place so messages and checks agree.
+/// The create-order limits of docs/api.md (POST /api/orders), in one place so messages and checks agree.
 ///
 /// Lengths count Unicode scalars, which is what PostgreSQL's `varchar(n)` counts.
 public enum OrderRequestLimits {

@@ -1,11 +1,14 @@
 import Synchronization
 
-struct DeadlineExceeded: Error, Sendable {}
+/// `withDeadline`'s error when the operation did not answer in time.
+public struct DeadlineExceeded: Error, Sendable {
+    public init() {}
+}
 
 /// Runs `operation` but answers after `timeout` at the latest. Unlike a task group, it
 /// does not wait for an operation that ignores cancellation (e.g. a blocked driver call):
 /// the operation is cancelled and left to finish on its own.
-func withDeadline<T: Sendable>(
+public func withDeadline<T: Sendable>(
     _ timeout: Duration, _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     let gate = ResumeOnce<T>()
