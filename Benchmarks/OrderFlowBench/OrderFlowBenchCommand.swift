@@ -9,6 +9,7 @@ struct OrderFlowBenchCommand: AsyncParsableCommand {
         abstract: "Benchmark drivers and workers for make bench.",
         subcommands: [
             ClientBenchmark.self, WorkflowWorkerBenchmark.self, WorkflowLoadBenchmark.self, OrderLoadBenchmark.self,
+            ReplayRecordBenchmark.self, ReplayBenchmark.self,
         ]
     )
 }

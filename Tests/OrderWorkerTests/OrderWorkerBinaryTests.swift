@@ -1,5 +1,6 @@
 import Foundation
 import OrderCore
+import TemporalBridge
 import Testing
 
 @testable import OrderWorker
@@ -60,5 +61,63 @@ struct OrderWorkerBinaryTests {
         worker.signal(SIGTERM)
         #expect(await worker.waitForExit(timeout: .seconds(30)) == 0)
         #expect(worker.log.contains("worker stopped"))
+    }
+
+    @Test func stopsAtOnceWhenTheNamespaceDoesNotExist() async throws {
+        let binary = try await WorkerProcess.binary()
+        let started = ContinuousClock.now
+        let worker = try WorkerProcess(
+            binary: binary, arguments: ["run", "--startup-timeout", "60"],
+            environment: [
+                "TEMPORAL_NAMESPACE": "does-not-exist",
+                "TEMPORAL_TASK_QUEUE": WorkerTestDatabase.uniqueId("wtest-namespace"),
+            ])
+        let status = await worker.waitForExit(timeout: .seconds(30))
+        #expect(status != nil && status != 0, "log: \(worker.log)")
+        #expect(ContinuousClock.now - started < .seconds(20), "it waited instead of stopping")
+        let lines = worker.log.split(separator: "\n").filter {
+            $0.contains("namespace \"does-not-exist\" does not exist")
+        }
+        #expect(lines.count == 1, "log: \(worker.log)")
+        #expect(lines.first?.contains("TEMPORAL_NAMESPACE") == true)
+        #expect(!worker.log.contains("waiting for Temporal"))
+    }
+
+    /// PAYMENT_DELAY_MS past the 10 s start-to-close: the worker's own deadline stops the payment,
+    /// and nothing it sends afterwards is refused as malformed (INVALID_ARGUMENT "Failure must have
+    /// ApplicationFailureInfo").
+    @Test func slowPaymentIsTimedOutWithoutMalformedFailures() async throws {
+        let binary = try await WorkerProcess.binary()
+        let queue = WorkerTestDatabase.uniqueId("wtest-slowpay")
+        let worker = try WorkerProcess(
+            binary: binary,
+            environment: [
+                "TEMPORAL_TASK_QUEUE": queue, "PAYMENT_DELAY_MS": "60000", "ACTIVITY_MAX_ATTEMPTS": "1",
+                "ACTIVITY_INITIAL_INTERVAL_MS": "100",
+            ])
+        #expect(await worker.waitForLog("worker started", timeout: .seconds(30)), "log: \(worker.log)")
+        let pool = try await WorkerTestDatabase.pool()
+        defer { Task { await pool.close() } }
+        let product = try await WorkerTestDatabase.makeProduct(pool, stock: 5)
+        let orderId = WorkerTestDatabase.uniqueId("wt-slowpay")
+        let config = try OrderFlowConfig(environment: ProcessInfo.processInfo.environment)
+        let connection = try TemporalConnection(options: OrderWorkerAssembly.connectionOptions(config.temporal))
+        let client = WorkflowClient(connection: connection)
+        let handle = try await client.start(
+            workflowType: OrderWorkflow.name, id: orderId, taskQueue: queue,
+            args: [WorkerTestDatabase.input(orderId: orderId, productId: product, quantity: 1)])
+        do {
+            let result = try await client.result(handle, as: OrderWorkflowResult.self)
+            Issue.record("a payment slower than its timeout completed: \(result)")
+        } catch let failed as WorkflowFailedError {
+            #expect(failed.applicationFailureType == "Timeout", "\(failed.failure)")
+        }
+        // Give a late report the time to reach the log.
+        try await Task.sleep(for: .seconds(1))
+        worker.signal(SIGTERM)
+        _ = await worker.waitForExit(timeout: .seconds(30))
+        #expect(worker.log.contains("ProcessPayment"), "log: \(worker.log)")
+        #expect(!worker.log.contains("INVALID_ARGUMENT"), "log: \(worker.log)")
+        #expect(!worker.log.contains("ApplicationFailureInfo"), "log: \(worker.log)")
     }
 }

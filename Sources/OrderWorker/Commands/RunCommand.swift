@@ -71,6 +71,16 @@ struct RunCommand: AsyncParsableCommand {
             await redis?.close()
             StandardError.print("order-worker: refusing to start: \(error)")
             throw ExitCode.failure
+        } catch let error as DependencyRefused {
+            await pool.close()
+            await redis?.close()
+            StandardError.print("order-worker: refusing to start: \(error)")
+            throw ExitCode.failure
+        } catch is WorkerFatalError {
+            // The worker logged why it stopped (one line, level critical); saying it again adds nothing.
+            await pool.close()
+            await redis?.close()
+            throw ExitCode.failure
         } catch {
             await pool.close()
             await redis?.close()
@@ -96,10 +106,20 @@ struct RunCommand: AsyncParsableCommand {
         }
         let connection = try TemporalConnection(
             options: OrderWorkerAssembly.connectionOptions(config.temporal), logger: logger)
+        let namespace = config.temporal.namespace
         try await DependencyWait(
-            name: "Temporal", target: "\(config.temporal.hostPort) namespace \(config.temporal.namespace)",
-            timeout: options.startupWait, logger: logger
-        ).wait { try await OrderWorkerAssembly.probe(connection, namespace: config.temporal.namespace) }
+            name: "Temporal", target: "\(config.temporal.hostPort) namespace \(namespace)",
+            timeout: options.startupWait, logger: logger,
+            fatal: { error in
+                guard let rpc = error as? TemporalRPCError, WorkerFatalError.isFatal(rpc) else { return nil }
+                if rpc.code == .notFound {
+                    return "namespace \"\(namespace)\" does not exist (\(rpc.code)): set TEMPORAL_NAMESPACE to an "
+                        + "existing namespace, or create it with `temporal operator namespace create \(namespace)`"
+                }
+                return "the server refuses this worker (\(rpc)): check TEMPORAL_API_KEY, TEMPORAL_TLS_* and "
+                    + "TEMPORAL_NAMESPACE"
+            }
+        ).wait { try await OrderWorkerAssembly.probe(connection, namespace: namespace) }
         return connection
     }
 }

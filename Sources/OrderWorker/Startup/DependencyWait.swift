@@ -8,6 +8,9 @@ struct DependencyWait {
     let timeout: Duration
     var interval: Duration = .seconds(2)
     let logger: Logger
+    /// Says why an error can never go away by waiting (nil: keep waiting), e.g. a namespace that
+    /// does not exist; such an error ends the wait at once with `DependencyRefused`.
+    var fatal: (any Error) -> String? = { _ in nil }
 
     /// Runs `probe` until it succeeds or `timeout` has passed; then throws `DependencyUnreachable`.
     func wait(_ probe: () async throws -> Void) async throws {
@@ -25,6 +28,7 @@ struct DependencyWait {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
+                if let reason = fatal(error) { throw DependencyRefused(name: name, target: target, reason: reason) }
                 let remaining = clock.now.duration(to: deadline)
                 guard remaining > .zero else {
                     throw DependencyUnreachable(name: name, target: target, timeout: timeout, lastError: "\(error)")
@@ -48,4 +52,13 @@ struct DependencyUnreachable: Error, CustomStringConvertible {
     var description: String {
         "\(name) at \(target) is unreachable after waiting \(timeout): \(lastError)"
     }
+}
+
+/// A dependency answered, but with something waiting cannot fix (wrong namespace, bad credentials).
+struct DependencyRefused: Error, CustomStringConvertible {
+    let name: String
+    let target: String
+    let reason: String
+
+    var description: String { "\(name) at \(target): \(reason)" }
 }

@@ -23,7 +23,9 @@ struct OrderWorkflow: Sendable {
     }
 
     var definition: WorkflowDefinition {
-        WorkflowDefinition(name: Self.name) { (input: OrderWorkflowInput) in try await run(input) }
+        WorkflowDefinition(name: Self.name) { (received: ReceivedOrderWorkflowInput?) in
+            try await run(ReceivedOrderWorkflowInput.order(from: received))
+        }
     }
 
     func run(_ input: OrderWorkflowInput) async throws -> OrderWorkflowResult {

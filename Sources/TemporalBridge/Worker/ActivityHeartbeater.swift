@@ -8,6 +8,10 @@ import Logging
 
 /// Sends an activity's heartbeats, at most one per interval, latest details first; reports a
 /// server-side cancel request through `onCancelRequested`.
+///
+/// A heartbeat answered NOT_FOUND means the server no longer has this attempt (it timed out, or
+/// the workflow closed or was reset): that cancels the activity too, and `isTaskGone` tells the
+/// handler not to report a result nobody will take.
 final class ActivityHeartbeater: @unchecked Sendable {
     typealias Send = @Sendable ([Temporal_Api_Common_V1_Payload]) async throws -> Bool
 
@@ -20,6 +24,7 @@ final class ActivityHeartbeater: @unchecked Sendable {
     private var flushTask: Task<Void, Never>?
     private var stopped = false
     private var _cancelRequested = false
+    private var _taskGone = false
     private var _lastDetails: [Temporal_Api_Common_V1_Payload] = []
     private var onCancel: (@Sendable () -> Void)?
 
@@ -31,10 +36,17 @@ final class ActivityHeartbeater: @unchecked Sendable {
     }
 
     var cancelRequested: Bool { lock.withLock { _cancelRequested } }
+    /// True once a heartbeat was answered NOT_FOUND.
+    var isTaskGone: Bool { lock.withLock { _taskGone } }
     var lastDetails: [Temporal_Api_Common_V1_Payload] { lock.withLock { _lastDetails } }
 
+    /// Registers what cancels the activity. A cancel that arrived before registration runs it at once.
     func onCancelRequested(_ handler: @escaping @Sendable () -> Void) {
-        lock.withLock { onCancel = handler }
+        let alreadyRequested = lock.withLock {
+            onCancel = handler
+            return _cancelRequested
+        }
+        if alreadyRequested { handler() }
     }
 
     func record(_ details: [Temporal_Api_Common_V1_Payload]) {
@@ -76,6 +88,16 @@ final class ActivityHeartbeater: @unchecked Sendable {
             do {
                 if try await send(details) { markCancelRequested() }
             } catch is CancellationError {
+                break
+            } catch let error as TemporalRPCError where error.code == .notFound {
+                logger.info(
+                    "heartbeat: the server no longer has this activity task; cancelling the activity",
+                    metadata: ["error": "\(error.message)"])
+                lock.withLock {
+                    _taskGone = true
+                    stopped = true
+                }
+                markCancelRequested()
                 break
             } catch {
                 logger.warning("heartbeat failed", metadata: ["error": "\(error)"])

@@ -34,7 +34,7 @@ final class ActivityTaskHandler: Sendable {
             request.identity = core.identity
             request.namespace = core.namespace
             let response: Temporal_Api_Workflowservice_V1_RecordActivityTaskHeartbeatResponse =
-                try await core.connection.unary("RecordActivityTaskHeartbeat", request, timeout: .seconds(10))
+                try await core.unary("RecordActivityTaskHeartbeat", request, timeout: .seconds(10))
             return response.cancelRequested
         }
         let context = ActivityContext(info: info, logger: core.logger, heartbeater: heartbeater)
@@ -43,28 +43,44 @@ final class ActivityTaskHandler: Sendable {
         heartbeater.stop()
         series.executionLatency.record(ContinuousClock.now - started)
         let failed: Bool
-        if case .failure(let error) = outcome {
+        if case .failure(let error) = outcome.result {
             failed = !(error is CancellationError && heartbeater.cancelRequested)
         } else {
             failed = false
         }
         if failed { series.executionFailed.increment() }
-        await respond(task, outcome: outcome, heartbeater: heartbeater, logger: context.logger)
-        core.activityTaskFigures.taskEnded(failed: failed)
+        defer { core.activityTaskFigures.taskEnded(failed: failed) }
+        if heartbeater.isTaskGone {
+            context.logger.info("activity stopped: the server no longer has this task; nothing to report")
+            return
+        }
+        if outcome.deadlinePassed, case .failure(let error) = outcome.result, error is CancellationError {
+            // The deadline comes from the server's own times: it is timing this attempt out, and
+            // its timeout (with retry) is the record. A response now would only race that timer.
+            context.logger.info(
+                "activity stopped at its deadline (start-to-close or schedule-to-close); the server times it out")
+            return
+        }
+        await respond(task, outcome: outcome.result, heartbeater: heartbeater, logger: context.logger)
+    }
+
+    /// How the activity's code ended, and whether the worker's own deadline stopped it.
+    private struct Outcome {
+        var result: Result<Temporal_Api_Common_V1_Payload, any Error>
+        var deadlinePassed = false
     }
 
     private func execute(
         _ task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse, info: ActivityInfo,
         context: ActivityContext, heartbeater: ActivityHeartbeater
-    ) async
-        -> Result<Temporal_Api_Common_V1_Payload, any Error>
-    {
+    ) async -> Outcome {
         guard let definition = core.activities[info.activityType] else {
-            return .failure(
-                ApplicationFailure(
-                    type: "NotFoundError",
-                    message: "activity type \(info.activityType) is not registered on this worker; registered: "
-                        + "[\(core.activities.keys.sorted().joined(separator: " "))]"))
+            return Outcome(
+                result: .failure(
+                    ApplicationFailure(
+                        type: "NotFoundError",
+                        message: "activity type \(info.activityType) is not registered on this worker; registered: "
+                            + "[\(core.activities.keys.sorted().joined(separator: " "))]")))
         }
         let arguments = WorkflowArguments(task.input.payloads)
         let work = Task {
@@ -72,12 +88,16 @@ final class ActivityTaskHandler: Sendable {
                 try await definition.run(arguments, context)
             }
         }
+        // Also runs at once when a cancel was seen before this line (see ActivityHeartbeater).
         heartbeater.onCancelRequested { work.cancel() }
         // Past its deadline the server has given up on this attempt: stop the code too.
+        let deadlinePassed = DeadlineMark()
         let deadlineWatch = info.deadline.map { deadline in
             Task {
                 try? await Task.sleep(for: .seconds(max(0, deadline.timeIntervalSinceNow)))
-                if !Task.isCancelled { work.cancel() }
+                guard !Task.isCancelled else { return }
+                deadlinePassed.mark()
+                work.cancel()
             }
         }
         let tracker = Task { _ = await work.result }
@@ -85,7 +105,7 @@ final class ActivityTaskHandler: Sendable {
         let result = await work.result
         core.inFlightActivities.remove(id)
         deadlineWatch?.cancel()
-        return result
+        return Outcome(result: result, deadlinePassed: deadlinePassed.isMarked)
     }
 
     private func respond(
@@ -102,7 +122,7 @@ final class ActivityTaskHandler: Sendable {
                 request.identity = core.identity
                 request.namespace = core.namespace
                 let _: Temporal_Api_Workflowservice_V1_RespondActivityTaskCompletedResponse =
-                    try await core.connection.unary("RespondActivityTaskCompleted", request, timeout: .seconds(30))
+                    try await core.unary("RespondActivityTaskCompleted", request, timeout: .seconds(30))
             case .failure(let error) where error is CancellationError && heartbeater.cancelRequested:
                 var request = Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest()
                 request.taskToken = task.taskToken
@@ -110,7 +130,7 @@ final class ActivityTaskHandler: Sendable {
                 request.namespace = core.namespace
                 request.details.payloads = heartbeater.lastDetails
                 let _: Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse =
-                    try await core.connection.unary("RespondActivityTaskCanceled", request, timeout: .seconds(30))
+                    try await core.unary("RespondActivityTaskCanceled", request, timeout: .seconds(30))
             case .failure(var error):
                 if error is CancellationError && core.inFlightActivities.isShuttingDown {
                     error = ApplicationFailure(type: "WorkerShutdown", message: "worker is shutting down")
@@ -118,12 +138,12 @@ final class ActivityTaskHandler: Sendable {
                 logger.info("activity failed", metadata: ["error": "\(error)"])
                 var request = Temporal_Api_Workflowservice_V1_RespondActivityTaskFailedRequest()
                 request.taskToken = task.taskToken
-                request.failure = FailureConverter.failure(from: error)
+                request.failure = ActivityFailureReport.failure(from: error)
                 request.identity = core.identity
                 request.namespace = core.namespace
                 request.lastHeartbeatDetails.payloads = heartbeater.lastDetails
                 let _: Temporal_Api_Workflowservice_V1_RespondActivityTaskFailedResponse =
-                    try await core.connection.unary("RespondActivityTaskFailed", request, timeout: .seconds(30))
+                    try await core.unary("RespondActivityTaskFailed", request, timeout: .seconds(30))
             }
         } catch let error as TemporalRPCError where error.code == .notFound {
             logger.info(
@@ -132,4 +152,12 @@ final class ActivityTaskHandler: Sendable {
             logger.warning("cannot report activity result", metadata: ["error": "\(error)"])
         }
     }
+}
+
+/// Set once by the deadline watch, read after the activity ended.
+private final class DeadlineMark: @unchecked Sendable {
+    private let lock = Lock()
+    private var marked = false
+    func mark() { lock.withLock { marked = true } }
+    var isMarked: Bool { lock.withLock { marked } }
 }

@@ -7,8 +7,9 @@ import Logging
 #endif
 
 /// One long-poll loop: take a slot, poll, hand the task to `handle` in its own task (which frees
-/// the slot), repeat until cancelled. Errors back off instead of spinning. Each poll is counted
-/// in `temporal_num_pollers` while it waits, and its outcome reported to the worker's poll health.
+/// the slot), repeat until cancelled. Transient errors back off (see `PollBackoff`); a fatal one
+/// (`WorkerFatalError.isFatal`) ends the loop and is handed to `onFatal`. Each poll is counted in
+/// `temporal_num_pollers` while it waits, and its outcome reported to the worker's poll health.
 struct TaskPoller<Response: Sendable>: Sendable {
     let name: String
     let kind: PollerKind
@@ -18,9 +19,10 @@ struct TaskPoller<Response: Sendable>: Sendable {
     let figures: PollerFigures
     let poll: @Sendable () async throws -> Response?
     let handle: @Sendable (Response) async -> Void
+    let onFatal: @Sendable (TemporalRPCError) -> Void
 
     func run() async {
-        var backoff: Duration = .milliseconds(200)
+        var backoff = PollBackoff()
         let pollers = core.metrics.pollers(kind)
         while !Task.isCancelled {
             do {
@@ -46,7 +48,7 @@ struct TaskPoller<Response: Sendable>: Sendable {
                     slots.release()
                     continue
                 }
-                backoff = .milliseconds(200)
+                backoff.reset()
                 Task { [slots, handle] in
                     defer { slots.release() }
                     await handle(task)
@@ -54,11 +56,20 @@ struct TaskPoller<Response: Sendable>: Sendable {
             } catch {
                 slots.release()
                 if Task.isCancelled || error is CancellationError { return }
-                if let rpc = error as? TemporalRPCError, rpc.code == .cancelled { return }
+                if let rpc = error as? TemporalRPCError {
+                    if rpc.code == .cancelled { return }
+                    if WorkerFatalError.isFatal(rpc) {
+                        core.pollHealth.pollFailed(by: name, error: error)
+                        onFatal(rpc)
+                        return
+                    }
+                }
                 core.pollHealth.pollFailed(by: name, error: error)
-                core.logger.warning("poll failed", metadata: ["poller": "\(name)", "error": "\(error)"])
-                try? await Task.sleep(for: backoff)
-                backoff = min(backoff * 2, .seconds(10))
+                let delay = backoff.delay(after: error)
+                core.logger.warning(
+                    "poll failed",
+                    metadata: ["poller": "\(name)", "error": "\(error)", "retry_in_ms": "\(delay.milliseconds)"])
+                try? await Task.sleep(for: delay)
             }
         }
     }

@@ -15,6 +15,7 @@ public final class Worker: Sendable {
     public let taskQueue: String
     private let core: WorkerCore
     private let stop = StopSignal()
+    private let fatal = FatalErrorBox()
 
     public init(
         connection: TemporalConnection, taskQueue: String, workflows: [WorkflowDefinition],
@@ -50,9 +51,17 @@ public final class Worker: Sendable {
         core.pollHealth.readiness(unreachable: core.connection.unreachable, target: core.connection.options.target)
     }
 
+    /// For tests: errors to inject into this worker's own calls.
+    var faults: RPCFaults { core.faults }
+
+    /// For tests: drops every cached run, as a full cache would; the next task replays its history.
+    func dropCachedRuns() { core.cache.removeAll() }
+
     /// Stops polling and shuts down gracefully; `run()` returns when done.
     public func shutdown() { stop.fire() }
 
+    /// Polls and runs tasks until `shutdown()` or cancellation, then shuts down gracefully.
+    /// Throws `WorkerFatalError` (after shutting down) when a poll fails in a way retrying cannot fix.
     public func run() async throws {
         let pollers = startPollers()
         core.pollHealth.running()
@@ -79,6 +88,15 @@ public final class Worker: Sendable {
         await Task { [core] in
             await Self.shutdownSequence(core: core, pollers: pollers, finalHeartbeat: finalHeartbeat)
         }.value
+        if let error = fatal.error { throw error }
+    }
+
+    /// The first fatal poll error stops the worker, with one log line; later ones are the same news.
+    private func stopFatally(_ cause: TemporalRPCError) {
+        let error = WorkerFatalError(namespace: core.namespace, taskQueue: taskQueue, cause: cause)
+        guard fatal.record(error) else { return }
+        core.logger.critical("worker stopping: \(error)")
+        stop.fire()
     }
 
     private func startPollers() -> [Task<Void, Never>] {
@@ -103,12 +121,13 @@ public final class Worker: Sendable {
                         request.identity = core.identity
                         request.workerInstanceKey = core.instanceKey
                         let response: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse =
-                            try await core.connection.unary(
+                            try await core.unary(
                                 "PollWorkflowTaskQueue", request,
                                 timeout: core.options.longPollTimeout)
                         return response.taskToken.isEmpty ? nil : response
                     },
-                    handle: { task in await workflowHandler.handle(task) })
+                    handle: { task in await workflowHandler.handle(task) },
+                    onFatal: { [weak self] error in self?.stopFatally(error) })
                 tasks.append(Task { await poller.run() })
             }
         }
@@ -125,12 +144,13 @@ public final class Worker: Sendable {
                         request.identity = core.identity
                         request.workerInstanceKey = core.instanceKey
                         let response: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse =
-                            try await core.connection.unary(
+                            try await core.unary(
                                 "PollActivityTaskQueue", request,
                                 timeout: core.options.longPollTimeout)
                         return response.taskToken.isEmpty ? nil : response
                     },
-                    handle: { task in await activityHandler.handle(task) })
+                    handle: { task in await activityHandler.handle(task) },
+                    onFatal: { [weak self] error in self?.stopFatally(error) })
                 tasks.append(Task { await poller.run() })
             }
         }
@@ -153,7 +173,7 @@ public final class Worker: Sendable {
         if let finalHeartbeat { request.workerHeartbeat = finalHeartbeat }
         do {
             let _: Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse =
-                try await core.connection.unary("ShutdownWorker", request, timeout: .seconds(5), retry: .none)
+                try await core.unary("ShutdownWorker", request, timeout: .seconds(5), retry: .none)
         } catch {
             core.logger.debug("ShutdownWorker failed", metadata: ["error": "\(error)"])
         }
@@ -166,6 +186,7 @@ public final class Worker: Sendable {
         }
         await core.inFlightActivities.drain(grace: core.options.gracefulShutdownTimeout)
         core.cache.removeAll()
+        core.replayThreads.shutdown()
         let stats = core.statistics
         core.logger.info(
             "worker stopped",
@@ -203,4 +224,21 @@ final class StopSignal: @unchecked Sendable {
             if alreadyFired { continuation.resume() }
         }
     }
+}
+
+/// The error that stopped the worker, set once.
+final class FatalErrorBox: @unchecked Sendable {
+    private let lock = Lock()
+    private var first: WorkerFatalError?
+
+    /// True when `error` is the first one recorded.
+    func record(_ error: WorkerFatalError) -> Bool {
+        lock.withLock {
+            guard first == nil else { return false }
+            first = error
+            return true
+        }
+    }
+
+    var error: WorkerFatalError? { lock.withLock { first } }
 }

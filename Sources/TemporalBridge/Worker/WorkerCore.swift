@@ -1,4 +1,5 @@
 import Logging
+import SwiftProtobuf
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -31,6 +32,10 @@ final class WorkerCore: @unchecked Sendable {
     let activityPollerFigures = PollerFigures()
     let workflowTaskFigures = TaskSlotFigures()
     let activityTaskFigures = TaskSlotFigures()
+    /// Test hook: errors armed for this worker's own calls (see `RPCFaults`).
+    let faults = RPCFaults()
+    /// Where workflow code runs (see `ReplayThreads`); stopped by the worker's shutdown.
+    let replayThreads: ReplayThreads
     /// Set by the worker so eager activity tasks reach the activity handler.
     var runActivity: (@Sendable (Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse) -> Void)?
 
@@ -55,6 +60,7 @@ final class WorkerCore: @unchecked Sendable {
             workflowSlots: options.maxConcurrentWorkflowTasks, activitySlots: options.maxConcurrentActivities)
         self.workflowSlots = AsyncSemaphore(permits: options.maxConcurrentWorkflowTasks)
         self.activitySlots = AsyncSemaphore(permits: options.maxConcurrentActivities)
+        self.replayThreads = ReplayThreads(count: options.replayThreads)
         var sticky = Temporal_Api_Taskqueue_V1_TaskQueue()
         sticky.name = "\(ProcessInfo.processInfo.hostName):\(UUID().uuidString.lowercased())"
         sticky.kind = .sticky
@@ -87,10 +93,21 @@ final class WorkerCore: @unchecked Sendable {
             logger: logger)
     }
 
-    /// All history pages from `token` on (empty token = from the first event).
-    func fetchHistory(_ execution: Temporal_Api_Common_V1_WorkflowExecution, from token: Data) async throws
-        -> [Temporal_Api_History_V1_HistoryEvent]
-    {
+    /// Every call the worker makes goes through here (so a test can fail chosen ones).
+    func unary<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+        _ method: String, _ request: Request, timeout: Duration, retry: RPCRetryPolicy = .default,
+        as: Response.Type = Response.self
+    ) async throws -> Response {
+        if let fault = faults.take(method) { throw fault }
+        return try await connection.unary(method, request, timeout: timeout, retry: retry)
+    }
+
+    /// All history pages from `token` on (empty token = from the first event); each page is
+    /// retried through transport errors until `deadline`.
+    func fetchHistory(
+        _ execution: Temporal_Api_Common_V1_WorkflowExecution, from token: Data,
+        until deadline: ContinuousClock.Instant
+    ) async throws -> [Temporal_Api_History_V1_HistoryEvent] {
         var events: [Temporal_Api_History_V1_HistoryEvent] = []
         var request = Temporal_Api_Workflowservice_V1_GetWorkflowExecutionHistoryRequest()
         request.namespace = namespace
@@ -98,7 +115,9 @@ final class WorkerCore: @unchecked Sendable {
         request.nextPageToken = token
         repeat {
             let page: Temporal_Api_Workflowservice_V1_GetWorkflowExecutionHistoryResponse =
-                try await connection.unary("GetWorkflowExecutionHistory", request, timeout: .seconds(30))
+                try await TransportRetry.run(until: deadline) { [request] timeout in
+                    try await unary("GetWorkflowExecutionHistory", request, timeout: timeout)
+                }
             events += page.history.events
             request.nextPageToken = page.nextPageToken
         } while !request.nextPageToken.isEmpty

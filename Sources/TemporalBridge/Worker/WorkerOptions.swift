@@ -22,6 +22,9 @@ public struct WorkerOptions: Sendable {
     /// How often the worker reports itself with `RecordWorkerHeartbeat` (the Web UI's Workers
     /// page, `temporal worker list`); nil turns heartbeats off. 60 s like the official SDKs.
     public var heartbeatInterval: Duration? = .seconds(60)
+    /// Threads of the worker's own that run workflow code (activations, replays, queries), so a
+    /// long replay never holds a thread of the cooperative pool.
+    public var replayThreads = 2
 
     public init() {}
 }

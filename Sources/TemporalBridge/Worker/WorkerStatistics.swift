@@ -8,6 +8,8 @@ public struct WorkerStatistics: Sendable, Equatable {
     public var activityTasks = 0
     public var eagerActivities = 0
     public var queryTasks = 0
+    /// Workflow tasks completed empty to keep a long activation alive (force_create_new_workflow_task).
+    public var workflowTaskHeartbeats = 0
     /// The most runs the sticky cache held at once.
     public var peakCachedRuns = 0
 }

@@ -8,12 +8,20 @@
 final class CachedWorkflow: @unchecked Sendable {
     let run: WorkflowRun
     let lock = Lock()
+    /// The run's workflow task timeout (WorkflowExecutionStarted), which bounds each task's retries.
+    let workflowTaskTimeout: Duration
+    /// Taken (asynchronously) by whatever drives the run: a workflow task, a query. Waiting for a
+    /// long replay to finish holds no thread.
+    let gate = AsyncSemaphore(permits: 1)
     /// Tasks holding this entry; guarded by the cache's lock. A held entry is never evicted to make
     /// room, so a task never finds its run torn down under it.
     fileprivate var holders = 0
     /// Recency for LRU; guarded by the cache's lock.
     fileprivate var lastUse: UInt64 = 0
-    init(run: WorkflowRun) { self.run = run }
+    init(run: WorkflowRun, workflowTaskTimeout: Duration = .seconds(10)) {
+        self.run = run
+        self.workflowTaskTimeout = workflowTaskTimeout
+    }
 }
 
 /// Bounded LRU cache of running workflows, keyed by run ID, for sticky execution.

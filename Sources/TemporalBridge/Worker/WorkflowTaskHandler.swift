@@ -13,6 +13,9 @@ final class WorkflowTaskHandler: Sendable {
 
     init(core: WorkerCore) { self.core = core }
 
+    /// Until the server has seen a WorkflowExecutionStarted for the run: its default task timeout.
+    static let defaultWorkflowTaskTimeout: Duration = .seconds(10)
+
     func handle(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse) async {
         core.metrics.workflowSlots.taken()
         defer {
@@ -23,7 +26,7 @@ final class WorkflowTaskHandler: Sendable {
             await handleQueryTask(task)
             return
         }
-        let started = ContinuousClock.now
+        let received = ContinuousClock.now
         let series = core.metrics.workflow(task.workflowType.name)
         core.workflowTaskFigures.taskStarted()
         var failed = false
@@ -39,34 +42,73 @@ final class WorkflowTaskHandler: Sendable {
         logger[metadataKey: "run_id"] = .string(runId)
         var held: CachedWorkflow?
         defer { if let held { core.cache.checkIn(held) } }
+        // The task being answered: a heartbeat replaces it with the one the server hands back.
+        var current = task
         do {
-            let (entry, events, replaying) = try await prepareRun(task, series: series, logger: logger)
+            let (entry, events, replaying) = try await prepareRun(
+                task, until: received + Self.defaultWorkflowTaskTimeout, series: series, logger: logger)
             held = entry
+            try await entry.gate.acquire()
+            defer { entry.gate.release() }
             let applying = ContinuousClock.now
+            var currentReceived = received
             let liveActivities = await core.liveActivityAttempts(
                 for: task.queries.values.map(\.queryType), of: task.workflowExecution)
-            var commands: [Temporal_Api_Command_V1_Command] = []
-            var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult] = [:]
-            var coreUsedFlags: [UInt32] = []
-            try entry.lock.withLock {
-                // Evicted between lookup and now (cache overflow or shutdown): leave the task to
-                // time out and be retried rather than report a bogus failure.
-                if entry.run.isEvicted { throw CancellationError() }
-                commands = try entry.run.apply(events: events, liveStartedEventId: task.startedEventID)
-                coreUsedFlags = entry.run.takeCoreFlagsToRecord()
-                for (id, query) in task.queries {
-                    queryResults[id] = Self.queryResult(entry.run, query, liveActivities: liveActivities)
+            let pending = core.replayThreads.submit {
+                try Self.activate(entry, events: events, task: task, liveActivities: liveActivities)
+            }
+            var activation: Activation
+            while true {
+                let beat = currentReceived + entry.workflowTaskTimeout * WorkflowTaskHeartbeat.fraction
+                if let outcome = await pending.wait(until: beat) {
+                    activation = try outcome.get()
+                    break
                 }
+                // Still running at 80 % of the task's timeout: complete it empty, keep the next one.
+                logger.info(
+                    "workflow task heartbeat: activation still running",
+                    metadata: ["elapsed_ms": "\((ContinuousClock.now - received).milliseconds)"])
+                core.count { $0.workflowTaskHeartbeats += 1 }
+                let next: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse?
+                do {
+                    next = try await WorkflowTaskHeartbeat.send(
+                        current, core: core, until: currentReceived + entry.workflowTaskTimeout)
+                } catch {
+                    // The run must not be evicted under the activation still running on its thread.
+                    _ = await pending.value()
+                    throw error
+                }
+                guard let next else {
+                    logger.warning("workflow task heartbeat returned no new task; the next one comes by poll")
+                    _ = await pending.value()
+                    core.cache.remove(runId)
+                    return
+                }
+                current = next
+                currentReceived = .now
+            }
+            if current.taskToken != task.taskToken {
+                // The events of the heartbeat tasks (WorkflowTaskCompleted/Scheduled/Started, and
+                // whatever arrived meanwhile); the activation's commands are still pending in the run.
+                let next = current
+                let earlierFlags = activation.coreUsedFlags
+                activation = try await core.replayThreads.run {
+                    try Self.activate(entry, events: next.history.events, task: next)
+                }
+                activation.coreUsedFlags = earlierFlags + activation.coreUsedFlags
             }
             if replaying { series.taskReplayLatency.record(ContinuousClock.now - applying) }
+            // After this the server times the task out and schedules it again.
+            let deadline = currentReceived + entry.workflowTaskTimeout
+            var commands = activation.commands
             let eager =
                 core.options.eagerActivityExecution ? EagerActivityReservation(core: core, commands: &commands) : nil
             var request = Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedRequest()
-            request.taskToken = task.taskToken
+            request.taskToken = current.taskToken
             request.commands = commands
             request.identity = core.identity
             request.namespace = core.namespace
-            request.queryResults = queryResults
+            request.queryResults = activation.queryResults
             if core.stickyExecution {
                 request.stickyAttributes.workerTaskQueue = core.stickyTaskQueue
                 request.stickyAttributes.scheduleToStartTimeout = .init(
@@ -74,13 +116,15 @@ final class WorkflowTaskHandler: Sendable {
             }
             request.sdkMetadata.sdkName = SDKIdentity.name
             request.sdkMetadata.sdkVersion = SDKIdentity.version
-            request.sdkMetadata.coreUsedFlags = coreUsedFlags
+            request.sdkMetadata.coreUsedFlags = activation.coreUsedFlags
             request.workerInstanceKey = core.instanceKey
-            series.taskExecutionLatency.record(ContinuousClock.now - started)
+            series.taskExecutionLatency.record(ContinuousClock.now - received)
             let response: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse
             do {
-                response = try await core.connection.unary(
-                    "RespondWorkflowTaskCompleted", request, timeout: .seconds(30))
+                // A used task token answers NOT_FOUND, so sending the same completion again is safe.
+                response = try await TransportRetry.run(until: deadline) { [request] timeout in
+                    try await core.unary("RespondWorkflowTaskCompleted", request, timeout: timeout)
+                }
             } catch {
                 eager?.releaseAll()
                 throw error
@@ -93,10 +137,47 @@ final class WorkflowTaskHandler: Sendable {
             core.cache.remove(runId)
         } catch is CancellationError {
             core.cache.remove(runId)
+        } catch let error as TemporalRPCError {
+            // Fetching history or responding failed: a transport or server problem, not the
+            // workflow's. The run may or may not have been advanced on the server, so it is dropped;
+            // the task times out and comes back (with full history), and nothing is written into the
+            // workflow's history about the hiccup.
+            logger.warning(
+                "workflow task abandoned after a call failed; the server will time it out and retry",
+                metadata: ["error": "\(error)", "attempt": "\(current.attempt)"])
+            core.cache.remove(runId)
         } catch {
             core.cache.remove(runId)
             failed = true
-            await fail(task, error: error, logger: logger)
+            await fail(current, error: error, logger: logger)
+        }
+    }
+
+    /// What one activation produced: the commands to send and the answers to the task's queries.
+    struct Activation: Sendable {
+        var commands: [Temporal_Api_Command_V1_Command]
+        var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult]
+        /// sdk-core flags this activation used for the first time (sent in the task's metadata).
+        var coreUsedFlags: [UInt32]
+    }
+
+    /// Applies `events` and runs the workflow code (on a replay thread).
+    static func activate(
+        _ entry: CachedWorkflow, events: [Temporal_Api_History_V1_HistoryEvent],
+        task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse,
+        liveActivities: [String: LiveActivityAttempt] = [:]
+    ) throws -> Activation {
+        try entry.lock.withLock {
+            // Evicted between lookup and now (cache overflow or shutdown): leave the task to
+            // time out and be retried rather than report a bogus failure.
+            if entry.run.isEvicted { throw CancellationError() }
+            let commands = try entry.run.apply(events: events, liveStartedEventId: task.startedEventID)
+            let coreUsedFlags = entry.run.takeCoreFlagsToRecord()
+            var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult] = [:]
+            for (id, query) in task.queries {
+                queryResults[id] = queryResult(entry.run, query, liveActivities: liveActivities)
+            }
+            return Activation(commands: commands, queryResults: queryResults, coreUsedFlags: coreUsedFlags)
         }
     }
 
@@ -127,7 +208,7 @@ final class WorkflowTaskHandler: Sendable {
         request.namespace = core.namespace
         do {
             let _: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskFailedResponse =
-                try await core.connection.unary("RespondWorkflowTaskFailed", request, timeout: .seconds(30))
+                try await core.unary("RespondWorkflowTaskFailed", request, timeout: .seconds(30))
         } catch {
             logger.warning("RespondWorkflowTaskFailed failed", metadata: ["error": "\(error)"])
         }
@@ -154,12 +235,12 @@ final class WorkflowTaskHandler: Sendable {
     /// whether that run must replay history it had already run before (a cache miss).
     private func prepareRun(
         _ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse,
-        series: WorkflowTypeSeries, logger: Logger
+        until deadline: ContinuousClock.Instant, series: WorkflowTypeSeries, logger: Logger
     ) async throws -> (CachedWorkflow, [Temporal_Api_History_V1_HistoryEvent], replaying: Bool) {
         let runId = task.workflowExecution.runID
         var events = task.history.events
         if !task.nextPageToken.isEmpty {
-            events += try await core.fetchHistory(task.workflowExecution, from: task.nextPageToken)
+            events += try await core.fetchHistory(task.workflowExecution, from: task.nextPageToken, until: deadline)
         }
         if let entry = core.cache.checkOut(runId) {
             let continues =
@@ -181,7 +262,7 @@ final class WorkflowTaskHandler: Sendable {
         }
         core.count { $0.cacheMisses += 1 }
         if events.first?.eventID != 1 {
-            events = try await core.fetchHistory(task.workflowExecution, from: Data())
+            events = try await core.fetchHistory(task.workflowExecution, from: Data(), until: deadline)
         }
         // Like sdk-core, a miss is a task whose run this worker should have had: one that has
         // run before. A new run's first task is no miss.
@@ -193,9 +274,19 @@ final class WorkflowTaskHandler: Sendable {
         }
         // A fetched history may already hold events that belong to the next task.
         if task.startedEventID > 0 { events = events.filter { $0.eventID <= task.startedEventID } }
-        let entry = CachedWorkflow(run: try core.makeRun(task))
+        let entry = CachedWorkflow(run: try core.makeRun(task), workflowTaskTimeout: Self.workflowTaskTimeout(events))
         core.cache.insertCheckedOut(runId, entry)
         return (entry, events, replaying)
+    }
+
+    /// The run's workflow task timeout from its WorkflowExecutionStarted event.
+    static func workflowTaskTimeout(_ events: [Temporal_Api_History_V1_HistoryEvent]) -> Duration {
+        guard case .workflowExecutionStartedEventAttributes(let started)? = events.first?.attributes,
+            started.hasWorkflowTaskTimeout
+        else { return defaultWorkflowTaskTimeout }
+        let timeout = started.workflowTaskTimeout
+        let duration = Duration.seconds(timeout.seconds) + .nanoseconds(Int64(timeout.nanos))
+        return duration > .zero ? duration : defaultWorkflowTaskTimeout
     }
 
     static func queryResult(
@@ -231,19 +322,28 @@ final class WorkflowTaskHandler: Sendable {
                 for: [task.query.queryType], of: task.workflowExecution)
             if let entry = core.cache.checkOut(task.workflowExecution.runID) {
                 defer { core.cache.checkIn(entry) }
-                result = entry.lock.withLock { Self.queryResult(entry.run, task.query, liveActivities: liveActivities) }
+                try await entry.gate.acquire()
+                defer { entry.gate.release() }
+                result = try await core.replayThreads.run {
+                    entry.lock.withLock { Self.queryResult(entry.run, task.query, liveActivities: liveActivities) }
+                }
             } else {
+                let deadline = ContinuousClock.now + Self.defaultWorkflowTaskTimeout
                 var events = task.history.events
                 if !task.nextPageToken.isEmpty {
-                    events += try await core.fetchHistory(task.workflowExecution, from: task.nextPageToken)
+                    events += try await core.fetchHistory(
+                        task.workflowExecution, from: task.nextPageToken, until: deadline)
                 }
                 if events.first?.eventID != 1 {
-                    events = try await core.fetchHistory(task.workflowExecution, from: Data())
+                    events = try await core.fetchHistory(task.workflowExecution, from: Data(), until: deadline)
                 }
                 let run = try core.makeRun(task)
-                defer { run.evict() }
-                try run.apply(events: events, liveStartedEventId: nil)
-                result = Self.queryResult(run, task.query, liveActivities: liveActivities)
+                let replayed = events
+                result = try await core.replayThreads.run {
+                    defer { run.evict() }
+                    try run.apply(events: replayed, liveStartedEventId: nil)
+                    return Self.queryResult(run, task.query, liveActivities: liveActivities)
+                }
             }
             request.completedType = result.resultType
             request.queryResult = result.answer
@@ -255,7 +355,7 @@ final class WorkflowTaskHandler: Sendable {
         }
         do {
             let _: Temporal_Api_Workflowservice_V1_RespondQueryTaskCompletedResponse =
-                try await core.connection.unary("RespondQueryTaskCompleted", request, timeout: .seconds(30))
+                try await core.unary("RespondQueryTaskCompleted", request, timeout: .seconds(30))
         } catch {
             core.logger.warning("RespondQueryTaskCompleted failed", metadata: ["error": "\(error)"])
         }

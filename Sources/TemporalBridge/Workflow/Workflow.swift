@@ -76,8 +76,9 @@ public enum Workflow {
 
     /// Calls `observer` (on the workflow's thread) whenever an activity of this run is scheduled,
     /// reported started (attempt known), completed, failed or cancelled — for status queries.
+    /// Register once: more than 100 observers fail the workflow task.
     public static func onActivityStatus(_ observer: @escaping (ActivityStatus) -> Void) {
-        requiredContext.activityObservers.append(observer)
+        requiredContext.addActivityObserver(observer)
     }
 
     // MARK: time

@@ -45,6 +45,7 @@ final class WorkflowContext: @unchecked Sendable {
     var conditions: [ConditionWaiter] = []
 
     var signalHandlers: [String: SignalHandler] = [:]
+    /// Signals that arrived before their handler; at most `maxBufferedSignals`.
     var bufferedSignals: [(name: String, arguments: WorkflowArguments)] = []
     var queryHandlers: [String: QueryHandler] = [:]
     /// Names in registration order, for the metadata query.
@@ -64,10 +65,16 @@ final class WorkflowContext: @unchecked Sendable {
     /// Activity status hooks: the type of the most recently scheduled activity and its attempt.
     var activityObservers: [(ActivityStatus) -> Void] = []
 
-    init(info: WorkflowInfo, now: Date, logger: Logger) {
+    /// Signals kept for a handler that is not registered yet (the server's own default limit of
+    /// signals per execution), and activity observers a run may register.
+    static let maxBufferedSignals = 10_000
+    static let maxActivityObservers = 100
+
+    /// `seedRunId`: the run id the workflow started with (its original execution run id).
+    init(info: WorkflowInfo, now: Date, seedRunId: String, logger: Logger) {
         self.info = info
         self.now = now
-        self.random = WorkflowRandom(seedingFrom: info.runId)
+        self.random = WorkflowRandom(seedingFrom: seedRunId)
         self.baseLogger = logger
     }
 

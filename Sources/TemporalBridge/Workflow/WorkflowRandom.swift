@@ -4,8 +4,11 @@
     import Foundation
 #endif
 
-/// A deterministic random generator seeded from the run ID (SplitMix64).
-/// It is a reference: copies share one stream, so every draw advances the run's sequence.
+/// A deterministic random generator (SplitMix64) seeded, as in the official SDKs, from the run id
+/// the workflow started with (`original_execution_run_id`), and reseeded from the new run id where
+/// a reset took over the history.
+/// It is a reference: copies share one stream, so every draw advances the run's sequence, and a
+/// reseed reaches every copy.
 public struct WorkflowRandom: RandomNumberGenerator, Sendable {
     final class State: @unchecked Sendable {
         var value: UInt64
@@ -17,13 +20,22 @@ public struct WorkflowRandom: RandomNumberGenerator, Sendable {
     init(seed: UInt64) { state = State(seed: seed) }
 
     init(seedingFrom text: String) {
+        self.init(seed: Self.seed(from: text))
+    }
+
+    /// Restarts the stream from `text` (a reset's new run id); every copy follows.
+    func reseed(from text: String) {
+        state.value = Self.seed(from: text)
+    }
+
+    private static func seed(from text: String) -> UInt64 {
         // FNV-1a: stable across processes, unlike Hasher.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }
-        self.init(seed: hash)
+        return hash
     }
 
     public mutating func next() -> UInt64 {

@@ -54,7 +54,8 @@ public struct WorkflowReplayer: Sendable {
         try replay(Self.decodeHistory(json: data))
     }
 
-    static func decodeHistory(json data: Data) throws -> Temporal_Api_History_V1_History {
+    /// Decodes proto3 JSON as printed by `temporal workflow show -o json` (to replay it many times).
+    public static func decodeHistory(json data: Data) throws -> Temporal_Api_History_V1_History {
         var options = JSONDecodingOptions()
         options.ignoreUnknownFields = true
         return try Temporal_Api_History_V1_History(jsonUTF8Data: data, options: options)

@@ -113,7 +113,14 @@ final class WorkflowRun: @unchecked Sendable {
             try activate(at: event, live: isLive)
         case .workflowTaskCompletedEventAttributes?:
             context?.noteFlags(of: event)
-            matchingCommands = true
+            // A completed task with no command events after it sent no commands: a workflow task
+            // heartbeat (see WorkflowTaskHeartbeat). What the code produced is still to be sent, with
+            // a later task, and is matched against that task's command events.
+            matchingCommands = next.map(HistoryEventKind.isCommandEvent) ?? true
+        case .workflowTaskFailedEventAttributes(let attributes)? where attributes.cause == .resetWorkflow:
+            // From here on the code runs as the reset's new run: draw from its id (as sdk-core and
+            // the Java SDK do), in the worker and in the replayer alike.
+            if !attributes.newRunID.isEmpty { context?.random.reseed(from: attributes.newRunID) }
         case .activityTaskStartedEventAttributes(let attributes)?:
             context?.activityStarted(attributes)
         case .activityTaskCompletedEventAttributes(let attributes)?:
@@ -152,7 +159,8 @@ final class WorkflowRun: @unchecked Sendable {
             namespace: namespace, workflowId: workflowId, runId: runId,
             workflowType: attributes.workflowType.name,
             taskQueue: attributes.taskQueue.name, attempt: Int(max(1, attributes.attempt)))
-        let context = WorkflowContext(info: info, now: event.eventTime.date, logger: baseLogger)
+        let seedRunId = attributes.originalExecutionRunID.isEmpty ? runId : attributes.originalExecutionRunID
+        let context = WorkflowContext(info: info, now: event.eventTime.date, seedRunId: seedRunId, logger: baseLogger)
         context.executor = executor
         self.context = context
         startedAt = event.eventTime.date
