@@ -23,8 +23,9 @@ swift build --build-tests "${COVERAGE_FLAG[@]}"
 say "lint (swift format)"
 make -s lint
 
-say "compose files"
-make -s compose-check
+say "the Docker image, without Docker: build-stage COPY lines, native release build, runtime libraries, compose files"
+bash scripts/docker-check.sh
+bash Tests/docker/docker_check_test.sh
 
 say "proto subset conformance and payload interop with the Temporal Python SDK"
 PYTHON="$VENV/bin/python" bash Tests/interop/run.sh
