@@ -84,8 +84,25 @@ local_path() { # image path of the build stage -> the file here
 }
 
 # --- 1. the build context: exactly what the COPY lines name, from this checkout (tracked and untracked files that
-#        .gitignore does not exclude, as the Docker context is the working tree)
+#        .gitignore does not exclude, as the Docker context is the working tree), less what .dockerignore excludes
 step1=$SECONDS
+IGNORED=()
+if [ -f "$ROOT/.dockerignore" ]; then
+    while IFS= read -r pattern; do
+        pattern="${pattern%%#*}"; pattern="${pattern%"${pattern##*[![:space:]]}"}"
+        [ -n "$pattern" ] || continue
+        [ "${pattern:0:1}" = '!' ] && fail ".dockerignore: exceptions ('$pattern') are not supported by docker-check"
+        pattern="${pattern#/}"; IGNORED+=("${pattern%/}")
+    done <"$ROOT/.dockerignore"
+fi
+docker_ignored() { # docker_ignored PATH: whether .dockerignore leaves PATH (relative to the checkout) out
+    local pattern
+    for pattern in "${IGNORED[@]}"; do
+        # shellcheck disable=SC2053 # the pattern is a glob on purpose
+        [[ "$1" == $pattern || "$1" == $pattern/* ]] && return 0
+    done
+    return 1
+}
 declare -A WANTED=()   # context-relative destination -> repository-relative source
 for copy in "${build_copies[@]}"; do
     read -r -a words <<<"$copy"
@@ -101,9 +118,11 @@ for copy in "${build_copies[@]}"; do
     for src in "${args[@]:0:${#args[@]}-1}"; do
         src="${src#./}"
         [ -e "$ROOT/$src" ] || fail "COPY $copy: '$src' does not exist in the checkout"
+        docker_ignored "$src" && fail "COPY $copy: .dockerignore leaves '$src' out of the build context"
         if [ -d "$ROOT/$src" ]; then
             while IFS= read -r -d '' file; do
                 [ -f "$ROOT/$file" ] || continue
+                docker_ignored "$file" && continue
                 WANTED["${dest:+${dest%/}/}${file#"$src"/}"]="$file"
             done < <(git -C "$ROOT" ls-files -z --cached --others --exclude-standard -- "$src")
         elif [ "${dest: -1}" = / ] || [ -z "$dest" ]; then
