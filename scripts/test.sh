@@ -15,7 +15,21 @@ bash scripts/services.sh redis-up
 DISRUPTIVE="Disruptive|survivesServerRestart"
 
 COVERAGE_FLAG=()
-[ "${COVERAGE:-0}" = 1 ] && COVERAGE_FLAG=(--enable-code-coverage)
+if [ "${COVERAGE:-0}" = 1 ]; then
+    # SwiftPM instruments Swift code only; the -Xcc flags instrument the C targets too (CGRPCShim).
+    COVERAGE_FLAG=(--enable-code-coverage -Xcc -fprofile-instr-generate -Xcc -fcoverage-mapping)
+    # The instrumented order-api/order-worker that the end-to-end stages run leave their profiles here
+    # (scripts/coverage.sh adds them); `swift test` sets its own.
+    rm -rf test-output/coverage
+    export LLVM_PROFILE_FILE="$ROOT/test-output/coverage/processes/%p.profraw"
+fi
+# keep_test_profiles: each `swift test --enable-code-coverage` starts by emptying .build/debug/codecov, so the
+# profiles of a run are kept aside before the next one (scripts/coverage.sh merges them all).
+keep_test_profiles() {
+    [ "${COVERAGE:-0}" = 1 ] || return 0
+    mkdir -p test-output/coverage/swift-test
+    cp .build/debug/codecov/*.profraw test-output/coverage/swift-test/ 2>/dev/null || true
+}
 
 say "building (debug, with tests)"
 swift build --build-tests "${COVERAGE_FLAG[@]}"
@@ -32,9 +46,11 @@ PYTHON="$VENV/bin/python" bash Tests/interop/run.sh
 
 say "swift tests that restart services (run alone)"
 swift test --skip-build "${COVERAGE_FLAG[@]}" --filter "$DISRUPTIVE"
+keep_test_profiles
 
 say "swift tests"
 swift test --skip-build "${COVERAGE_FLAG[@]}" --skip "$DISRUPTIVE"
+keep_test_profiles
 
 say "end to end: the REST table, the web page in headless Chromium, schemathesis against /openapi.yaml"
 bash Tests/e2e/run.sh .build/debug
