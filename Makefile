@@ -7,15 +7,18 @@ SWIFT_BUILD_FLAGS ?=
 # Generated protobuf code is left as protoc-gen-swift writes it.
 SWIFT_SOURCES = $(shell find Sources Tests Benchmarks -name '*.swift' -not -path '*/Generated/*')
 
-.PHONY: help deps build build-release services-up services-down run start-full-stack stop run-worker run-api \
+.PHONY: help deps test-deps build build-release services-up services-down run start-full-stack stop run-worker run-api \
         test test-unit test-integration test-python test-coverage fmt lint bench drill grpc-leak-check \
-        db-connect db-migrate db-reset docker-build docker-up docker-down docker-logs docker-clean compose-check
+        db-connect db-migrate db-reset docker-build docker-up docker-down docker-logs docker-clean compose-check docker-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
-deps: ## install system packages, the Temporal CLI and the test venv (idempotent)
-	@bash $(SCRIPTS)/deps.sh
+deps: ## what building and running needs: Debian packages, the Temporal CLI in .venv (idempotent)
+	@bash $(SCRIPTS)/deps.sh run
+
+test-deps: ## deps plus the test and benchmark tools (Chromium, wrk, valgrind, docker-compose, test venv packages)
+	@bash $(SCRIPTS)/deps.sh test
 
 build: deps ## debug build of everything
 	swift build $(SWIFT_BUILD_FLAGS)
@@ -53,25 +56,28 @@ db-reset: services-up ## drop and recreate the database (asks unless FORCE=1)
 db-connect: ## psql on the OrderFlow database
 	@bash $(SCRIPTS)/db.sh connect
 
-test: deps services-up ## every test: unit, integration (real PostgreSQL + Temporal), conformance, interop
+test: test-deps services-up ## every test: unit, integration (real PostgreSQL + Temporal), conformance, interop
 	@bash $(SCRIPTS)/test.sh
 
-test-coverage: deps services-up ## tests with llvm-cov summary per target
+test-coverage: test-deps services-up ## every test with coverage: lines, functions, regions per target; HTML in test-output/coverage/
 	@COVERAGE=1 bash $(SCRIPTS)/test.sh
 
-bench: deps services-up ## benchmarks against the Temporal Python SDK; writes BENCHMARKS.md
+bench: test-deps services-up ## benchmarks against the Temporal Python SDK; writes BENCHMARKS.md
 	@bash $(SCRIPTS)/bench.sh
 
 drill: deps build ## fault drill: DRILL_ORDERS orders (300) through 2 worker SIGKILLs and a PostgreSQL restart, on private services
 	@bash $(SCRIPTS)/drill.sh
 
-grpc-leak-check: deps services-up ## gRPC shim calls under valgrind
+grpc-leak-check: test-deps services-up ## gRPC shim calls under valgrind
 	@bash $(SCRIPTS)/grpc-leak-check.sh
 
 compose-check: ## validate the compose files (no Docker engine needed)
 	docker-compose -f docker-compose.yml config -q
 	docker-compose -f docker-compose.yml -f docker-compose.prod.yml config -q
 	@echo "compose files valid"
+
+docker-check: ## prove the image without a Docker engine: COPY lines, native build RUN lines, ldd vs apt, compose
+	@bash $(SCRIPTS)/docker-check.sh
 
 docker-build: ## build the orderflow image
 	docker compose build

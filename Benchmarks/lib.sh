@@ -20,11 +20,11 @@ bench_temporal_start() {
     local name=$1 port=$2; shift 2
     local pidfile="$BENCH_OUT/temporal-$name.pid"
     bench_temporal_stop "$name"
-    temporal server start-dev --headless --port "$port" --log-level error "$@" \
+    "$TEMPORAL_CLI" server start-dev --headless --port "$port" --log-level error "$@" \
         >"$LOGS/bench-temporal-$name.log" 2>&1 &
     echo $! >"$pidfile"
     wait_for 60 "bench Temporal dev server $name on $port" \
-        bash -c "temporal operator cluster health --address 127.0.0.1:$port 2>/dev/null | grep -q SERVING" \
+        bash -c "\"$TEMPORAL_CLI\" operator cluster health --address 127.0.0.1:$port 2>/dev/null | grep -q SERVING" \
         || die "bench Temporal server $name did not start; see $LOGS/bench-temporal-$name.log"
 }
 

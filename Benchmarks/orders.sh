@@ -77,7 +77,7 @@ start_worker() {
     fi
     echo $! >"$WORKER_PIDFILE"
     wait_for 60 "$impl worker on $queue" \
-        bash -c "temporal task-queue describe --address 127.0.0.1:$port --task-queue $queue -o json 2>/dev/null \
+        bash -c "\"$TEMPORAL_CLI\" task-queue describe --address 127.0.0.1:$port --task-queue $queue -o json 2>/dev/null \
                  | grep -q '\"identity\"'" >/dev/null \
         || die "the $impl worker did not start polling; see $log"
 }

@@ -27,7 +27,7 @@ trap 'bench_temporal_stop replay' EXIT
 say "replay: recording a history of about $BENCH_REPLAY_EVENTS events"
 workflow_id=$("$BENCH_EXE" replay-record --address "$ADDRESS" --events "$BENCH_REPLAY_EVENTS" | tail -1) \
     || die "recording the replay history failed"
-temporal workflow show --address "$ADDRESS" -w "$workflow_id" --output json >"$HISTORY" \
+"$TEMPORAL_CLI" workflow show --address "$ADDRESS" -w "$workflow_id" --output json >"$HISTORY" \
     || die "temporal workflow show failed for $workflow_id"
 bench_temporal_stop replay
 

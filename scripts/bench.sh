@@ -54,7 +54,7 @@ mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
     echo "|---|---|"
     echo "| machine | $(nproc) × $cpu, $mem, $(uname -sr) |"
     echo "| Swift | $(swift --version 2>&1 | head -1) |"
-    echo "| Temporal | $(temporal --version 2>/dev/null | head -1) (dev server, in memory, one per benchmark) |"
+    echo "| Temporal | $("$TEMPORAL_CLI" --version 2>/dev/null | head -1) (dev server, in memory, one per benchmark) |"
     echo "| Python SDK | temporalio $("$BENCH_PYTHON" -c 'import temporalio; print(temporalio.__version__)' 2>/dev/null) on $("$BENCH_PYTHON" --version 2>&1) |"
     if [ -n "$PREBUILT_BIN" ]; then
         echo "| binaries | ${BENCH_BIN#"$ROOT"/} |"

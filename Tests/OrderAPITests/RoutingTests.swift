@@ -65,6 +65,7 @@ import Testing
                 let parts = operation.split(separator: " ", maxSplits: 1)
                 let method = HTTPRequest.Method(String(parts[0]))!
                 let uri = String(parts[1]).replacingOccurrences(of: "{id}", with: "some-order")
+                    .replacingOccurrences(of: "{slug}", with: ProblemKind.notReady.rawValue)
                 let response = try await client.execute(uri: uri, method: method)
                 let type = response.json["type"] as? String
                 #expect(

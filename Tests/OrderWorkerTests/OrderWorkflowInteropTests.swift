@@ -15,7 +15,7 @@ extension OrderWorkflowIntegration {
                     {"order_id":"\(orderId)","customer_id":"cust-cli","items":[{"product_id":"\(product)","product_name":"Gaming Mouse","quantity":2,"unit_price":89.99}]}
                     """
                 let started = try await CommandLineTool.run([
-                    "temporal", "workflow", "start", "--type", "OrderWorkflow", "--task-queue", harness.taskQueue,
+                    TemporalCLI.path, "workflow", "start", "--type", "OrderWorkflow", "--task-queue", harness.taskQueue,
                     "--workflow-id", orderId, "--input", input, "--address", harness.config.temporal.hostPort,
                     "--namespace", harness.config.temporal.namespace,
                 ])
@@ -28,7 +28,7 @@ extension OrderWorkflowIntegration {
 
                 // The CLI sees the documented result shape too.
                 let shown = try await CommandLineTool.run([
-                    "temporal", "workflow", "result", "--workflow-id", orderId, "--address",
+                    TemporalCLI.path, "workflow", "result", "--workflow-id", orderId, "--address",
                     harness.config.temporal.hostPort,
                     "--output", "json",
                 ])

@@ -195,7 +195,7 @@ extension OrderWorkflowIntegration {
             let transactionId = try #require(try await harness.payment(orderId)?.string("transaction_id"))
 
             let reset = try await CommandLineTool.run([
-                "temporal", "workflow", "reset", "--workflow-id", orderId, "--type", "FirstWorkflowTask",
+                TemporalCLI.path, "workflow", "reset", "--workflow-id", orderId, "--type", "FirstWorkflowTask",
                 "--reason", "replay fixture", "--address", harness.config.temporal.hostPort,
             ])
             #expect(reset.status == 0, "temporal workflow reset: \(reset.stderr) \(reset.text)")

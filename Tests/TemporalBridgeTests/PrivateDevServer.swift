@@ -21,7 +21,7 @@ final class PrivateDevServer: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments =
-            ["temporal", "server", "start-dev", "--headless", "--port", "\(port)", "--log-level", "error"]
+            [TemporalCLI.path, "server", "start-dev", "--headless", "--port", "\(port)", "--log-level", "error"]
             + dynamicConfig.flatMap { ["--dynamic-config-value", $0] }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

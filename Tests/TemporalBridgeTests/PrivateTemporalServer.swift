@@ -66,7 +66,7 @@ final class PrivateTemporalServer: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            ProcessInfo.processInfo.environment["TEMPORAL_CLI"] ?? "temporal", "server", "start-dev", "--headless",
+            TemporalCLI.path, "server", "start-dev", "--headless",
             "--port", "\(port)", "--ui-port", "\(uiPort)", "--log-level", "error",
         ]
         process.standardOutput = log

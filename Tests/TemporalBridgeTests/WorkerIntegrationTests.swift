@@ -81,7 +81,7 @@ enum WorkerTestSupport {
     static func cli(_ arguments: [String]) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["temporal"] + arguments + ["--address", TransportTestSupport.target]
+        process.arguments = [TemporalCLI.path] + arguments + ["--address", TransportTestSupport.target]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -5,10 +5,12 @@ import contextlib
 import json
 import os
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -147,12 +149,18 @@ def stock(product_id):
     return int(rows[0][0])
 
 
+def temporal_executable():
+    """TEMPORAL_CLI (scripts/lib.sh sets it), else the one beside this venv's python (make deps puts it there)."""
+    beside = Path(sys.executable).with_name("temporal")
+    return os.environ.get("TEMPORAL_CLI") or (str(beside) if beside.exists() else "temporal")
+
+
 def temporal_cli(*args):
     """The `temporal` CLI against the server the stack uses; returns parsed JSON output."""
     address = os.environ.get("TEMPORAL_HOST_PORT", "localhost:7233")
     namespace = os.environ.get("TEMPORAL_NAMESPACE", "default")
     done = subprocess.run(
-        ["temporal", *args, "--address", address, "--namespace", namespace, "-o", "json"],
+        [temporal_executable(), *args, "--address", address, "--namespace", namespace, "-o", "json"],
         capture_output=True, text=True, timeout=60,
     )
     return done.returncode, done.stdout, done.stderr

@@ -306,6 +306,14 @@ def test_unknown_order_is_404(method, suffix):
     assert_problem(http(method, f"/api/orders/bad%20id{suffix}"), 404, "order-not-found")
 
 
+def test_a_problem_type_resolves_to_a_page_for_people():
+    problem = assert_problem(http("GET", f"/api/orders/{unique('nobody')}"), 404, "order-not-found")
+    page = http("GET", problem["type"])
+    assert page.status == 200 and page.content_type == "text/html", page
+    assert "<h1>Order not found</h1>" in page.text and "What to do" in page.text, page
+    assert_problem(http("GET", "/problems/no-such-problem"), 404, "route-not-found")
+
+
 def test_an_unknown_product_is_accepted_and_the_order_fails_invalid_product():
     order_id = unique("e2e-invalid")
     reply = http("POST", "/api/orders", order_request(unique("NO-SUCH-PRODUCT"), order_id=order_id))
@@ -372,6 +380,7 @@ def test_openapi_document_describes_every_route():
         "/readyz": {"get"},
         "/metrics": {"get"},
         "/openapi.yaml": {"get"},
+        "/problems/{slug}": {"get"},
         "/": {"get"},
     }
     for path, methods in expected.items():

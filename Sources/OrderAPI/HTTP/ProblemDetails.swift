@@ -14,12 +14,13 @@ public struct ProblemDetails: Error, Sendable {
     /// Extension members (RFC 9457 §3.2), e.g. the dependency checks of `/readyz`.
     public var extensions: [String: JSONTree]
 
+    /// `status` defaults to the one the kind documents (`ProblemKind.status`, shown on its page).
     public init(
-        _ kind: ProblemKind, status: HTTPResponse.Status, detail: String, errors: [FieldError] = [],
+        _ kind: ProblemKind, status: HTTPResponse.Status? = nil, detail: String, errors: [FieldError] = [],
         headers: HTTPFields = [:], extensions: [String: JSONTree] = [:]
     ) {
         self.kind = kind
-        self.status = status
+        self.status = status ?? kind.status
         self.detail = detail
         self.errors = errors
         self.headers = headers
@@ -27,7 +28,8 @@ public struct ProblemDetails: Error, Sendable {
     }
 }
 
-/// The problem types the API emits; `type` URIs are stable and documented in openapi.yaml.
+/// The problem types the API emits: the one list behind both the `type` of every problem response and the pages
+/// `GET /problems/<slug>` serves (ProblemKind+Guide.swift). `type` URIs are stable and documented in openapi.yaml.
 public enum ProblemKind: String, Sendable, CaseIterable {
     case invalidRequest = "invalid-request"
     case malformedJSON = "malformed-json"

@@ -1,6 +1,7 @@
 import Hummingbird
 
-/// Every route of the API (docs/api.md; `/api/config` serves the page).
+/// Every route of the API (docs/api.md; `/api/config` serves the page, `/problems/<slug>` the
+/// problem-type pages).
 /// openapi.yaml documents exactly this list; a test keeps the two equal.
 struct OrderAPIRoutes: Sendable {
     let services: APIServices
@@ -14,6 +15,7 @@ struct OrderAPIRoutes: Sendable {
         let products = ProductsHandler(services: services)
         let health = HealthHandlers(services: services)
         let feed = StatusFeedHandler(services: services)
+        let problems = ProblemPageHandler()
         let statics = statics
 
         return [
@@ -29,6 +31,7 @@ struct OrderAPIRoutes: Sendable {
             APIRoute(.get, "/readyz") { try await health.ready($0, context: $1) },
             APIRoute(.get, "/metrics") { try await statics.metrics($0, context: $1) },
             APIRoute(.get, "/openapi.yaml") { try await statics.openAPI($0, context: $1) },
+            APIRoute(.get, "/problems/{slug}") { try await problems.handle($0, context: $1) },
             APIRoute(.get, "/") { try await statics.index($0, context: $1) },
         ]
     }
