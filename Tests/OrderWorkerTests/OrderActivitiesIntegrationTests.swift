@@ -13,7 +13,9 @@ import Testing
 struct OrderActivitiesIntegrationTests {
     private func activities(_ pool: PostgresPool, payment: PaymentSettings = PaymentSettings()) -> OrderActivities {
         OrderActivities(
-            store: OrderStore(pool: pool), payments: PaymentSimulator(settings: payment, random: { 0.99 }),
+            store: OrderStore(pool: pool),
+            payments: PaymentSimulator(
+                settings: payment, ledger: PaymentProviderLedger(pool: pool), random: { 0.99 }),
             logger: WorkerTestDatabase.logger)
     }
 
@@ -141,6 +143,113 @@ struct OrderActivitiesIntegrationTests {
             #expect(failure.nonRetryable)
         }
         #expect(try await WorkerTestDatabase.count(pool, "payments", orderId: orderId) == 0)
+    }
+
+    /// The first ProcessPayment attempt's request stays with the provider past its timeout; the retry charges;
+    /// then the late request reaches the provider's ledger, finds the key and gets the retry's charge back.
+    @Test func aLatePaymentAttemptFindsTheKeyAndChargesNothing() async throws {
+        let pool = try await WorkerTestDatabase.pool()
+        defer { Task { await pool.close() } }
+        let (orderId, total) = try await reservedOrder(pool)
+        let requests = RequestCounter()
+        let ledger = PaymentProviderLedger(pool: pool)
+        let subject = OrderActivities(
+            store: OrderStore(pool: pool),
+            payments: PaymentSimulator(
+                settings: PaymentSettings(), ledger: ledger, random: { 0.99 },
+                processing: { if requests.next() == 1 { try? await Task.sleep(for: .milliseconds(1500)) } }),
+            logger: WorkerTestDatabase.logger)
+        let input = ProcessPaymentInput(orderId: orderId, amount: total)
+        let key = PaymentSimulator.transactionId(orderId: orderId)
+
+        let late = Task { try await subject.processPayment(input) }
+        try await requests.wait(until: 1)
+        #expect(try await intents(pool, orderId) == 1, "the intent is on record before the provider is asked")
+        let retry = try await subject.processPayment(input)
+        #expect(retry.transactionId == key)
+        #expect(try await ledger.entry(idempotencyKey: key)?.chargeRequests == 1)
+
+        let lateResult = try await late.value
+        #expect(lateResult.transactionId == key)
+        let entry = try #require(try await ledger.entry(idempotencyKey: key))
+        #expect(entry.chargeRequests == 2, "the late request reached the provider")
+        #expect(entry.status == .charged)
+        #expect(entry.amount == total)
+        #expect(try await charges(pool, key) == 1, "exactly one charge in the provider's ledger")
+        #expect(try await WorkerTestDatabase.count(pool, "payments", orderId: orderId) == 1)
+        #expect(try await WorkerTestDatabase.status(pool, orderId) == "payment_processed")
+    }
+
+    /// The workflow gave up on ProcessPayment and compensated while the first attempt's request was still with
+    /// the provider: the refund voids the key, so the late request charges nothing.
+    @Test func aRefundBeforeALateChargeVoidsTheKey() async throws {
+        let pool = try await WorkerTestDatabase.pool()
+        defer { Task { await pool.close() } }
+        let (orderId, total) = try await reservedOrder(pool)
+        let requests = RequestCounter()
+        let ledger = PaymentProviderLedger(pool: pool)
+        let subject = OrderActivities(
+            store: OrderStore(pool: pool),
+            payments: PaymentSimulator(
+                settings: PaymentSettings(), ledger: ledger, random: { 0.99 },
+                processing: { if requests.next() == 1 { try? await Task.sleep(for: .milliseconds(1000)) } }),
+            logger: WorkerTestDatabase.logger)
+        let key = PaymentSimulator.transactionId(orderId: orderId)
+
+        let late = Task { try await subject.processPayment(ProcessPaymentInput(orderId: orderId, amount: total)) }
+        try await requests.wait(until: 1)
+        #expect(try await subject.refundPayment(OrderReference(orderId: orderId)).refunded == false)
+        #expect(try await subject.refundPayment(OrderReference(orderId: orderId)).refunded == false)
+        do {
+            _ = try await late.value
+            Issue.record("the late attempt charged a voided key")
+        } catch let failure as ApplicationFailure {
+            #expect(failure.type == "PaymentVoided")
+            #expect(failure.nonRetryable)
+        }
+        let entry = try #require(try await ledger.entry(idempotencyKey: key))
+        #expect(entry.status == .voided)
+        #expect(entry.amount == .zero)
+        #expect(try await WorkerTestDatabase.count(pool, "payments", orderId: orderId) == 0)
+    }
+
+    /// A refund after a charge returns the money once, however often the compensation runs.
+    @Test func refundsAreIdempotentAtTheProvider() async throws {
+        let pool = try await WorkerTestDatabase.pool()
+        defer { Task { await pool.close() } }
+        let (orderId, total) = try await reservedOrder(pool)
+        let subject = activities(pool)
+        let key = PaymentSimulator.transactionId(orderId: orderId)
+        _ = try await subject.processPayment(ProcessPaymentInput(orderId: orderId, amount: total))
+        #expect(try await subject.refundPayment(OrderReference(orderId: orderId)).refunded)
+        #expect(try await subject.refundPayment(OrderReference(orderId: orderId)).refunded == false)
+        let entry = try #require(try await PaymentProviderLedger(pool: pool).entry(idempotencyKey: key))
+        #expect(entry.status == .refunded)
+        #expect(entry.amount == total)
+        let refundedAt = try await pool.query(
+            "SELECT count(*) AS n FROM provider_charges WHERE idempotency_key = $1 AND refunded_at IS NOT NULL",
+            [.string(key)])
+        #expect(try refundedAt.first?.int("n") == 1)
+    }
+
+    private func reservedOrder(_ pool: PostgresPool) async throws -> (orderId: String, total: Money) {
+        let product = try await WorkerTestDatabase.makeProduct(pool, price: "25.00", stock: 5)
+        let orderId = WorkerTestDatabase.uniqueId("wt-late")
+        let created = try await activities(pool).createOrder(
+            createInput(WorkerTestDatabase.input(orderId: orderId, productId: product, quantity: 2)))
+        _ = try await activities(pool).checkInventory(OrderReference(orderId: orderId))
+        return (orderId, created.total)
+    }
+
+    private func intents(_ pool: PostgresPool, _ orderId: String) async throws -> Int {
+        try await pool.query("SELECT count(*) AS n FROM payment_intents WHERE order_id = $1", [.string(orderId)])
+            .first?.int("n") ?? -1
+    }
+
+    private func charges(_ pool: PostgresPool, _ key: String) async throws -> Int {
+        try await pool.query(
+            "SELECT count(*) AS n FROM provider_charges WHERE idempotency_key = $1", [.string(key)]
+        ).first?.int("n") ?? -1
     }
 
     /// A PostgreSQL backend frozen in the middle of an activity's transaction (SIGSTOP: the server's kernel still
