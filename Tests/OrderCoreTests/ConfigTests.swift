@@ -150,6 +150,47 @@ struct ConfigTests {
         #expect(summary.contains("temporal_tls=on"))
     }
 
+    @Test("PostgreSQL pool size and connection limits: defaults, overrides and bounds")
+    func postgresLimits() throws {
+        let defaults = try OrderFlowConfig(environment: [:]).postgres
+        #expect(defaults.poolSize == nil)
+        #expect(defaults.poolSize(default: 100) == 100)
+        #expect(defaults.limits == PostgresConnectionLimits())
+        #expect(defaults.limits.statementTimeout == .seconds(5))
+        #expect(defaults.limits.lockTimeout == .seconds(2))
+        // Waiting for a connection must fail an activity attempt well before its 10 s start-to-close.
+        #expect(defaults.limits.acquireTimeout <= .seconds(5))
+        #expect(defaults.limits.keepalivesIdleSeconds == 10)
+        #expect(defaults.limits.keepalivesIntervalSeconds == 5)
+        #expect(defaults.limits.keepalivesCount == 3)
+        #expect(defaults.limits.tcpUserTimeout == .seconds(10))
+
+        let set = try OrderFlowConfig(environment: [
+            "POSTGRES_POOL_SIZE": "12", "POSTGRES_ACQUIRE_TIMEOUT_MS": "750", "POSTGRES_STATEMENT_TIMEOUT_MS": "0",
+            "POSTGRES_LOCK_TIMEOUT_MS": "300", "POSTGRES_CONNECT_TIMEOUT_S": "3", "POSTGRES_KEEPALIVES_IDLE_S": "7",
+            "POSTGRES_KEEPALIVES_INTERVAL_S": "2", "POSTGRES_KEEPALIVES_COUNT": "4",
+            "POSTGRES_TCP_USER_TIMEOUT_MS": "4000",
+        ]).postgres
+        #expect(set.poolSize == 12)
+        #expect(set.poolSize(default: 100) == 12)
+        #expect(
+            set.limits
+                == PostgresConnectionLimits(
+                    statementTimeout: .zero, lockTimeout: .milliseconds(300), acquireTimeout: .milliseconds(750),
+                    connectTimeoutSeconds: 3, keepalivesIdleSeconds: 7, keepalivesIntervalSeconds: 2,
+                    keepalivesCount: 4, tcpUserTimeout: .seconds(4)))
+
+        for (name, value) in [
+            ("POSTGRES_POOL_SIZE", "0"), ("POSTGRES_POOL_SIZE", "many"), ("POSTGRES_ACQUIRE_TIMEOUT_MS", "0"),
+            ("POSTGRES_STATEMENT_TIMEOUT_MS", "-1"), ("POSTGRES_KEEPALIVES_COUNT", "0"),
+            ("POSTGRES_CONNECT_TIMEOUT_S", "1"),
+        ] {
+            #expect(throws: ConfigError.self, "\(name)=\(value)") {
+                _ = try OrderFlowConfig(environment: [name: value])
+            }
+        }
+    }
+
     @Test("help lists every documented variable with its default")
     func help() {
         let variables = OrderFlowConfig.settingsHelp.map(\.variable)
@@ -160,6 +201,9 @@ struct ConfigTests {
             "PAYMENT_MAX_AMOUNT", "PAYMENT_FAILURE_RATE", "PAYMENT_DELAY_MS", "ACTIVITY_MAX_ATTEMPTS",
             "ACTIVITY_INITIAL_INTERVAL_MS", "FRAUD_SCREEN", "FRAUD_VELOCITY_MAX_ORDERS", "FRAUD_VELOCITY_MAX_AMOUNT",
             "FRAUD_VELOCITY_WINDOW_SECONDS", "WORKER_METRICS_HOST", "WORKER_METRICS_PORT",
+            "POSTGRES_POOL_SIZE", "POSTGRES_STATEMENT_TIMEOUT_MS",
+            "POSTGRES_LOCK_TIMEOUT_MS", "POSTGRES_ACQUIRE_TIMEOUT_MS", "POSTGRES_KEEPALIVES_IDLE_S",
+            "POSTGRES_KEEPALIVES_INTERVAL_S", "POSTGRES_KEEPALIVES_COUNT", "POSTGRES_TCP_USER_TIMEOUT_MS",
         ] {
             #expect(variables.contains(name), "missing \(name)")
         }

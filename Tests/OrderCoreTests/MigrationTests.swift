@@ -42,7 +42,10 @@ extension PostgresIntegration {
 
         @Test("migrators running at the same time on an empty database apply each migration once")
         func concurrentMigratorsOnFreshDatabase() async throws {
-            let admin = try await TestDatabase.pool(maxConnections: 1)
+            // CREATE DATABASE may take longer than an application statement may (POSTGRES_STATEMENT_TIMEOUT_MS).
+            var adminSettings = TestDatabase.settings
+            adminSettings.limits.statementTimeout = .zero
+            let admin = try await TestDatabase.pool(maxConnections: 1, settings: adminSettings)
             // Identifiers cannot be parameters; this name is built from hex digits only.
             let database =
                 "orderflow_migtest_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)

@@ -13,7 +13,9 @@ import Testing
 struct FraudScreenTests {
     private func activities(_ pool: PostgresPool, _ fraud: FraudSettings) -> OrderActivities {
         var activities = OrderActivities(
-            store: OrderStore(pool: pool), payments: PaymentSimulator(settings: PaymentSettings(), random: { 0.99 }),
+            store: OrderStore(pool: pool),
+            payments: PaymentSimulator(
+                settings: PaymentSettings(), ledger: PaymentProviderLedger(pool: pool), random: { 0.99 }),
             logger: WorkerTestDatabase.logger)
         activities.fraud = fraud
         return activities

@@ -15,7 +15,9 @@ struct StatusPublishTests {
 
     private func activities(_ pool: PostgresPool, publisher: any OrderStatusPublisher) -> OrderActivities {
         OrderActivities(
-            store: OrderStore(pool: pool), payments: PaymentSimulator(settings: PaymentSettings(), random: { 0.99 }),
+            store: OrderStore(pool: pool),
+            payments: PaymentSimulator(
+                settings: PaymentSettings(), ledger: PaymentProviderLedger(pool: pool), random: { 0.99 }),
             logger: WorkerTestDatabase.logger, statusPublisher: publisher)
     }
 

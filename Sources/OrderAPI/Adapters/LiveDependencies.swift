@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import OrderCore
 import ServiceLifecycle
@@ -28,7 +29,9 @@ struct LiveDependencies {
         let gateway = TemporalOrderWorkflowGateway(
             client: WorkflowClient(connection: connection), taskQueue: temporal.taskQueue)
 
-        let pool = PostgresPool(settings: config.postgres, logger: Logger(label: "order-api.postgres"))
+        let pool = PostgresPool(
+            settings: config.postgres, maxConnections: config.postgres.poolSize(default: defaultPoolSize),
+            logger: Logger(label: "order-api.postgres"))
         let repository = PostgresOrderRepository(
             store: OrderStore(pool: pool, logger: Logger(label: "order-api.store")))
         let redis = try config.redis.map {
@@ -38,6 +41,13 @@ struct LiveDependencies {
             gateway: gateway, repository: repository,
             services: [PoolCloser(pool: pool)] + (redis.map { [RedisClientCloser(client: $0.client)] } ?? []),
             redis: redis)
+    }
+
+    /// The API's share of PostgreSQL without POSTGRES_POOL_SIZE: its requests run on one event loop per core and
+    /// each holds a connection for one short statement, so a few per core keep every loop busy while others wait
+    /// on Temporal.
+    static var defaultPoolSize: Int {
+        max(8, 4 * ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// Shared (Redis) or per-process rate limiting; nil when RATE_LIMIT_PER_MINUTE is 0.

@@ -29,6 +29,8 @@ public struct Migrator: Sendable {
         var applied: [String] = []
         for migration in migrations {
             let didApply = try await pool.withTransaction { transaction in
+                // A schema change takes what it takes, and a second migrator waits for the first one's lock.
+                try await transaction.liftTimeouts()
                 try await transaction.query("SELECT pg_advisory_xact_lock($1::bigint)", [.int64(Self.advisoryLockKey)])
                 try await transaction.execute(
                     """

@@ -1,5 +1,32 @@
-/// Payments: at most one per order (its primary key), refunded at most once.
+/// Payments: at most one per order (its primary key), refunded at most once, each preceded by its intent.
 extension OrderStore {
+    /// What `beginPayment` found.
+    public enum PaymentStart: Sendable, Equatable {
+        /// The order is paid already (a retry): nothing is to be charged.
+        case alreadyPaid(transactionId: String)
+        /// The intent is on record (now or by an earlier attempt): the provider may be asked, with its key.
+        case intentRecorded
+    }
+
+    /// The first half of ProcessPayment, before the provider is called: records the payment intent under
+    /// `idempotencyKey` (the order's deterministic transaction id) unless the order is paid already. An order
+    /// that is no longer waiting for its payment (cancelled, failed) throws `OrderStatusError` and is never charged.
+    public func beginPayment(orderId: String, amount: Money, idempotencyKey: String) async throws -> PaymentStart {
+        try await pool.withSynchronousTransaction { transaction in
+            let order = try lockExistingOrder(orderId, in: transaction)
+            if let existing = try paymentTransactionId(orderId, in: transaction) {
+                return .alreadyPaid(transactionId: existing)
+            }
+            _ = try order.status.transitioned(to: .paymentProcessed)
+            try transaction.execute(
+                """
+                INSERT INTO payment_intents (order_id, idempotency_key, amount) VALUES ($1, $2, $3)
+                ON CONFLICT (order_id) DO NOTHING
+                """, [.string(orderId), .string(idempotencyKey), .money(amount)])
+            return .intentRecorded
+        }
+    }
+
     /// The ProcessPayment step's record: stores the payment and moves the order to
     /// `payment_processed`. If the order already has a payment (a retry), returns that payment's
     /// transaction id and writes nothing, so the caller never charges twice.

@@ -30,6 +30,9 @@ final class PostgresConnection: ThreadOwnedConnection {
     /// Beyond this many distinct statements the rest run unprepared, so a caller building SQL can never grow
     /// the server's memory without bound.
     static let maxPreparedStatements = 200
+    /// True inside a transaction whose statements run without timeouts (`liftTimeouts`).
+    private var timeoutsLifted = false
+    private var limits: PostgresConnectionLimits { settings.limits }
 
     init(settings: PostgresSettings, label: String, logger: Logger) {
         self.settings = settings
@@ -79,14 +82,14 @@ final class PostgresConnection: ThreadOwnedConnection {
         -> PostgresQueryResult
     {
         let statement = try preparedStatement(for: sql, parameterCount: params.count, handle: handle)
-        let result = withCStrings(params.map(\.text)) { values in
+        let sent = withCStrings(params.map(\.text)) { values in
             if let statement {
-                PQexecPrepared(handle, statement, Int32(values.count), values, nil, nil, 0)
+                PQsendQueryPrepared(handle, statement, Int32(values.count), values, nil, nil, 0)
             } else {
-                PQexecParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+                PQsendQueryParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
             }
         }
-        return try consume(result, handle: handle)
+        return try consume(try answer(toSent: sent, handle: handle), handle: handle)
     }
 
     /// The name of `sql` prepared on this connection, preparing it first if needed (nil past the limit).
@@ -97,7 +100,8 @@ final class PostgresConnection: ThreadOwnedConnection {
         guard preparedStatements.count < Self.maxPreparedStatements else { return nil }
         lastStatementNumber += 1
         let name = "orderflow_\(lastStatementNumber)"
-        _ = try consume(PQprepare(handle, name, sql, Int32(parameterCount), nil), handle: handle)
+        let sent = PQsendPrepare(handle, name, sql, Int32(parameterCount), nil)
+        _ = try consume(try answer(toSent: sent, handle: handle), handle: handle)
         preparedStatements[sql] = name
         return name
     }
@@ -107,7 +111,21 @@ final class PostgresConnection: ThreadOwnedConnection {
     func executeScript(_ sql: String, pinnedTo pinned: Int? = nil) throws(PostgresError) {
         try prepare(pinnedTo: pinned)
         guard let handle else { throw PostgresError(kind: .connection, message: "not connected") }
-        _ = try consume(PQexec(handle, sql), handle: handle)
+        _ = try consume(try answer(toSent: PQsendQuery(handle, sql), handle: handle), handle: handle)
+    }
+
+    /// Runs `SET LOCAL statement_timeout = 0` and `SET LOCAL lock_timeout = 0` in the transaction pinned to
+    /// `pinned`, and waits for its statements' answers without a client deadline until the transaction ends.
+    /// For migrations: a schema change takes what it takes, and a second migrator waits for the first's lock.
+    func liftTimeouts(pinnedTo pinned: Int) throws(PostgresError) {
+        _ = try execute("SET LOCAL statement_timeout = 0", [], pinnedTo: pinned)
+        _ = try execute("SET LOCAL lock_timeout = 0", [], pinnedTo: pinned)
+        timeoutsLifted = true
+    }
+
+    /// Called when a transaction ends (COMMIT or ROLLBACK): `SET LOCAL` ended with it.
+    func transactionEnded() {
+        timeoutsLifted = false
     }
 
     /// Closes the connection (if any) so the next statement opens a fresh one.
@@ -122,6 +140,9 @@ final class PostgresConnection: ThreadOwnedConnection {
     }
 
     var isOpen: Bool { handle != nil }
+
+    /// The connection's socket descriptor, -1 when closed (diagnostics and tests).
+    var socket: Int32 { handle.map { PQsocket($0) } ?? -1 }
 
     private func prepare(pinnedTo pinned: Int?) throws(PostgresError) {
         guard let pinned else { return try ensureOpen() }
@@ -139,13 +160,22 @@ final class PostgresConnection: ThreadOwnedConnection {
             ("user", settings.user),
             ("password", settings.password),
             ("dbname", settings.database),
-            ("connect_timeout", "5"),
+            ("connect_timeout", String(limits.connectTimeoutSeconds)),
             ("application_name", "orderflow"),
             ("client_encoding", "UTF8"),
-            // Row decoding relies on ISO timestamps in UTC.
-            ("options", "-c DateStyle=ISO -c TimeZone=UTC"),
+            // Row decoding relies on ISO timestamps in UTC. The server-side bounds apply to every statement.
+            (
+                "options",
+                "-c DateStyle=ISO -c TimeZone=UTC -c statement_timeout=\(limits.statementTimeout.milliseconds)"
+                    + " -c lock_timeout=\(limits.lockTimeout.milliseconds)"
+            ),
+            // A dead peer or a black-holed network breaks the connection within seconds, not the
+            // system default of about two hours of idle time plus eleven minutes of probes.
             ("keepalives", "1"),
-            ("keepalives_idle", "30"),
+            ("keepalives_idle", String(limits.keepalivesIdleSeconds)),
+            ("keepalives_interval", String(limits.keepalivesIntervalSeconds)),
+            ("keepalives_count", String(limits.keepalivesCount)),
+            ("tcp_user_timeout", String(limits.tcpUserTimeout.milliseconds)),
         ]
         let connection = withCStrings(parameters.map(\.0) + [nil]) { keywords in
             withCStrings(parameters.map(\.1) + [nil]) { values in
@@ -165,9 +195,66 @@ final class PostgresConnection: ThreadOwnedConnection {
         handle = connection
         generation += 1
         preparedStatements = [:]
+        timeoutsLifted = false
         logger.debug(
             "opened PostgreSQL connection",
             metadata: ["connection": "\(label)", "host": "\(settings.host):\(settings.port)"])
+    }
+
+    /// Waits for the answer to what a `PQsend*` call sent and returns its result (the last one of a multi-statement
+    /// script; a failing statement ends a script, so an error result is the last). The wait is bounded by the
+    /// statement timeout plus a grace period: a server that is frozen, or a network that black-holes the
+    /// connection, cannot enforce its own `statement_timeout`. Past the bound the connection is dropped (the server
+    /// rolls back whatever it was doing once it notices) and a transient connection error is thrown.
+    private func answer(toSent sent: Int32, handle: OpaquePointer) throws(PostgresError) -> OpaquePointer? {
+        guard sent == 1 else { return nil }
+        let bound = timeoutsLifted ? nil : limits.answerTimeout
+        let deadline = bound.map { ContinuousClock.now + $0 }
+        var last: OpaquePointer?
+        while true {
+            while PQisBusy(handle) != 0 {
+                do {
+                    try waitForInput(handle, until: deadline)
+                } catch {
+                    if let last { PQclear(last) }
+                    throw error
+                }
+                guard PQconsumeInput(handle) == 1 else {
+                    if let last { PQclear(last) }
+                    return nil
+                }
+            }
+            guard let result = PQgetResult(handle) else { return last }
+            if let last { PQclear(last) }
+            last = result
+        }
+    }
+
+    private func waitForInput(_ handle: OpaquePointer, until deadline: ContinuousClock.Instant?) throws(PostgresError) {
+        let socket = PQsocket(handle)
+        guard socket >= 0 else { return }
+        while true {
+            var timeoutMs: Int32 = -1
+            if let deadline {
+                let left = ContinuousClock.now.duration(to: deadline)
+                guard left > .zero else { throw answerTimedOut() }
+                timeoutMs = Int32(clamping: max(1, left.milliseconds))
+            }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, timeoutMs)
+            if ready > 0 { return }
+            if ready < 0 && errno != EINTR { return }  // PQconsumeInput then reports what is wrong
+        }
+    }
+
+    private func answerTimedOut() -> PostgresError {
+        let bound = limits.answerTimeout ?? .zero
+        let message =
+            "PostgreSQL did not answer within \(bound.milliseconds) ms (statement_timeout "
+            + "\(limits.statementTimeout.milliseconds) ms + \(PostgresConnectionLimits.answerGrace.milliseconds) ms); "
+            + "the connection was dropped (server frozen or network down?)"
+        drop(reason: message)
+        return PostgresError(kind: .connection, message: message)
     }
 
     /// A connection we are not using should have nothing to read. The server writes to an idle

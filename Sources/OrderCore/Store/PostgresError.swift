@@ -26,7 +26,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
 
     /// True when retrying the same operation later may succeed: broken connections, a server
     /// shutting down or starting up (57P0x), connection exceptions (08xxx), serialization failures
-    /// and deadlocks (40001, 40P01), and a pool that was merely busy.
+    /// and deadlocks (40001, 40P01), a statement or lock wait that hit its timeout (57014, 55P03),
+    /// and a pool that was merely busy.
     public var isTransient: Bool {
         switch kind {
         case .connection, .poolTimeout: return true
@@ -34,7 +35,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case .query:
             guard let sqlState else { return false }
             return sqlState.hasPrefix("08") || sqlState.hasPrefix("57P")
-                || sqlState == "40001" || sqlState == "40P01"
+                || ["40001", "40P01", "57014", "55P03"].contains(sqlState)
         }
     }
 

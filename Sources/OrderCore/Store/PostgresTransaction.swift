@@ -38,10 +38,21 @@ public final class PostgresTransaction: Sendable {
         try await worker.perform { connection in try connection.executeScript(sql, pinnedTo: generation) }
     }
 
+    /// Runs the rest of this transaction without statement and lock timeouts (see
+    /// `PostgresConnection.liftTimeouts`); for migrations only.
+    func liftTimeouts() async throws {
+        try checkUsable()
+        let generation = generation
+        try await worker.perform { connection in try connection.liftTimeouts(pinnedTo: generation) }
+    }
+
     func commit() async throws {
         finish()
         let generation = generation
-        try await worker.perform { connection in _ = try connection.execute("COMMIT", [], pinnedTo: generation) }
+        try await worker.perform { connection in
+            defer { connection.transactionEnded() }
+            _ = try connection.execute("COMMIT", [], pinnedTo: generation)
+        }
     }
 
     /// Rolls back if the transaction's connection is still there; a connection that cannot roll
@@ -50,6 +61,7 @@ public final class PostgresTransaction: Sendable {
         finish()
         let generation = generation
         try await worker.perform { connection in
+            defer { connection.transactionEnded() }
             guard connection.isOpen, connection.generation == generation else { return }
             do {
                 _ = try connection.execute("ROLLBACK", [], pinnedTo: generation)

@@ -24,6 +24,9 @@ enum ActivityErrorMapping {
                     type: OrderFailureType.paymentDeclined.rawValue, message: message, nonRetryable: true)
             case .unavailable(let message):
                 return ApplicationFailure(type: "PaymentUnavailable", message: message, nonRetryable: false)
+            case .voided(let message):
+                // Only an attempt that outlived its timeout meets this: the order was compensated meanwhile.
+                return ApplicationFailure(type: "PaymentVoided", message: message, nonRetryable: true)
             case .interrupted:
                 return CancellationError()
             }

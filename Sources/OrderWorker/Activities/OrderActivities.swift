@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import OrderCore
 
-/// The bodies of the seven order activities. Each is one OrderStore transaction (two for
-/// ProcessPayment: a read before charging, then the record), idempotent by its keys, and throws
+/// The bodies of the seven order activities. Each is one OrderStore transaction (ProcessPayment and RefundPayment
+/// also call the payment provider, with the order's idempotency key), idempotent by its keys, and throws
 /// errors already mapped for Temporal (see `ActivityErrorMapping`). Each status change is
 /// announced on the live feed once its transaction has committed.
 struct OrderActivities: Sendable {
@@ -58,16 +58,19 @@ struct OrderActivities: Sendable {
         }
     }
 
-    /// ProcessPayment: charges once per order; status `payment_processed`. A retry after a
-    /// recorded payment returns that payment without charging again.
+    /// ProcessPayment: charges once per order; status `payment_processed`. The intent is on record before the
+    /// provider is asked, and the provider gets the order's idempotency key, so an attempt that outlives its
+    /// start-to-close and charges after a retry did gets the retry's charge back instead of a second one.
     func processPayment(_ input: ProcessPaymentInput) async throws -> ProcessPaymentResult {
+        let key = PaymentSimulator.transactionId(orderId: input.orderId)
         let result = try await ActivityErrorMapping.mapping {
-            if let existing = try await store.paymentTransactionId(orderId: input.orderId) {
+            let start = try await store.beginPayment(orderId: input.orderId, amount: input.amount, idempotencyKey: key)
+            if case .alreadyPaid(let existing) = start {
                 return ProcessPaymentResult(orderId: input.orderId, transactionId: existing, amount: input.amount)
             }
             let charged: String
             do {
-                charged = try await payments.charge(orderId: input.orderId, amount: input.amount)
+                charged = try await payments.charge(idempotencyKey: key, amount: input.amount)
             } catch let error as PaymentError {
                 if error != .interrupted { metrics.paymentRefused(declined: error.isDeclined) }
                 throw error
@@ -116,12 +119,19 @@ struct OrderActivities: Sendable {
         }
     }
 
-    /// RefundPayment (compensation): refunds the order's payment, exactly once.
+    /// RefundPayment (compensation): refunds the order's payment, exactly once. The provider is asked first,
+    /// by the order's key, whether or not a payment is on record: a charge booked by an attempt that never
+    /// recorded it is refunded too, and a key never charged is voided, so a late attempt cannot charge afterwards.
     func refundPayment(_ input: OrderReference) async throws -> RefundPaymentResult {
         try await ActivityErrorMapping.mapping {
-            let refunded = try await store.refundPayment(orderId: input.orderId)
-            if refunded { metrics.compensated(releasedInventory: false) }
-            return RefundPaymentResult(orderId: input.orderId, refunded: refunded)
+            let refund = try await payments.refund(
+                idempotencyKey: PaymentSimulator.transactionId(orderId: input.orderId))
+            let marked = try await store.refundPayment(orderId: input.orderId)
+            if case .refunded(let amount) = refund {
+                logger.info("payment refunded", metadata: ["order_id": "\(input.orderId)", "amount": "\(amount)"])
+            }
+            if marked { metrics.compensated(releasedInventory: false) }
+            return RefundPaymentResult(orderId: input.orderId, refunded: marked)
         }
     }
 

@@ -1,35 +1,68 @@
 import OrderCore
 
-/// Stands in for a payment provider, as docs/workflow.md describes: declines totals above
-/// `PAYMENT_MAX_AMOUNT`, fails a configurable share of attempts transiently, and takes
-/// `PAYMENT_DELAY_MS` per attempt. The transaction id is derived from the order id, so every
-/// retry of one order's payment names the same transaction.
+/// Stands in for a payment provider, as docs/workflow.md describes: declines totals above `PAYMENT_MAX_AMOUNT`, fails a
+/// configurable share of attempts transiently, and takes `PAYMENT_DELAY_MS` per request. Like a real provider
+/// it keeps its own durable ledger keyed by the idempotency key each request carries (`PaymentProviderLedger`),
+/// so a charge repeated with the same key, however late, returns the first charge instead of charging again.
 struct PaymentSimulator: Sendable {
     let settings: PaymentSettings
+    let ledger: PaymentProviderLedger
     /// Uniform in 0..<1; injected so tests can force or forbid transient failures.
     let random: @Sendable () -> Double
+    /// What the provider does with one charge request before it books it: `PAYMENT_DELAY_MS` of waiting, or what a
+    /// test injects to hold one request past its attempt's timeout while the next goes through.
+    let processing: @Sendable () async -> Void
 
-    init(settings: PaymentSettings, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+    init(
+        settings: PaymentSettings, ledger: PaymentProviderLedger,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        processing: (@Sendable () async -> Void)? = nil
+    ) {
         self.settings = settings
+        self.ledger = ledger
         self.random = random
+        let delay = settings.delay
+        self.processing =
+            processing ?? {
+                if delay > .zero { try? await Task.sleep(for: delay) }
+            }
     }
 
-    /// Charges `amount` for `orderId`, returning the transaction id.
-    func charge(orderId: String, amount: Money) async throws(PaymentError) -> String {
-        guard amount <= settings.maxAmount else {
-            throw .declined("payment of \(amount) declined: above the limit of \(settings.maxAmount)")
+    /// Charges `amount` under `idempotencyKey` and returns the provider's transaction id (the key: one charge per
+    /// key). A key charged before answers with that charge; a key voided by a refund is refused (`.voided`).
+    ///
+    /// Once sent, a request is the provider's: it is processed to its end even if the caller gives up (as an HTTP
+    /// request already on the wire is), and the caller waits for its answer. So an attempt that outlives its
+    /// start-to-close still books its charge late, and the ledger's key is what keeps that from charging twice.
+    func charge(idempotencyKey: String, amount: Money) async throws -> String {
+        guard !Task.isCancelled else { throw PaymentError.interrupted }
+        let settings = settings
+        let ledger = ledger
+        let processing = processing
+        let failed = settings.failureRate > 0 && random() < settings.failureRate  // `<`: 0.0 never, 1.0 always
+        let request = Task.detached { () async throws -> PaymentProviderLedger.Entry in
+            guard amount <= settings.maxAmount else {
+                throw PaymentError.declined("payment of \(amount) declined: above the limit of \(settings.maxAmount)")
+            }
+            await processing()
+            if failed { throw PaymentError.unavailable("payment provider temporarily unavailable (simulated)") }
+            return try await ledger.charge(idempotencyKey: idempotencyKey, amount: amount)
         }
-        if settings.delay > .zero {
-            do { try await Task.sleep(for: settings.delay) } catch { throw .interrupted }
+        let entry = try await request.value
+        guard entry.status != .voided else {
+            throw PaymentError.voided(
+                "payment \(idempotencyKey) was cancelled (refunded before it was charged); nothing was charged")
         }
-        // `<` so a rate of 0.0 never fails and 1.0 always does.
-        if settings.failureRate > 0, random() < settings.failureRate {
-            throw .unavailable("payment provider temporarily unavailable (simulated)")
-        }
-        return Self.transactionId(orderId: orderId)
+        return entry.idempotencyKey
     }
 
-    /// `txn-` and the first 16 hex digits of SHA-256 of the order id.
+    /// Refunds what was charged under `idempotencyKey`, once; voids the key when nothing was charged yet.
+    func refund(idempotencyKey: String) async throws -> PaymentProviderLedger.Refund {
+        try await ledger.refund(idempotencyKey: idempotencyKey)
+    }
+
+    /// The idempotency key (and transaction id) of an order's payment: `txn-` and the first 16 hex digits of
+    /// SHA-256 of the order id, so every attempt of one order's payment names the same transaction.
     static func transactionId(orderId: String) -> String {
         "txn-" + SHA256.hexDigest(orderId).prefix(16)
     }
@@ -41,7 +74,9 @@ enum PaymentError: Error, Sendable, Equatable {
     case declined(String)
     /// A transient provider failure: retried by the activity's retry policy.
     case unavailable(String)
-    /// The activity was cancelled while the payment was in flight.
+    /// The key was refunded before any charge: the order was compensated while this attempt was late.
+    case voided(String)
+    /// The activity was cancelled before the request went to the provider.
     case interrupted
 
     var isDeclined: Bool {

@@ -46,11 +46,16 @@ struct RunCommand: AsyncParsableCommand {
                 endpoint: $0, options: RedisClientOptions(connectTimeout: .seconds(1), commandTimeout: .seconds(1)),
                 logger: logger)
         }
-        let pool = PostgresPool(settings: config.postgres, maxConnections: 10, logger: logger)
+        // Every activity slot may hold one connection at a time; fewer connections would turn queueing for one
+        // into activity timeouts.
+        let workerOptions = WorkerOptions()
+        let pool = PostgresPool(
+            settings: config.postgres,
+            maxConnections: config.postgres.poolSize(default: workerOptions.maxConcurrentActivities), logger: logger)
         do {
             let connection = try await connect(config, pool: pool, logger: logger)
             let worker = OrderWorkerAssembly.worker(
-                config: config, pool: pool, connection: connection,
+                config: config, pool: pool, connection: connection, options: workerOptions,
                 statusPublisher: redis.map { RedisOrderStatusPublisher(client: $0, logger: logger) }
                     ?? NoStatusPublisher(),
                 logger: logger)

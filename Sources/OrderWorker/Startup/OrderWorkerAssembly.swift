@@ -12,7 +12,8 @@ enum OrderWorkerAssembly {
         logger: Logger
     ) -> Worker {
         var activities = OrderActivities(
-            store: OrderStore(pool: pool, logger: logger), payments: PaymentSimulator(settings: config.payment),
+            store: OrderStore(pool: pool, logger: logger),
+            payments: PaymentSimulator(settings: config.payment, ledger: PaymentProviderLedger(pool: pool)),
             logger: logger, statusPublisher: statusPublisher)
         activities.fraud = config.fraud
         return Worker(

@@ -19,7 +19,6 @@ public final class TemporalConnection: Sendable {
     public let options: TemporalConnectionOptions
     private let channel: GRPCChannel
     private let metadata: [(key: String, value: String)]
-    private let backoff = RetryBackoff()
     private let logger: Logger
     private let metrics: RequestMetrics
     private let transportFailure = Mutex<TemporalRPCError?>(nil)
@@ -49,8 +48,8 @@ public final class TemporalConnection: Sendable {
     /// Calls `method` (the bare RPC name, e.g. "StartWorkflowExecution").
     ///
     /// The call answers within `timeout`, retries included: each attempt's gRPC deadline is
-    /// what is left of it. With `.safe` the call is re-sent on UNAVAILABLE / RESOURCE_EXHAUSTED
-    /// after an exponential, fully jittered backoff, as long as the backoff ends in time.
+    /// what is left of it. Under a retry policy the call is re-sent on UNAVAILABLE / RESOURCE_EXHAUSTED
+    /// after the policy's jittered exponential backoff, as long as the backoff ends in time.
     /// Throws `TemporalRPCError`, or `CancellationError` when the task is cancelled.
     public func unary<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
         _ method: String,
@@ -61,15 +60,16 @@ public final class TemporalConnection: Sendable {
     ) async throws -> Response {
         let body: Data = try request.serializedBytes()
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
+        let started = clock.now
+        let deadline = started.advanced(by: timeout)
         var attempt = 1
         while true {
             do {
                 return try await attemptOnce(method, body: body, timeout: clock.now.duration(to: deadline))
-            } catch let error as TemporalRPCError where RPCRetryPolicy.isRetryable(error) && attempt < retry.maxAttempts
-            {
-                let delay = backoff.delay(afterAttempt: attempt)
-                guard clock.now.advanced(by: delay) < deadline else { throw error }
+            } catch let error as TemporalRPCError where RPCRetryPolicy.isRetryable(error) {
+                guard let delay = retry.delay(afterAttempt: attempt, elapsed: started.duration(to: clock.now)),
+                    clock.now.advanced(by: delay) < deadline
+                else { throw error }
                 logger.debug(
                     "retrying after transient error",
                     metadata: [

@@ -17,19 +17,24 @@ enum CommandLineTool {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        // Read on threads of their own: a full pipe would otherwise stall the tool.
-        async let stdout = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        async let stderr = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
         try process.run()
+        // Both pipes are read at once (a full pipe would stall the tool), and every blocking wait runs on a thread
+        // of its own: blocked on Swift's cooperative pool, it would starve the other tests of this process, one of
+        // them perhaps holding the migration lock the tool waits for.
+        async let stdout = onThread { out.fileHandleForReading.readDataToEndOfFile() }
+        async let stderr = onThread { err.fileHandleForReading.readDataToEndOfFile() }
         let (output, errors) = await (stdout, stderr)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Task.detached {
-                process.waitUntilExit()
-                continuation.resume()
-            }
+        await onThread {
+            while process.isRunning { usleep(10_000) }
         }
         return Output(
             status: process.terminationStatus, stdout: output, stderr: String(decoding: errors, as: UTF8.self))
+    }
+
+    private static func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: work()) }.start()
+        }
     }
 
     /// `temporal workflow show -o json`: the run's history in the proto3 JSON the replayer reads.

@@ -6,6 +6,27 @@ extension OrderFlowConfig {
         ("POSTGRES_USER", "orderflow", "PostgreSQL user"),
         ("POSTGRES_PASSWORD", "orderflow123", "PostgreSQL password"),
         ("POSTGRES_DB", "orderflow", "PostgreSQL database"),
+        (
+            "POSTGRES_POOL_SIZE", "(sized to the work)",
+            "connections per process; worker: its activity slots (100), API: 4 per CPU core, at least 8"
+        ),
+        (
+            "POSTGRES_ACQUIRE_TIMEOUT_MS", "2000",
+            "longest wait for a free pooled connection (kept below start-to-close)"
+        ),
+        (
+            "POSTGRES_STATEMENT_TIMEOUT_MS", "5000",
+            "statement_timeout; the client also drops a connection that has not answered 2 s after it (0 = off)"
+        ),
+        ("POSTGRES_LOCK_TIMEOUT_MS", "2000", "lock_timeout: longest wait for a row or table lock (0 = off)"),
+        ("POSTGRES_CONNECT_TIMEOUT_S", "5", "connect_timeout in seconds"),
+        ("POSTGRES_KEEPALIVES_IDLE_S", "10", "seconds idle before the first TCP keepalive probe"),
+        ("POSTGRES_KEEPALIVES_INTERVAL_S", "5", "seconds between TCP keepalive probes"),
+        ("POSTGRES_KEEPALIVES_COUNT", "3", "unanswered keepalive probes before the connection counts as dead"),
+        (
+            "POSTGRES_TCP_USER_TIMEOUT_MS", "10000",
+            "tcp_user_timeout: sent data unacknowledged this long breaks the connection (0 = system default)"
+        ),
         ("TEMPORAL_HOST_PORT", "localhost:7233", "Temporal frontend gRPC address (host:port)"),
         ("TEMPORAL_NAMESPACE", "default", "Temporal namespace"),
         ("TEMPORAL_TASK_QUEUE", "order-processing", "task queue of OrderWorkflow and its activities"),

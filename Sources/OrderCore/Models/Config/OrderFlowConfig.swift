@@ -67,6 +67,9 @@ public struct OrderFlowConfig: Sendable {
     public var summary: String {
         [
             "postgres=\(postgres.user)@\(postgres.host):\(postgres.port)/\(postgres.database)",
+            "postgres_pool_size=\(postgres.poolSize.map(String.init) ?? "default")",
+            "postgres_statement_timeout_ms=\(Self.milliseconds(postgres.limits.statementTimeout))",
+            "postgres_lock_timeout_ms=\(Self.milliseconds(postgres.limits.lockTimeout))",
             "temporal=\(temporal.hostPort)",
             "namespace=\(temporal.namespace)",
             "task_queue=\(temporal.taskQueue)",
