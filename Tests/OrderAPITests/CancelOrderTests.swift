@@ -93,6 +93,57 @@ import Testing
         }
     }
 
+    /// The read says `payment_processed`, but the workflow completes and closes before the signal arrives: the
+    /// answer is 409 with the order's final status, read afresh, not the stale one.
+    @Test func cancelThatArrivesAfterTheWorkflowClosedIs409WithTheFinalStatus() async throws {
+        let harness = await runningHarness("o-late1")
+        await harness.gateway.setQueriesTimeOut(true)
+        await harness.repository.setStatus("o-late1", .paymentProcessed)
+        let repository = harness.repository
+        await harness.gateway.setDuringCancel(closes: true) { await repository.setStatus("o-late1", .completed) }
+        try await harness.run { client in
+            let response = try await client.postJSON("/api/orders/o-late1/cancel", #"{"reason": "too late"}"#)
+            response.expectProblem(.conflict, type: "order-already-terminal")
+            #expect(response.json["order_status"] as? String == "completed")
+            #expect((response.json["detail"] as? String)?.contains("completed") == true)
+        }
+        #expect(await harness.gateway.cancels.isEmpty)
+    }
+
+    /// The signal reaches the running workflow while its last step completes the order: the workflow ignores it
+    /// (docs/workflow.md: after `completed` the signal changes nothing), so the answer is 409, never a 202 that does nothing.
+    @Test func cancelThatLandsWhileTheOrderCompletesIs409() async throws {
+        let harness = await runningHarness("o-late2")
+        let repository = harness.repository
+        await harness.gateway.setDuringCancel(closes: false) { await repository.setStatus("o-late2", .completed) }
+        try await harness.run { client in
+            let response = try await client.execute(uri: "/api/orders/o-late2/cancel", method: .post)
+            response.expectProblem(.conflict, type: "order-already-terminal")
+            #expect(response.json["order_status"] as? String == "completed")
+        }
+    }
+
+    @Test func cancelOfARunningOrderStays202AndReadsOnlyTheOrderRow() async throws {
+        let harness = await runningHarness("o-rows")
+        try await harness.run { client in
+            #expect(try await client.execute(uri: "/api/orders/o-rows/cancel", method: .post).status == .accepted)
+            let finished = try await client.execute(uri: "/api/orders/o-rows/status", method: .get)
+            #expect(finished.status == .ok)
+        }
+        #expect(await harness.repository.detailReads == 0, "cancel and /status need the order row only")
+        #expect(await harness.repository.summaryReads >= 2)
+    }
+
+    @Test func conflictNamesTheOrderStatus() async throws {
+        let harness = APITestHarness()
+        await harness.repository.insert(OrderQueryTests.record("o-done2", status: .failed))
+        try await harness.run { client in
+            let response = try await client.execute(uri: "/api/orders/o-done2/cancel", method: .post)
+            response.expectProblem(.conflict, type: "order-already-terminal")
+            #expect(response.json["order_status"] as? String == "failed")
+        }
+    }
+
     @Test func cancelWhenTemporalIsDownIs503() async throws {
         let harness = await runningHarness("o-c4")
         await harness.gateway.setUnavailable(true)

@@ -55,10 +55,27 @@ actor FakeWorkflowGateway: OrderWorkflowGateway {
         return workflows[orderId]?.snapshot
     }
 
+    /// Runs while the signal is on its way (e.g. the order finishing meanwhile); with `closes` the workflow
+    /// then closes before the signal arrives, which finds no running workflow.
+    private var duringCancel: (@Sendable () async -> Void)?
+    private var closesDuringCancel = false
+
+    func setDuringCancel(closes: Bool, _ hook: @escaping @Sendable () async -> Void) {
+        duringCancel = hook
+        closesDuringCancel = closes
+    }
+
     func cancel(orderId: String, reason: String?) async throws {
         if unavailable { throw OrderWorkflowGatewayError.unavailable("connection refused") }
+        if let duringCancel { await duringCancel() }
+        if closesDuringCancel { workflows[orderId]?.snapshot = nil }
         guard workflows[orderId]?.snapshot != nil else { throw OrderWorkflowGatewayError.notFound }
         cancels.append((orderId, reason))
+    }
+
+    func workflowExists(orderId: String) async throws -> Bool {
+        if unavailable { throw OrderWorkflowGatewayError.unavailable("connection refused") }
+        return workflows[orderId] != nil
     }
 
     func isReachable() async -> Bool { !unavailable }
@@ -81,6 +98,8 @@ actor FakeOrderRepository: OrderRepository {
 
     func insert(_ record: OrderDetail) { records[record.order.id] = record }
 
+    func setStatus(_ id: String, _ status: OrderStatus) { records[id]?.order.status = status }
+
     func recordPendingOrder(orderId: String, customerId: String) async throws -> Bool {
         if down { throw Self.databaseDown }
         acceptedCalls.append(orderId)
@@ -102,8 +121,31 @@ actor FakeOrderRepository: OrderRepository {
         }
     }
 
+    func claimPendingOrder(orderId: String, customerId: String, runId: String, insertIfMissing: Bool) async throws
+        -> OrderStatus?
+    {
+        if down { throw Self.databaseDown }
+        if records[orderId] == nil, insertIfMissing {
+            _ = try await recordPendingOrder(orderId: orderId, customerId: customerId)
+        }
+        guard var record = records[orderId] else { return nil }
+        if record.order.runId == nil { record.order.runId = runId }
+        records[orderId] = record
+        return record.order.status
+    }
+
+    private(set) var summaryReads = 0
+    private(set) var detailReads = 0
+
+    func orderSummary(id: String) async throws -> Order? {
+        if down { throw Self.databaseDown }
+        summaryReads += 1
+        return records[id]?.order
+    }
+
     func order(id: String) async throws -> OrderDetail? {
         if down { throw Self.databaseDown }
+        detailReads += 1
         return records[id]
     }
 

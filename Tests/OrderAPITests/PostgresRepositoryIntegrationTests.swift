@@ -5,13 +5,15 @@ import Testing
 
 @testable import OrderAPI
 
-/// `PostgresOrderRepository` against the real PostgreSQL (localhost:5432, db orderflow).
+/// `PostgresOrderRepository` against the real PostgreSQL (POSTGRES_* from the environment; the tests use orderflow_test).
 @Suite(.serialized) struct PostgresRepositoryIntegrationTests {
     let pool: PostgresPool
     let repository: PostgresOrderRepository
 
     init() {
-        pool = PostgresPool(settings: PostgresSettings(), maxConnections: 2, logger: Logger(label: "test.pg"))
+        // POSTGRES_DB and friends from the environment (the tests' database), the documented defaults otherwise.
+        let settings = (try? OrderFlowConfig().postgres) ?? PostgresSettings()
+        pool = PostgresPool(settings: settings, maxConnections: 2, logger: Logger(label: "test.pg"))
         repository = PostgresOrderRepository(store: OrderStore(pool: pool))
     }
 

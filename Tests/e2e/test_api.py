@@ -280,6 +280,7 @@ def test_cancel_of_a_completed_order_is_409(completed_order):
         409, "order-already-terminal",
     )
     assert "completed" in problem["detail"]
+    assert problem["order_status"] == "completed", problem
     assert status_of(completed_order["order_id"])["status"] == "completed"
 
 

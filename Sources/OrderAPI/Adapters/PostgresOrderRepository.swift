@@ -12,6 +12,17 @@ struct PostgresOrderRepository: OrderRepository {
         try await store.discardPendingOrder(orderId: orderId)
     }
 
+    func claimPendingOrder(orderId: String, customerId: String, runId: String, insertIfMissing: Bool) async throws
+        -> OrderStatus?
+    {
+        try await store.claimPendingOrder(
+            orderId: orderId, customerId: customerId, runId: runId, insertIfMissing: insertIfMissing)
+    }
+
+    func orderSummary(id: String) async throws -> Order? {
+        try await store.orderSummary(id: id)
+    }
+
     func order(id: String) async throws -> OrderDetail? {
         try await store.order(id: id)
     }

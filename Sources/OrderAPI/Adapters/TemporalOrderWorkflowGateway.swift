@@ -55,6 +55,19 @@ struct TemporalOrderWorkflowGateway: OrderWorkflowGateway {
         }
     }
 
+    func workflowExists(orderId: String) async throws -> Bool {
+        var request = Temporal_Api_Workflowservice_V1_DescribeWorkflowExecutionRequest()
+        request.execution.workflowID = orderId
+        do {
+            _ = try await client.service.describeWorkflowExecution(request, timeout: queryTimeout, retry: .none)
+            return true
+        } catch let error as TemporalRPCError where error.code == .notFound {
+            return false
+        } catch {
+            throw OrderWorkflowGatewayError.unavailable(String(describing: error))
+        }
+    }
+
     func isReachable() async -> Bool {
         do {
             _ = try await client.service.getSystemInfo(timeout: .seconds(2), retry: .none)

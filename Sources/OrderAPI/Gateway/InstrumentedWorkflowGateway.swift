@@ -19,6 +19,10 @@ struct InstrumentedWorkflowGateway: OrderWorkflowGateway {
         try await counting("cancel") { try await base.cancel(orderId: orderId, reason: reason) }
     }
 
+    func workflowExists(orderId: String) async throws -> Bool {
+        try await counting("describe") { try await base.workflowExists(orderId: orderId) }
+    }
+
     func isReachable() async -> Bool {
         let reachable = await base.isReachable()
         if !reachable { Self.errors("reachability").increment() }

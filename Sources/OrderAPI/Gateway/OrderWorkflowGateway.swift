@@ -17,6 +17,10 @@ public protocol OrderWorkflowGateway: Sendable {
     /// Throws `OrderWorkflowGatewayError.notFound` when no running workflow has that id.
     func cancel(orderId: String, reason: String?) async throws
 
+    /// Whether a workflow (running or closed) has the id `orderId`: after a start that failed in an ambiguous
+    /// way (a timeout), it tells whether the start went through after all. Bounded by a short timeout.
+    func workflowExists(orderId: String) async throws -> Bool
+
     /// Whether Temporal answers at all (for `/readyz`).
     func isReachable() async -> Bool
 }

@@ -7,8 +7,14 @@ import OrderCore
 public protocol OrderRepository: Sendable {
     /// Inserts a `pending` row (workflow id = order id) unless the order is known; true when it inserted one.
     func recordPendingOrder(orderId: String, customerId: String) async throws -> Bool
-    /// Removes the row `recordPendingOrder` inserted if no workflow has touched it yet (the start was refused).
+    /// Removes the row `recordPendingOrder` inserted if no workflow has claimed it (the start was refused).
     func discardPendingOrder(orderId: String) async throws
+    /// Records `runId` on a row another request inserted, so that request cannot discard it; with
+    /// `insertIfMissing` writes the pending row again if it was discarded already. Returns the stored status.
+    func claimPendingOrder(orderId: String, customerId: String, runId: String, insertIfMissing: Bool) async throws
+        -> OrderStatus?
+    /// The order row alone (status answers, cancel checks): one cheap query.
+    func orderSummary(id: String) async throws -> Order?
     /// The order with items, payment, reservations and notifications.
     func order(id: String) async throws -> OrderDetail?
     /// Newest first. `cursor` is the opaque string of a previous page's `next`;

@@ -3,7 +3,8 @@ import Hummingbird
 import OrderCore
 
 /// `POST /api/orders/{id}/cancel` with optional `{"reason": "..."}`: signals `cancelOrder`
-/// to the running workflow. 404 when nobody knows the order, 409 when it has finished.
+/// to the running workflow. 404 when nobody knows the order, 409 (with the order's final status as
+/// `order_status`) when it has finished, also when it finishes while the cancel is on its way.
 struct CancelOrderHandler: Sendable {
     let services: APIServices
 
@@ -14,36 +15,51 @@ struct CancelOrderHandler: Sendable {
         var request = request
         let reason = try Self.reason(from: try await RequestBody.collectJSON(&request, optional: true))
 
-        // The live status is only a shortcut to a precise 409: a query needs a worker, a
-        // signal does not, so an unanswered query must not stop the cancellation.
-        let live = try? await services.gateway.status(orderId: id)
-        // Likewise the row: with the database down the signal can still be delivered.
-        let stored = (try? await services.repository.order(id: id))?.order
+        // Both are only shortcuts to a precise 409, asked together: a query needs a worker, a signal does not,
+        // so an unanswered query must not stop the cancellation; with the database down the signal can still go.
+        let gateway = services.gateway
+        let repository = services.repository
+        async let liveAnswer = try? gateway.status(orderId: id)
+        async let storedAnswer = try? repository.orderSummary(id: id)
+        let (live, stored) = await (liveAnswer, storedAnswer)
 
-        if let live, OrderStatus(rawValue: live.status)?.isTerminal == true {
-            throw Self.alreadyTerminal(id, live.status)
+        if let live, let status = OrderStatus(rawValue: live.status), status.isTerminal {
+            throw Self.conflict(id, status)
         }
         if live == nil, let stored, stored.status.isTerminal {
-            throw Self.alreadyTerminal(id, stored.status.rawValue)
+            throw Self.conflict(id, stored.status)
         }
 
         do {
-            try await services.gateway.cancel(orderId: id, reason: reason)
+            try await gateway.cancel(orderId: id, reason: reason)
         } catch OrderWorkflowGatewayError.notFound {
-            // The workflow closed between the query and the signal, or never ran.
-            guard let stored else { throw ProblemDetails.orderNotFound(id) }
-            throw Self.alreadyTerminal(id, stored.status.rawValue)
+            // The workflow closed before the signal arrived, or never ran: answer with what the order is now.
+            guard let now = (try? await repository.orderSummary(id: id)) ?? stored else {
+                throw ProblemDetails.orderNotFound(id)
+            }
+            throw Self.conflict(id, now.status)
         } catch let error as OrderWorkflowGatewayError {
             throw ProblemDetails.temporalUnavailable(CreateOrderHandler.describe(error))
+        }
+        // The signal reached a running workflow, but an order that completed (or failed) meanwhile ignores it:
+        // its last step was already under way. Then the cancel did nothing, and says so.
+        if let now = try? await repository.orderSummary(id: id), now.status == .completed || now.status == .failed {
+            throw Self.conflict(id, now.status)
         }
         context.logger.info("Cancellation requested", metadata: ["order_id": .string(id)])
         return try JSONResponse.make(CancelOrderResponse(orderId: id, status: "cancelling"), status: .accepted)
     }
 
-    static func alreadyTerminal(_ id: String, _ status: String) -> ProblemDetails {
-        ProblemDetails(
-            .orderAlreadyTerminal, status: .conflict,
-            detail: "Order '\(id)' is already \(status) and can no longer be cancelled.")
+    /// 409 `order-already-terminal` naming the order's status (`order_status`). A row that is not terminal has no
+    /// running workflow left to signal (it was terminated, or never started).
+    static func conflict(_ id: String, _ status: OrderStatus) -> ProblemDetails {
+        let detail =
+            status.isTerminal
+            ? "Order '\(id)' is already \(status.rawValue) and can no longer be cancelled."
+            : "Order '\(id)' is \(status.rawValue) but no workflow runs for it any more; it cannot be cancelled."
+        return ProblemDetails(
+            .orderAlreadyTerminal, status: .conflict, detail: detail,
+            extensions: ["order_status": .string(status.rawValue)])
     }
 
     /// An empty body means no reason; otherwise a JSON object whose optional `reason`

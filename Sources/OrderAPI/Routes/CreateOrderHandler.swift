@@ -33,14 +33,23 @@ struct CreateOrderHandler: Sendable {
         } catch let error as OrderWorkflowGatewayError {
             context.logger.warning(
                 "Workflow start failed", metadata: ["order_id": .string(orderId), "error": "\(error)"])
-            if await recordedPending { await discardPending(orderId, logger: context.logger) }
+            // Only the row this request wrote, and only if no workflow runs under the id after all (a start that
+            // timed out may have gone through). A duplicate whose start succeeded has claimed the row meanwhile,
+            // which the discard respects.
+            if await recordedPending == .inserted, await !workflowMayExist(orderId, logger: context.logger) {
+                await discardPending(orderId, logger: context.logger)
+            }
             throw ProblemDetails.temporalUnavailable(Self.describe(error))
         }
-        _ = await recordedPending
+        let pending = await recordedPending
+        var stored: OrderStatus?
+        if pending == .existed {
+            // Another request wrote the row; its start may yet fail and take the row back. Claim it with this run.
+            stored = await claimPending(input, outcome: outcome, logger: context.logger)
+        }
         if outcome.alreadyExisted {
-            let status =
-                (try? await services.repository.order(id: orderId))?.order.status.rawValue
-                ?? OrderStatus.pending.rawValue
+            if stored == nil { stored = try? await services.repository.orderSummary(id: orderId)?.status }
+            let status = (stored ?? .pending).rawValue
             context.logger.info("Order already exists", metadata: ["order_id": .string(orderId)])
             return try JSONResponse.make(
                 CreateOrderResponse(
@@ -60,20 +69,57 @@ struct CreateOrderHandler: Sendable {
         )
     }
 
-    /// True when this request inserted the row. The workflow is the source of truth once started; a database
-    /// hiccup here only delays the row until the worker's first step writes it, so it is logged, not fatal.
-    private func recordPending(_ input: OrderInput, logger: Logger) async -> Bool {
+    /// What writing the pending row came to.
+    enum PendingRow: Sendable, Equatable {
+        /// This request inserted it.
+        case inserted
+        /// The order was known already: another request (a duplicate) wrote it.
+        case existed
+        /// The database did not answer.
+        case failed
+    }
+
+    /// The workflow is the source of truth once started; a database hiccup here only delays the row until the
+    /// worker's first step writes it, so it is logged, not fatal.
+    private func recordPending(_ input: OrderInput, logger: Logger) async -> PendingRow {
         do {
-            return try await services.repository.recordPendingOrder(
+            let inserted = try await services.repository.recordPendingOrder(
                 orderId: input.orderId, customerId: input.customerId)
+            return inserted ? .inserted : .existed
         } catch {
             logger.warning(
                 "Could not record accepted order", metadata: ["order_id": .string(input.orderId), "error": "\(error)"])
+            return .failed
+        }
+    }
+
+    /// Records this request's run on a row another request wrote (and writes the row again if that request,
+    /// its own start failed, already took it back while this one started the workflow). Returns the stored status.
+    private func claimPending(_ input: OrderInput, outcome: StartOutcome, logger: Logger) async -> OrderStatus? {
+        do {
+            return try await services.repository.claimPendingOrder(
+                orderId: input.orderId, customerId: input.customerId, runId: outcome.runId,
+                insertIfMissing: !outcome.alreadyExisted)
+        } catch {
+            logger.warning(
+                "Could not claim the order row", metadata: ["order_id": .string(input.orderId), "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// After a failed start: false only when Temporal says no workflow has the id. Unreachable counts as no
+    /// workflow (the start most likely never arrived); the worker's first step rewrites a row taken back wrongly.
+    private func workflowMayExist(_ orderId: String, logger: Logger) async -> Bool {
+        do {
+            return try await services.gateway.workflowExists(orderId: orderId)
+        } catch {
+            logger.debug(
+                "Could not check for the workflow", metadata: ["order_id": .string(orderId), "error": "\(error)"])
             return false
         }
     }
 
-    /// A refused create changes nothing: the row written alongside the failed start goes again.
+    /// A refused create changes nothing: the row written alongside the failed start goes again (unless claimed).
     private func discardPending(_ orderId: String, logger: Logger) async {
         do {
             try await services.repository.discardPendingOrder(orderId: orderId)

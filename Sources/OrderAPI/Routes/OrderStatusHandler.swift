@@ -13,7 +13,8 @@ struct OrderStatusHandler: Sendable {
         let gateway = services.gateway
         let repository = services.repository
         async let liveResult = Self.capture { try await gateway.status(orderId: id) }
-        async let storedResult = Self.capture { try await repository.order(id: id) }
+        // The row alone: the status answer needs nothing of the items, payment or notifications.
+        async let storedResult = Self.capture { try await repository.orderSummary(id: id) }
         let (live, stored) = await (liveResult, storedResult)
 
         let record = try? stored.get()
@@ -21,11 +22,11 @@ struct OrderStatusHandler: Sendable {
             return try JSONResponse.make(
                 OrderStatusResponse(
                     orderId: id, status: snapshot.status, step: snapshot.step, attempt: snapshot.attempt,
-                    failureReason: snapshot.failureReason, updatedAt: record?.order.updatedAt, source: .workflow
+                    failureReason: snapshot.failureReason, updatedAt: record?.updatedAt, source: .workflow
                 )
             )
         }
-        if let order = record?.order {
+        if let order = record {
             return try JSONResponse.make(
                 OrderStatusResponse(
                     orderId: id, status: order.status.rawValue, step: nil, attempt: nil,

@@ -19,10 +19,41 @@ extension OrderStore {
     }
 
     /// Takes back a row `recordPendingOrder` inserted when Temporal then refused the start, so a refused create
-    /// leaves nothing behind. Only a row no workflow has touched (still `pending`, no run id) is removed.
+    /// leaves nothing behind. Only a row no workflow has claimed (still `pending`, no run id) is removed: a
+    /// concurrent duplicate create whose start succeeded claims the row first (`claimPendingOrder`).
     public func discardPendingOrder(orderId: String) async throws {
         _ = try await pool.execute(
             "DELETE FROM orders WHERE id = $1 AND status = 'pending' AND run_id IS NULL", [.string(orderId)])
+    }
+
+    /// For a create that found the order row already written by another request (a concurrent or repeated
+    /// duplicate) and then got a workflow run from Temporal: records the run id on the row, so the request that
+    /// wrote it can no longer discard it should its own start fail. With `insertIfMissing` (this request started
+    /// the run) a row already discarded is written again. Returns the stored status, nil when there is no row.
+    public func claimPendingOrder(orderId: String, customerId: String, runId: String, insertIfMissing: Bool)
+        async throws -> OrderStatus?
+    {
+        let rows: [PostgresRow]
+        if insertIfMissing {
+            rows = try await pool.query(
+                """
+                INSERT INTO orders (id, customer_id, status, workflow_id, run_id)
+                VALUES ($1, $2, 'pending', $1, $3)
+                ON CONFLICT (id) DO UPDATE SET run_id = COALESCE(orders.run_id, EXCLUDED.run_id)
+                RETURNING status
+                """, [.string(orderId), .string(customerId), .string(runId)])
+        } else {
+            rows = try await pool.query(
+                "UPDATE orders SET run_id = COALESCE(run_id, $2) WHERE id = $1 RETURNING status",
+                [.string(orderId), .string(runId)])
+        }
+        return try rows.first.map { row in
+            let text = try row.string("status")
+            guard let status = OrderStatus(rawValue: text) else {
+                throw PostgresError(kind: .decoding, message: "unknown order status \(text)")
+            }
+            return status
+        }
     }
 
     /// The CreateOrder step: the order row (inserted if the API did not already) moves to
