@@ -45,7 +45,7 @@ public struct TemporalConnectionOptions: Sendable {
         tls: TLS? = nil,
         apiKey: String? = nil,
         clientName: String = "temporal-swift",
-        clientVersion: String = "0.1.0"
+        clientVersion: String = SDKIdentity.version
     ) {
         self.target = target
         self.namespace = namespace

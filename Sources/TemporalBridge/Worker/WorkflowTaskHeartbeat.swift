@@ -29,8 +29,9 @@ enum WorkflowTaskHeartbeat {
             request.stickyAttributes.workerTaskQueue = core.stickyTaskQueue
             request.stickyAttributes.scheduleToStartTimeout = .init(rounding: core.options.stickyScheduleToStartTimeout)
         }
-        request.sdkMetadata.sdkName = "temporal-swift-bridge"
-        request.sdkMetadata.sdkVersion = "0.1.0"
+        request.sdkMetadata.sdkName = SDKIdentity.name
+        request.sdkMetadata.sdkVersion = SDKIdentity.version
+        request.workerInstanceKey = core.instanceKey
         let response: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse =
             try await TransportRetry.run(until: deadline) { [request] timeout in
                 try await core.unary("RespondWorkflowTaskCompleted", request, timeout: timeout)
