@@ -63,7 +63,9 @@ import Testing
     }
 
     @Test func metricsRendersTheRegistryAsPrometheusText() async throws {
-        let completed = registry.makeCounter(name: "temporal_workflow_completed", labels: [("namespace", "default")])
+        let completed = registry.makeCounter(
+            descriptor: MetricNameDescriptor(metricName: "temporal_workflow_completed", unitName: "", helpText: ""),
+            labels: [("namespace", "default")])
         completed.increment(by: Int64(3))
         try await app({ [] }).test(.router) { client in
             try await client.execute(uri: "/metrics", method: .get) { response in

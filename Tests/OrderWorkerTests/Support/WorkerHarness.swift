@@ -108,6 +108,7 @@ final class WorkerHarness: Sendable {
     }
 
     /// Polls `getStatus` until `condition` holds (at most `timeout`).
+    @discardableResult
     func waitForStatus(
         _ handle: WorkflowHandle, timeout: Duration = .seconds(20),
         _ condition: (OrderStatusReport) -> Bool

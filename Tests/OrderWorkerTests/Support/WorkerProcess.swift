@@ -38,7 +38,7 @@ final class WorkerProcess: @unchecked Sendable {
         environment["FRAUD_VELOCITY_MAX_AMOUNT"] = "100000000.00"
         for (key, value) in overrides { environment[key] = value }
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("order-worker-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
         process.executableURL = binary
         process.arguments = arguments
