@@ -97,5 +97,6 @@ docker-clean: ## remove containers, volumes and the image
 fmt: ## format the Swift sources in place
 	swift format format --in-place --parallel --configuration .swift-format $(SWIFT_SOURCES)
 
-lint: ## lint the Swift sources (fails on findings)
+lint: ## lint the Swift sources and build our targets, where every warning is an error (fails on findings)
 	swift format lint --strict --parallel --configuration .swift-format $(SWIFT_SOURCES)
+	@bash $(SCRIPTS)/warnings.sh

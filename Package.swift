@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 let package = Package(
@@ -127,3 +127,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Zero warnings in our own code: every target of this package (not the dependencies, which keep their own settings)
+// treats warnings as errors, so a warning fails the build and `make lint` (scripts/warnings.sh).
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+    if target.name == "CGRPCShim" {
+        target.cSettings = (target.cSettings ?? []) + [.treatAllWarnings(as: .error)]
+    }
+}
