@@ -9,35 +9,35 @@ import Logging
 /// Runs one activity task and reports its outcome: completed, failed (ApplicationFailure or any
 /// Swift error as a retryable failure named after its type), or cancelled.
 final class ActivityTaskHandler: Sendable {
-    let core: WorkerCore
+    let shared: WorkerSharedState
 
-    init(core: WorkerCore) { self.core = core }
+    init(shared: WorkerSharedState) { self.shared = shared }
 
     /// Runs the task; the caller's activity slot is released when it ends.
     func handle(_ task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse) async {
-        core.metrics.activitySlots.taken()
-        defer { core.metrics.activitySlots.freed() }
-        core.count { $0.activityTasks += 1 }
-        core.activityTaskFigures.taskStarted()
-        let info = ActivityInfo(task: task, taskQueue: core.taskQueue)
-        let series = core.metrics.activity(info.activityType, workflowType: info.workflowType)
+        shared.metrics.activitySlots.taken()
+        defer { shared.metrics.activitySlots.freed() }
+        shared.count { $0.activityTasks += 1 }
+        shared.activityTaskFigures.taskStarted()
+        let info = ActivityInfo(task: task, taskQueue: shared.taskQueue)
+        let series = shared.metrics.activity(info.activityType, workflowType: info.workflowType)
         if task.hasStartedTime {
             let scheduled = task.hasCurrentAttemptScheduledTime ? task.currentAttemptScheduledTime : task.scheduledTime
             series.scheduleToStartLatency.record(
                 seconds: task.startedTime.timeIntervalSince1970 - scheduled.timeIntervalSince1970)
         }
-        let heartbeater = ActivityHeartbeater(heartbeatTimeout: info.heartbeatTimeout, logger: core.logger) {
-            [core] details in
+        let heartbeater = ActivityHeartbeater(heartbeatTimeout: info.heartbeatTimeout, logger: shared.logger) {
+            [shared] details in
             var request = Temporal_Api_Workflowservice_V1_RecordActivityTaskHeartbeatRequest()
             request.taskToken = task.taskToken
             request.details.payloads = details
-            request.identity = core.identity
-            request.namespace = core.namespace
-            let response: Temporal_Api_Workflowservice_V1_RecordActivityTaskHeartbeatResponse =
-                try await core.unary("RecordActivityTaskHeartbeat", request, timeout: .seconds(10))
+            request.identity = shared.identity
+            request.namespace = shared.namespace
+            let response = try await shared.service.recordActivityTaskHeartbeat(
+                request, timeout: .seconds(10), retry: .default)
             return response.cancelRequested
         }
-        let context = ActivityContext(info: info, logger: core.logger, heartbeater: heartbeater)
+        let context = ActivityContext(info: info, logger: shared.logger, heartbeater: heartbeater)
         let started = ContinuousClock.now
         let outcome = await execute(task, info: info, context: context, heartbeater: heartbeater)
         heartbeater.stop()
@@ -49,7 +49,7 @@ final class ActivityTaskHandler: Sendable {
             failed = false
         }
         if failed { series.executionFailed.increment() }
-        defer { core.activityTaskFigures.taskEnded(failed: failed) }
+        defer { shared.activityTaskFigures.taskEnded(failed: failed) }
         if heartbeater.isTaskGone {
             context.logger.info("activity stopped: the server no longer has this task; nothing to report")
             return
@@ -74,13 +74,13 @@ final class ActivityTaskHandler: Sendable {
         _ task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse, info: ActivityInfo,
         context: ActivityContext, heartbeater: ActivityHeartbeater
     ) async -> Outcome {
-        guard let definition = core.activities[info.activityType] else {
+        guard let definition = shared.activities[info.activityType] else {
             return Outcome(
                 result: .failure(
                     ApplicationFailure(
                         type: "NotFoundError",
                         message: "activity type \(info.activityType) is not registered on this worker; registered: "
-                            + "[\(core.activities.keys.sorted().joined(separator: " "))]")))
+                            + "[\(shared.activities.keys.sorted().joined(separator: " "))]")))
         }
         let arguments = WorkflowArguments(task.input.payloads)
         let work = Task {
@@ -101,9 +101,9 @@ final class ActivityTaskHandler: Sendable {
             }
         }
         let tracker = Task { _ = await work.result }
-        let id = core.inFlightActivities.add(task: tracker) { work.cancel() }
+        let id = shared.inFlightActivities.add(task: tracker) { work.cancel() }
         let result = await work.result
-        core.inFlightActivities.remove(id)
+        shared.inFlightActivities.remove(id)
         deadlineWatch?.cancel()
         return Outcome(result: result, deadlinePassed: deadlinePassed.isMarked)
     }
@@ -119,31 +119,31 @@ final class ActivityTaskHandler: Sendable {
                 var request = Temporal_Api_Workflowservice_V1_RespondActivityTaskCompletedRequest()
                 request.taskToken = task.taskToken
                 request.result.payloads = [payload]
-                request.identity = core.identity
-                request.namespace = core.namespace
-                let _: Temporal_Api_Workflowservice_V1_RespondActivityTaskCompletedResponse =
-                    try await core.unary("RespondActivityTaskCompleted", request, timeout: .seconds(30))
+                request.identity = shared.identity
+                request.namespace = shared.namespace
+                _ = try await shared.service.respondActivityTaskCompleted(
+                    request, timeout: .seconds(30), retry: .default)
             case .failure(let error) where error is CancellationError && heartbeater.cancelRequested:
                 var request = Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest()
                 request.taskToken = task.taskToken
-                request.identity = core.identity
-                request.namespace = core.namespace
+                request.identity = shared.identity
+                request.namespace = shared.namespace
                 request.details.payloads = heartbeater.lastDetails
-                let _: Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse =
-                    try await core.unary("RespondActivityTaskCanceled", request, timeout: .seconds(30))
+                _ = try await shared.service.respondActivityTaskCanceled(
+                    request, timeout: .seconds(30), retry: .default)
             case .failure(var error):
-                if error is CancellationError && core.inFlightActivities.isShuttingDown {
+                if error is CancellationError && shared.inFlightActivities.isShuttingDown {
                     error = ApplicationFailure(type: "WorkerShutdown", message: "worker is shutting down")
                 }
                 logger.info("activity failed", metadata: ["error": "\(error)"])
                 var request = Temporal_Api_Workflowservice_V1_RespondActivityTaskFailedRequest()
                 request.taskToken = task.taskToken
                 request.failure = ActivityFailureReport.failure(from: error)
-                request.identity = core.identity
-                request.namespace = core.namespace
+                request.identity = shared.identity
+                request.namespace = shared.namespace
                 request.lastHeartbeatDetails.payloads = heartbeater.lastDetails
-                let _: Temporal_Api_Workflowservice_V1_RespondActivityTaskFailedResponse =
-                    try await core.unary("RespondActivityTaskFailed", request, timeout: .seconds(30))
+                _ = try await shared.service.respondActivityTaskFailed(
+                    request, timeout: .seconds(30), retry: .default)
             }
         } catch let error as TemporalRPCError where error.code == .notFound {
             logger.info(

@@ -1,5 +1,6 @@
 /// Errors a test arms for a worker's own calls, by RPC name, to drive the failure paths with a real
-/// server behind everything else. Nothing is injected unless a test arms it.
+/// server behind everything else. The worker's `WorkflowServiceClient` takes them before a call
+/// reaches the connection. Nothing is injected unless a test arms it.
 final class RPCFaults: @unchecked Sendable {
     private let lock = Lock()
     private var pending: [String: [TemporalRPCError]] = [:]

@@ -11,14 +11,22 @@ public struct WorkflowServiceClient: Sendable {
     public static let longPollTimeout: Duration = .seconds(70)
 
     public let connection: TemporalConnection
+    /// Test hook: errors a test arms, by RPC name, for this client's calls (a worker's own calls).
+    let faults: RPCFaults?
 
     public init(connection: TemporalConnection) {
+        self.init(connection: connection, faults: nil)
+    }
+
+    init(connection: TemporalConnection, faults: RPCFaults?) {
         self.connection = connection
+        self.faults = faults
     }
 
     private func call<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
         _ method: String, _ request: Request, _ timeout: Duration, _ retry: RPCRetryPolicy
     ) async throws -> Response {
+        if let fault = faults?.take(method) { throw fault }
         var request = request
         if var namespaced = request as? any NamespacedRequest {
             if namespaced.namespace.isEmpty { namespaced.namespace = connection.namespace }

@@ -9,17 +9,17 @@
 /// activity tasks the server returns in `RespondWorkflowTaskCompletedResponse.activity_tasks`.
 final class EagerActivityReservation: @unchecked Sendable {
     static let maxPerTask = 3
-    private let core: WorkerCore
+    private let shared: WorkerSharedState
     private var reserved = 0
 
-    init?(core: WorkerCore, commands: inout [Temporal_Api_Command_V1_Command]) {
-        self.core = core
+    init?(shared: WorkerSharedState, commands: inout [Temporal_Api_Command_V1_Command]) {
+        self.shared = shared
         for index in commands.indices where reserved < Self.maxPerTask {
             guard case .scheduleActivityTaskCommandAttributes(var attributes)? = commands[index].attributes,
-                attributes.taskQueue.name == core.taskQueue,
-                core.activities[attributes.activityType.name] != nil,
-                !core.inFlightActivities.isShuttingDown,
-                core.activitySlots.tryAcquire()
+                attributes.taskQueue.name == shared.taskQueue,
+                shared.activities[attributes.activityType.name] != nil,
+                !shared.inFlightActivities.isShuttingDown,
+                shared.activitySlots.tryAcquire()
             else { continue }
             attributes.requestEagerExecution = true
             commands[index].scheduleActivityTaskCommandAttributes = attributes
@@ -29,15 +29,15 @@ final class EagerActivityReservation: @unchecked Sendable {
     }
 
     func releaseAll() {
-        for _ in 0..<reserved { core.activitySlots.release() }
+        for _ in 0..<reserved { shared.activitySlots.release() }
         reserved = 0
     }
 
     func dispatch(_ response: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse) {
         for task in response.activityTasks.prefix(reserved) {
             reserved -= 1
-            core.count { $0.eagerActivities += 1 }
-            core.runActivity?(task)  // takes over the reserved slot
+            shared.count { $0.eagerActivities += 1 }
+            shared.runActivity?(task)  // takes over the reserved slot
         }
         releaseAll()
     }

@@ -14,7 +14,7 @@ struct TaskPoller<Response: Sendable>: Sendable {
     let name: String
     let kind: PollerKind
     let slots: AsyncSemaphore
-    let core: WorkerCore
+    let shared: WorkerSharedState
     /// Polls in flight and the last one that brought a task, for worker heartbeats.
     let figures: PollerFigures
     let poll: @Sendable () async throws -> Response?
@@ -23,7 +23,7 @@ struct TaskPoller<Response: Sendable>: Sendable {
 
     func run() async {
         var backoff = PollBackoff()
-        let pollers = core.metrics.pollers(kind)
+        let pollers = shared.metrics.pollers(kind)
         while !Task.isCancelled {
             do {
                 try await slots.acquire()
@@ -42,7 +42,7 @@ struct TaskPoller<Response: Sendable>: Sendable {
                     figures.pollEnded(gotTask: false)
                     throw error
                 }
-                core.pollHealth.pollAnswered(by: name)
+                shared.pollHealth.pollAnswered(by: name)
                 countWorkflowPoll(gotTask: polled != nil)
                 guard let task = polled else {
                     slots.release()
@@ -59,14 +59,14 @@ struct TaskPoller<Response: Sendable>: Sendable {
                 if let rpc = error as? TemporalRPCError {
                     if rpc.code == .cancelled { return }
                     if WorkerFatalError.isFatal(rpc) {
-                        core.pollHealth.pollFailed(by: name, error: error)
+                        shared.pollHealth.pollFailed(by: name, error: error)
                         onFatal(rpc)
                         return
                     }
                 }
-                core.pollHealth.pollFailed(by: name, error: error)
+                shared.pollHealth.pollFailed(by: name, error: error)
                 let delay = backoff.delay(after: error)
-                core.logger.warning(
+                shared.logger.warning(
                     "poll failed",
                     metadata: ["poller": "\(name)", "error": "\(error)", "retry_in_ms": "\(delay.milliseconds)"])
                 try? await Task.sleep(for: delay)
@@ -76,6 +76,6 @@ struct TaskPoller<Response: Sendable>: Sendable {
 
     private func countWorkflowPoll(gotTask: Bool) {
         guard kind != .activity else { return }
-        (gotTask ? core.metrics.workflowPollSucceed : core.metrics.workflowPollEmpty).increment()
+        (gotTask ? shared.metrics.workflowPollSucceed : shared.metrics.workflowPollEmpty).increment()
     }
 }

@@ -13,7 +13,7 @@ import Logging
 /// task is cancelled or `shutdown()` is called, then shuts down gracefully.
 public final class Worker: Sendable {
     public let taskQueue: String
-    private let core: WorkerCore
+    private let shared: WorkerSharedState
     private let stop = StopSignal()
     private let fatal = FatalErrorBox()
 
@@ -25,37 +25,38 @@ public final class Worker: Sendable {
         self.taskQueue = taskQueue
         var logger = logger
         logger[metadataKey: "task_queue"] = .string(taskQueue)
-        core = WorkerCore(
+        shared = WorkerSharedState(
             connection: connection, taskQueue: taskQueue, options: options, logger: logger,
             workflows: Dictionary(workflows.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last }),
             activities: Dictionary(activities.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last }))
-        let core = self.core
-        let activityHandler = ActivityTaskHandler(core: core)
-        core.runActivity = { task in
+        let shared = self.shared
+        let activityHandler = ActivityTaskHandler(shared: shared)
+        shared.runActivity = { task in
             Task {
-                defer { core.activitySlots.release() }
+                defer { shared.activitySlots.release() }
                 await activityHandler.handle(task)
             }
         }
     }
 
     /// Name of this worker's sticky task queue (`<host>:<uuid>`).
-    public var stickyTaskQueue: String { core.stickyTaskQueue.name }
-    public var identity: String { core.identity }
+    public var stickyTaskQueue: String { shared.stickyTaskQueue.name }
+    public var identity: String { shared.identity }
     /// Names this worker in its heartbeats: `DescribeWorker` / `temporal worker describe` take it.
-    public var instanceKey: String { core.instanceKey }
+    public var instanceKey: String { shared.instanceKey }
     /// Counts of cache hits/misses, replays, tasks handled.
-    public var statistics: WorkerStatistics { core.statistics }
+    public var statistics: WorkerStatistics { shared.statistics }
     /// Ready while `run()` polls, Temporal answers and every poller's latest poll got an answer.
     public var readiness: WorkerReadiness {
-        core.pollHealth.readiness(unreachable: core.connection.unreachable, target: core.connection.options.target)
+        shared.pollHealth.readiness(
+            unreachable: shared.connection.unreachable, target: shared.connection.options.target)
     }
 
     /// For tests: errors to inject into this worker's own calls.
-    var faults: RPCFaults { core.faults }
+    var faults: RPCFaults { shared.faults }
 
     /// For tests: drops every cached run, as a full cache would; the next task replays its history.
-    func dropCachedRuns() { core.cache.removeAll() }
+    func dropCachedRuns() { shared.cache.removeAll() }
 
     /// Stops polling and shuts down gracefully; `run()` returns when done.
     public func shutdown() { stop.fire() }
@@ -64,17 +65,17 @@ public final class Worker: Sendable {
     /// Throws `WorkerFatalError` (after shutting down) when a poll fails in a way retrying cannot fix.
     public func run() async throws {
         let pollers = startPollers()
-        core.pollHealth.running()
-        let heartbeats = WorkerHeartbeatReporter(core: core)
-        let heartbeating = core.options.heartbeatInterval.map { interval in
+        shared.pollHealth.running()
+        let heartbeats = WorkerHeartbeatReporter(shared: shared)
+        let heartbeating = shared.options.heartbeatInterval.map { interval in
             Task { await heartbeats.run(interval: interval) }
         }
-        core.logger.info(
+        shared.logger.info(
             "worker started",
             metadata: [
-                "sticky_queue": "\(core.stickyTaskQueue.name)", "identity": "\(core.identity)",
-                "instance_key": "\(core.instanceKey)",
-                "workflows": "\(core.workflows.keys.sorted())", "activities": "\(core.activities.keys.sorted())",
+                "sticky_queue": "\(shared.stickyTaskQueue.name)", "identity": "\(shared.identity)",
+                "instance_key": "\(shared.instanceKey)",
+                "workflows": "\(shared.workflows.keys.sorted())", "activities": "\(shared.activities.keys.sorted())",
             ])
         await withTaskCancellationHandler {
             await stop.wait()
@@ -85,45 +86,47 @@ public final class Worker: Sendable {
         heartbeating?.cancel()
         await heartbeating?.value
         let finalHeartbeat = heartbeating == nil ? nil : heartbeats.finalHeartbeat()
-        await Task { [core] in
-            await Self.shutdownSequence(core: core, pollers: pollers, finalHeartbeat: finalHeartbeat)
+        await Task { [shared] in
+            await Self.shutdownSequence(shared: shared, pollers: pollers, finalHeartbeat: finalHeartbeat)
         }.value
         if let error = fatal.error { throw error }
     }
 
     /// The first fatal poll error stops the worker, with one log line; later ones are the same news.
     private func stopFatally(_ cause: TemporalRPCError) {
-        let error = WorkerFatalError(namespace: core.namespace, taskQueue: taskQueue, cause: cause)
+        let error = WorkerFatalError(namespace: shared.namespace, taskQueue: taskQueue, cause: cause)
         guard fatal.record(error) else { return }
-        core.logger.critical("worker stopping: \(error)")
+        shared.logger.critical("worker stopping: \(error)")
         stop.fire()
     }
 
     private func startPollers() -> [Task<Void, Never>] {
-        let workflowHandler = WorkflowTaskHandler(core: core)
-        let activityHandler = ActivityTaskHandler(core: core)
+        let workflowHandler = WorkflowTaskHandler(shared: shared)
+        let activityHandler = ActivityTaskHandler(shared: shared)
         var tasks: [Task<Void, Never>] = []
         var normal = Temporal_Api_Taskqueue_V1_TaskQueue()
         normal.name = taskQueue
         normal.kind = .normal
-        let queues = core.stickyExecution ? [normal, core.stickyTaskQueue] : [normal, normal]
+        let queues = shared.stickyExecution ? [normal, shared.stickyTaskQueue] : [normal, normal]
         for (queueIndex, queue) in queues.enumerated() {
-            for pollerIndex in 0..<max(1, core.options.workflowTaskPollers) {
-                let index = queueIndex * core.options.workflowTaskPollers + pollerIndex
+            for pollerIndex in 0..<max(1, shared.options.workflowTaskPollers) {
+                let index = queueIndex * shared.options.workflowTaskPollers + pollerIndex
                 let poller = TaskPoller<Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse>(
                     name: "workflow-\(queue.kind == .sticky ? "sticky" : "normal")-\(index)",
-                    kind: queue.kind == .sticky ? .stickyWorkflow : .workflow, slots: core.workflowSlots, core: core,
-                    figures: queue.kind == .sticky ? core.stickyPollerFigures : core.workflowPollerFigures,
-                    poll: { [core] in
+                    kind: queue.kind == .sticky ? .stickyWorkflow : .workflow, slots: shared.workflowSlots,
+                    shared: shared,
+                    figures: queue.kind == .sticky ? shared.stickyPollerFigures : shared.workflowPollerFigures,
+                    poll: { [shared] in
                         var request = Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueRequest()
-                        request.namespace = core.namespace
+                        request.namespace = shared.namespace
                         request.taskQueue = queue
-                        request.identity = core.identity
-                        request.workerInstanceKey = core.instanceKey
-                        let response: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse =
-                            try await core.unary(
-                                "PollWorkflowTaskQueue", request,
-                                timeout: core.options.longPollTimeout)
+                        request.identity = shared.identity
+                        request.workerInstanceKey = shared.instanceKey
+                        // The connection re-sends a poll that could not reach the server within its
+                        // policy (UNAVAILABLE, RESOURCE_EXHAUSTED); anything else comes back to the
+                        // poller, which backs off or stops the worker (`TaskPoller`).
+                        let response = try await shared.service.pollWorkflowTaskQueue(
+                            request, timeout: shared.options.longPollTimeout, retry: .default)
                         return response.taskToken.isEmpty ? nil : response
                     },
                     handle: { task in await workflowHandler.handle(task) },
@@ -131,22 +134,20 @@ public final class Worker: Sendable {
                 tasks.append(Task { await poller.run() })
             }
         }
-        if !core.activities.isEmpty {
-            for index in 0..<max(1, core.options.activityTaskPollers) {
+        if !shared.activities.isEmpty {
+            for index in 0..<max(1, shared.options.activityTaskPollers) {
                 let poller = TaskPoller<Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse>(
-                    name: "activity-\(index)", kind: .activity, slots: core.activitySlots, core: core,
-                    figures: core.activityPollerFigures,
-                    poll: { [core, taskQueue] in
+                    name: "activity-\(index)", kind: .activity, slots: shared.activitySlots, shared: shared,
+                    figures: shared.activityPollerFigures,
+                    poll: { [shared, taskQueue] in
                         var request = Temporal_Api_Workflowservice_V1_PollActivityTaskQueueRequest()
-                        request.namespace = core.namespace
+                        request.namespace = shared.namespace
                         request.taskQueue.name = taskQueue
                         request.taskQueue.kind = .normal
-                        request.identity = core.identity
-                        request.workerInstanceKey = core.instanceKey
-                        let response: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse =
-                            try await core.unary(
-                                "PollActivityTaskQueue", request,
-                                timeout: core.options.longPollTimeout)
+                        request.identity = shared.identity
+                        request.workerInstanceKey = shared.instanceKey
+                        let response = try await shared.service.pollActivityTaskQueue(
+                            request, timeout: shared.options.longPollTimeout, retry: .default)
                         return response.taskToken.isEmpty ? nil : response
                     },
                     handle: { task in await activityHandler.handle(task) },
@@ -158,37 +159,38 @@ public final class Worker: Sendable {
     }
 
     private static func shutdownSequence(
-        core: WorkerCore, pollers: [Task<Void, Never>], finalHeartbeat: Temporal_Api_Worker_V1_WorkerHeartbeat?
+        shared: WorkerSharedState, pollers: [Task<Void, Never>], finalHeartbeat: Temporal_Api_Worker_V1_WorkerHeartbeat?
     ) async {
-        core.logger.info("worker shutting down")
-        core.pollHealth.shuttingDown()
+        shared.logger.info("worker shutting down")
+        shared.pollHealth.shuttingDown()
         // Tell the server first so tasks for our sticky queue go to the normal queue at once; the
         // final heartbeat (status SHUTTING_DOWN) rides along, as with the official SDKs.
         var request = Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest()
-        request.namespace = core.namespace
-        request.stickyTaskQueue = core.stickyTaskQueue.name
-        request.identity = core.identity
+        request.namespace = shared.namespace
+        request.stickyTaskQueue = shared.stickyTaskQueue.name
+        request.identity = shared.identity
         request.reason = "graceful shutdown"
-        request.workerInstanceKey = core.instanceKey
+        request.workerInstanceKey = shared.instanceKey
         if let finalHeartbeat { request.workerHeartbeat = finalHeartbeat }
         do {
-            let _: Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse =
-                try await core.unary("ShutdownWorker", request, timeout: .seconds(5), retry: .none)
+            _ = try await shared.service.shutdownWorker(request, timeout: .seconds(5), retry: .none)
         } catch {
-            core.logger.debug("ShutdownWorker failed", metadata: ["error": "\(error)"])
+            shared.logger.debug("ShutdownWorker failed", metadata: ["error": "\(error)"])
         }
         for poller in pollers { poller.cancel() }
         for poller in pollers { await poller.value }
         // Let workflow tasks being handled finish before their runs are evicted.
         let deadline = ContinuousClock.now.advanced(by: .seconds(10))
-        while core.workflowSlots.available < core.options.maxConcurrentWorkflowTasks && ContinuousClock.now < deadline {
+        while shared.workflowSlots.available < shared.options.maxConcurrentWorkflowTasks
+            && ContinuousClock.now < deadline
+        {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        await core.inFlightActivities.drain(grace: core.options.gracefulShutdownTimeout)
-        core.cache.removeAll()
-        core.replayThreads.shutdown()
-        let stats = core.statistics
-        core.logger.info(
+        await shared.inFlightActivities.drain(grace: shared.options.gracefulShutdownTimeout)
+        shared.cache.removeAll()
+        shared.replayThreads.shutdown()
+        let stats = shared.statistics
+        shared.logger.info(
             "worker stopped",
             metadata: [
                 "cache_hits": "\(stats.cacheHits)", "cache_misses": "\(stats.cacheMisses)",

@@ -1,4 +1,4 @@
-extension WorkerCore {
+extension WorkerSharedState {
     /// The server's view of a run's pending activities (attempt in progress, last failure), for
     /// the built-in queries; empty when the server does not answer within two seconds, so a
     /// slow frontend costs the stack trace its attempts, never the query its answer.
@@ -9,9 +9,8 @@ extension WorkerCore {
         request.namespace = namespace
         request.execution = execution
         do {
-            let description: Temporal_Api_Workflowservice_V1_DescribeWorkflowExecutionResponse =
-                try await connection.unary(
-                    "DescribeWorkflowExecution", request, timeout: .seconds(2), retry: .none)
+            let description = try await service.describeWorkflowExecution(
+                request, timeout: .seconds(2), retry: .none)
             return LiveActivityAttempt.byActivityId(description)
         } catch {
             logger.debug("cannot describe the run for its stack trace", metadata: ["error": "\(error)"])

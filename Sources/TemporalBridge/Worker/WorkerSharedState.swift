@@ -1,5 +1,4 @@
 import Logging
-import SwiftProtobuf
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -7,9 +6,13 @@ import SwiftProtobuf
     import Foundation
 #endif
 
-/// What the pollers and task handlers of one worker share.
-final class WorkerCore: @unchecked Sendable {
+/// The state the pollers and task handlers of one worker share: its connection and the typed
+/// client every one of its calls goes through, the registered workflows and activities, options,
+/// slots, the run cache, metrics and the figures its heartbeats report.
+final class WorkerSharedState: @unchecked Sendable {
     let connection: TemporalConnection
+    /// Every RPC the worker makes goes through here (so a test can fail chosen ones, see `faults`).
+    let service: WorkflowServiceClient
     let namespace: String
     let taskQueue: String
     let identity: String
@@ -33,7 +36,7 @@ final class WorkerCore: @unchecked Sendable {
     let workflowTaskFigures = TaskSlotFigures()
     let activityTaskFigures = TaskSlotFigures()
     /// Test hook: errors armed for this worker's own calls (see `RPCFaults`).
-    let faults = RPCFaults()
+    let faults: RPCFaults
     /// Where workflow code runs (see `ReplayThreads`); stopped by the worker's shutdown.
     let replayThreads: ReplayThreads
     /// Set by the worker so eager activity tasks reach the activity handler.
@@ -47,6 +50,9 @@ final class WorkerCore: @unchecked Sendable {
         workflows: [String: WorkflowDefinition], activities: [String: ActivityDefinition]
     ) {
         self.connection = connection
+        let faults = RPCFaults()
+        self.faults = faults
+        self.service = WorkflowServiceClient(connection: connection, faults: faults)
         self.namespace = connection.namespace
         self.taskQueue = taskQueue
         self.identity = connection.identity
@@ -93,15 +99,6 @@ final class WorkerCore: @unchecked Sendable {
             logger: logger)
     }
 
-    /// Every call the worker makes goes through here (so a test can fail chosen ones).
-    func unary<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
-        _ method: String, _ request: Request, timeout: Duration, retry: RPCRetryPolicy = .default,
-        as: Response.Type = Response.self
-    ) async throws -> Response {
-        if let fault = faults.take(method) { throw fault }
-        return try await connection.unary(method, request, timeout: timeout, retry: retry)
-    }
-
     /// All history pages from `token` on (empty token = from the first event); each page is
     /// retried through transport errors until `deadline`.
     func fetchHistory(
@@ -114,51 +111,12 @@ final class WorkerCore: @unchecked Sendable {
         request.execution = execution
         request.nextPageToken = token
         repeat {
-            let page: Temporal_Api_Workflowservice_V1_GetWorkflowExecutionHistoryResponse =
-                try await TransportRetry.run(until: deadline) { [request] timeout in
-                    try await unary("GetWorkflowExecutionHistory", request, timeout: timeout)
-                }
+            let page = try await TransportRetry.run(until: deadline) { [request] timeout in
+                try await service.getWorkflowExecutionHistory(request, timeout: timeout, retry: .default)
+            }
             events += page.history.events
             request.nextPageToken = page.nextPageToken
         } while !request.nextPageToken.isEmpty
         return events
-    }
-}
-
-/// Activities being executed, so shutdown can wait for them and fail the leftovers.
-final class InFlightActivities: @unchecked Sendable {
-    private let lock = Lock()
-    private var tasks: [Int: Task<Void, Never>] = [:]
-    private var cancels: [Int: @Sendable () -> Void] = [:]
-    private var lastId = 0
-    private(set) var shuttingDown = false
-
-    /// Returns the id to remove it with.
-    func add(task: Task<Void, Never>, cancel: @escaping @Sendable () -> Void) -> Int {
-        lock.withLock {
-            lastId += 1
-            tasks[lastId] = task
-            cancels[lastId] = cancel
-            return lastId
-        }
-    }
-
-    func remove(_ id: Int) {
-        _ = lock.withLock { (tasks.removeValue(forKey: id), cancels.removeValue(forKey: id)) }
-    }
-
-    var isShuttingDown: Bool { lock.withLock { shuttingDown } }
-    var count: Int { lock.withLock { tasks.count } }
-
-    /// Waits up to `grace` for running activities, then cancels the rest and waits for them.
-    func drain(grace: Duration) async {
-        lock.withLock { shuttingDown = true }
-        let deadline = ContinuousClock.now.advanced(by: grace)
-        while count > 0 && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        let (remaining, cancels) = lock.withLock { (Array(tasks.values), Array(self.cancels.values)) }
-        for cancel in cancels { cancel() }
-        for task in remaining { await task.value }
     }
 }

@@ -9,39 +9,39 @@ import Logging
 /// Turns one polled workflow task into a response: finds or rebuilds the run (sticky cache or
 /// full-history replay), applies the new events, answers attached queries, responds.
 final class WorkflowTaskHandler: Sendable {
-    let core: WorkerCore
+    let shared: WorkerSharedState
 
-    init(core: WorkerCore) { self.core = core }
+    init(shared: WorkerSharedState) { self.shared = shared }
 
     /// Until the server has seen a WorkflowExecutionStarted for the run: its default task timeout.
     static let defaultWorkflowTaskTimeout: Duration = .seconds(10)
 
     func handle(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse) async {
-        core.metrics.workflowSlots.taken()
+        shared.metrics.workflowSlots.taken()
         defer {
-            core.metrics.workflowSlots.freed()
-            core.metrics.stickyCacheSize.record(core.cache.count)
+            shared.metrics.workflowSlots.freed()
+            shared.metrics.stickyCacheSize.record(shared.cache.count)
         }
         if task.hasQuery {
             await handleQueryTask(task)
             return
         }
         let received = ContinuousClock.now
-        let series = core.metrics.workflow(task.workflowType.name)
-        core.workflowTaskFigures.taskStarted()
+        let series = shared.metrics.workflow(task.workflowType.name)
+        shared.workflowTaskFigures.taskStarted()
         var failed = false
-        defer { core.workflowTaskFigures.taskEnded(failed: failed) }
-        core.count { $0.workflowTasks += 1 }
+        defer { shared.workflowTaskFigures.taskEnded(failed: failed) }
+        shared.count { $0.workflowTasks += 1 }
         if task.hasScheduledTime && task.hasStartedTime {
-            core.metrics.workflowTaskScheduleToStart.record(
+            shared.metrics.workflowTaskScheduleToStart.record(
                 seconds: task.startedTime.timeIntervalSince1970 - task.scheduledTime.timeIntervalSince1970)
         }
         let runId = task.workflowExecution.runID
-        var logger = core.logger
+        var logger = shared.logger
         logger[metadataKey: "workflow_id"] = .string(task.workflowExecution.workflowID)
         logger[metadataKey: "run_id"] = .string(runId)
         var held: CachedWorkflow?
-        defer { if let held { core.cache.checkIn(held) } }
+        defer { if let held { shared.cache.checkIn(held) } }
         // The task being answered: a heartbeat replaces it with the one the server hands back.
         var current = task
         do {
@@ -52,9 +52,9 @@ final class WorkflowTaskHandler: Sendable {
             defer { entry.gate.release() }
             let applying = ContinuousClock.now
             var currentReceived = received
-            let liveActivities = await core.liveActivityAttempts(
+            let liveActivities = await shared.liveActivityAttempts(
                 for: task.queries.values.map(\.queryType), of: task.workflowExecution)
-            let pending = core.replayThreads.submit {
+            let pending = shared.replayThreads.submit {
                 try Self.activate(entry, events: events, task: task, liveActivities: liveActivities)
             }
             var activation: Activation
@@ -68,11 +68,11 @@ final class WorkflowTaskHandler: Sendable {
                 logger.info(
                     "workflow task heartbeat: activation still running",
                     metadata: ["elapsed_ms": "\((ContinuousClock.now - received).milliseconds)"])
-                core.count { $0.workflowTaskHeartbeats += 1 }
+                shared.count { $0.workflowTaskHeartbeats += 1 }
                 let next: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse?
                 do {
                     next = try await WorkflowTaskHeartbeat.send(
-                        current, core: core, until: currentReceived + entry.workflowTaskTimeout)
+                        current, shared: shared, until: currentReceived + entry.workflowTaskTimeout)
                 } catch {
                     // The run must not be evicted under the activation still running on its thread.
                     _ = await pending.value()
@@ -81,7 +81,7 @@ final class WorkflowTaskHandler: Sendable {
                 guard let next else {
                     logger.warning("workflow task heartbeat returned no new task; the next one comes by poll")
                     _ = await pending.value()
-                    core.cache.remove(runId)
+                    shared.cache.remove(runId)
                     return
                 }
                 current = next
@@ -92,7 +92,7 @@ final class WorkflowTaskHandler: Sendable {
                 // whatever arrived meanwhile); the activation's commands are still pending in the run.
                 let next = current
                 let earlierFlags = activation.coreUsedFlags
-                activation = try await core.replayThreads.run {
+                activation = try await shared.replayThreads.run {
                     try Self.activate(entry, events: next.history.events, task: next)
                 }
                 activation.coreUsedFlags = earlierFlags + activation.coreUsedFlags
@@ -102,41 +102,42 @@ final class WorkflowTaskHandler: Sendable {
             let deadline = currentReceived + entry.workflowTaskTimeout
             var commands = activation.commands
             let eager =
-                core.options.eagerActivityExecution ? EagerActivityReservation(core: core, commands: &commands) : nil
+                shared.options.eagerActivityExecution
+                ? EagerActivityReservation(shared: shared, commands: &commands) : nil
             var request = Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedRequest()
             request.taskToken = current.taskToken
             request.commands = commands
-            request.identity = core.identity
-            request.namespace = core.namespace
+            request.identity = shared.identity
+            request.namespace = shared.namespace
             request.queryResults = activation.queryResults
-            if core.stickyExecution {
-                request.stickyAttributes.workerTaskQueue = core.stickyTaskQueue
+            if shared.stickyExecution {
+                request.stickyAttributes.workerTaskQueue = shared.stickyTaskQueue
                 request.stickyAttributes.scheduleToStartTimeout = .init(
-                    rounding: core.options.stickyScheduleToStartTimeout)
+                    rounding: shared.options.stickyScheduleToStartTimeout)
             }
             request.sdkMetadata.sdkName = SDKIdentity.name
             request.sdkMetadata.sdkVersion = SDKIdentity.version
             request.sdkMetadata.coreUsedFlags = activation.coreUsedFlags
-            request.workerInstanceKey = core.instanceKey
+            request.workerInstanceKey = shared.instanceKey
             series.taskExecutionLatency.record(ContinuousClock.now - received)
             let response: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse
             do {
                 // A used task token answers NOT_FOUND, so sending the same completion again is safe.
                 response = try await TransportRetry.run(until: deadline) { [request] timeout in
-                    try await core.unary("RespondWorkflowTaskCompleted", request, timeout: timeout)
+                    try await shared.service.respondWorkflowTaskCompleted(request, timeout: timeout, retry: .default)
                 }
             } catch {
                 eager?.releaseAll()
                 throw error
             }
-            if entry.run.isFinished { core.cache.remove(runId) }
+            if entry.run.isFinished { shared.cache.remove(runId) }
             eager?.dispatch(response)
             Self.countRunEnd(commands, run: entry.run, series: series)
         } catch let error as TemporalRPCError where error.code == .notFound {
             logger.info("workflow task no longer exists (stale token)", metadata: ["error": "\(error.message)"])
-            core.cache.remove(runId)
+            shared.cache.remove(runId)
         } catch is CancellationError {
-            core.cache.remove(runId)
+            shared.cache.remove(runId)
         } catch let error as TemporalRPCError {
             // Fetching history or responding failed: a transport or server problem, not the
             // workflow's. The run may or may not have been advanced on the server, so it is dropped;
@@ -145,9 +146,9 @@ final class WorkflowTaskHandler: Sendable {
             logger.warning(
                 "workflow task abandoned after a call failed; the server will time it out and retry",
                 metadata: ["error": "\(error)", "attempt": "\(current.attempt)"])
-            core.cache.remove(runId)
+            shared.cache.remove(runId)
         } catch {
-            core.cache.remove(runId)
+            shared.cache.remove(runId)
             failed = true
             await fail(current, error: error, logger: logger)
         }
@@ -185,8 +186,8 @@ final class WorkflowTaskHandler: Sendable {
         _ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse, error: any Error,
         logger: Logger
     ) async {
-        core.count { $0.workflowTaskFailures += 1 }
-        core.metrics.workflow(task.workflowType.name).taskExecutionFailed.increment()
+        shared.count { $0.workflowTaskFailures += 1 }
+        shared.metrics.workflow(task.workflowType.name).taskExecutionFailed.increment()
         let nonDeterministic = error is NonDeterminismError
         logger.error(
             "workflow task failed",
@@ -204,11 +205,10 @@ final class WorkflowTaskHandler: Sendable {
                 type: String(describing: type(of: error)), message: "\(error)"))
         failure.message = "\(error)"
         request.failure = failure
-        request.identity = core.identity
-        request.namespace = core.namespace
+        request.identity = shared.identity
+        request.namespace = shared.namespace
         do {
-            let _: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskFailedResponse =
-                try await core.unary("RespondWorkflowTaskFailed", request, timeout: .seconds(30))
+            _ = try await shared.service.respondWorkflowTaskFailed(request, timeout: .seconds(30), retry: .default)
         } catch {
             logger.warning("RespondWorkflowTaskFailed failed", metadata: ["error": "\(error)"])
         }
@@ -240,14 +240,14 @@ final class WorkflowTaskHandler: Sendable {
         let runId = task.workflowExecution.runID
         var events = task.history.events
         if !task.nextPageToken.isEmpty {
-            events += try await core.fetchHistory(task.workflowExecution, from: task.nextPageToken, until: deadline)
+            events += try await shared.fetchHistory(task.workflowExecution, from: task.nextPageToken, until: deadline)
         }
-        if let entry = core.cache.checkOut(runId) {
+        if let entry = shared.cache.checkOut(runId) {
             let continues =
                 entry.run.lastActivatedStartedEventId == task.previousStartedEventID
                 && (events.first?.eventID ?? 0) <= entry.run.lastProcessedEventId + 1
             if continues {
-                core.count { $0.cacheHits += 1 }
+                shared.count { $0.cacheHits += 1 }
                 series.stickyCacheHit.increment()
                 return (entry, events, false)
             }
@@ -257,25 +257,25 @@ final class WorkflowTaskHandler: Sendable {
                     "cached_started": "\(entry.run.lastActivatedStartedEventId)",
                     "previous_started": "\(task.previousStartedEventID)",
                 ])
-            core.cache.remove(runId)
-            core.cache.checkIn(entry)
+            shared.cache.remove(runId)
+            shared.cache.checkIn(entry)
         }
-        core.count { $0.cacheMisses += 1 }
+        shared.count { $0.cacheMisses += 1 }
         if events.first?.eventID != 1 {
-            events = try await core.fetchHistory(task.workflowExecution, from: Data(), until: deadline)
+            events = try await shared.fetchHistory(task.workflowExecution, from: Data(), until: deadline)
         }
         // Like sdk-core, a miss is a task whose run this worker should have had: one that has
         // run before. A new run's first task is no miss.
         let replaying = task.previousStartedEventID > 0
         if replaying {
-            core.count { $0.replays += 1 }
+            shared.count { $0.replays += 1 }
             series.stickyCacheMiss.increment()
             logger.info("replaying workflow history", metadata: ["events": "\(events.count)"])
         }
         // A fetched history may already hold events that belong to the next task.
         if task.startedEventID > 0 { events = events.filter { $0.eventID <= task.startedEventID } }
-        let entry = CachedWorkflow(run: try core.makeRun(task), workflowTaskTimeout: Self.workflowTaskTimeout(events))
-        core.cache.insertCheckedOut(runId, entry)
+        let entry = CachedWorkflow(run: try shared.makeRun(task), workflowTaskTimeout: Self.workflowTaskTimeout(events))
+        shared.cache.insertCheckedOut(runId, entry)
         return (entry, events, replaying)
     }
 
@@ -312,34 +312,34 @@ final class WorkflowTaskHandler: Sendable {
 
     /// A query-only task (field `query`): answer from the cached run or a replayed one.
     private func handleQueryTask(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse) async {
-        core.count { $0.queryTasks += 1 }
+        shared.count { $0.queryTasks += 1 }
         var request = Temporal_Api_Workflowservice_V1_RespondQueryTaskCompletedRequest()
         request.taskToken = task.taskToken
-        request.namespace = core.namespace
+        request.namespace = shared.namespace
         do {
             let result: Temporal_Api_Query_V1_WorkflowQueryResult
-            let liveActivities = await core.liveActivityAttempts(
+            let liveActivities = await shared.liveActivityAttempts(
                 for: [task.query.queryType], of: task.workflowExecution)
-            if let entry = core.cache.checkOut(task.workflowExecution.runID) {
-                defer { core.cache.checkIn(entry) }
+            if let entry = shared.cache.checkOut(task.workflowExecution.runID) {
+                defer { shared.cache.checkIn(entry) }
                 try await entry.gate.acquire()
                 defer { entry.gate.release() }
-                result = try await core.replayThreads.run {
+                result = try await shared.replayThreads.run {
                     entry.lock.withLock { Self.queryResult(entry.run, task.query, liveActivities: liveActivities) }
                 }
             } else {
                 let deadline = ContinuousClock.now + Self.defaultWorkflowTaskTimeout
                 var events = task.history.events
                 if !task.nextPageToken.isEmpty {
-                    events += try await core.fetchHistory(
+                    events += try await shared.fetchHistory(
                         task.workflowExecution, from: task.nextPageToken, until: deadline)
                 }
                 if events.first?.eventID != 1 {
-                    events = try await core.fetchHistory(task.workflowExecution, from: Data(), until: deadline)
+                    events = try await shared.fetchHistory(task.workflowExecution, from: Data(), until: deadline)
                 }
-                let run = try core.makeRun(task)
+                let run = try shared.makeRun(task)
                 let replayed = events
-                result = try await core.replayThreads.run {
+                result = try await shared.replayThreads.run {
                     defer { run.evict() }
                     try run.apply(events: replayed, liveStartedEventId: nil)
                     return Self.queryResult(run, task.query, liveActivities: liveActivities)
@@ -354,10 +354,9 @@ final class WorkflowTaskHandler: Sendable {
             request.errorMessage = "\(error)"
         }
         do {
-            let _: Temporal_Api_Workflowservice_V1_RespondQueryTaskCompletedResponse =
-                try await core.unary("RespondQueryTaskCompleted", request, timeout: .seconds(30))
+            _ = try await shared.service.respondQueryTaskCompleted(request, timeout: .seconds(30), retry: .default)
         } catch {
-            core.logger.warning("RespondQueryTaskCompleted failed", metadata: ["error": "\(error)"])
+            shared.logger.warning("RespondQueryTaskCompleted failed", metadata: ["error": "\(error)"])
         }
     }
 }

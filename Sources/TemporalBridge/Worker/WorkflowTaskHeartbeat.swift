@@ -16,26 +16,26 @@ enum WorkflowTaskHeartbeat {
     /// Sends the heartbeat for `task`; returns the task that replaces it, nil when the server
     /// returned none (the next one then arrives by poll).
     static func send(
-        _ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse, core: WorkerCore,
+        _ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse, shared: WorkerSharedState,
         until deadline: ContinuousClock.Instant
     ) async throws -> Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse? {
         var request = Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedRequest()
         request.taskToken = task.taskToken
-        request.identity = core.identity
-        request.namespace = core.namespace
+        request.identity = shared.identity
+        request.namespace = shared.namespace
         request.forceCreateNewWorkflowTask = true
         request.returnNewWorkflowTask = true
-        if core.stickyExecution {
-            request.stickyAttributes.workerTaskQueue = core.stickyTaskQueue
-            request.stickyAttributes.scheduleToStartTimeout = .init(rounding: core.options.stickyScheduleToStartTimeout)
+        if shared.stickyExecution {
+            request.stickyAttributes.workerTaskQueue = shared.stickyTaskQueue
+            request.stickyAttributes.scheduleToStartTimeout = .init(
+                rounding: shared.options.stickyScheduleToStartTimeout)
         }
         request.sdkMetadata.sdkName = SDKIdentity.name
         request.sdkMetadata.sdkVersion = SDKIdentity.version
-        request.workerInstanceKey = core.instanceKey
-        let response: Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedResponse =
-            try await TransportRetry.run(until: deadline) { [request] timeout in
-                try await core.unary("RespondWorkflowTaskCompleted", request, timeout: timeout)
-            }
+        request.workerInstanceKey = shared.instanceKey
+        let response = try await TransportRetry.run(until: deadline) { [request] timeout in
+            try await shared.service.respondWorkflowTaskCompleted(request, timeout: timeout, retry: .default)
+        }
         return try returnedTask(in: response)
     }
 

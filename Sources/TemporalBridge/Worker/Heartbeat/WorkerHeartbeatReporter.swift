@@ -22,14 +22,14 @@ final class WorkerHeartbeatReporter: @unchecked Sendable {
     /// Groups the workers of one process (sdk-core: one per client + namespace + process).
     static let groupingKey = UUID().uuidString.lowercased()
 
-    private let core: WorkerCore
+    private let shared: WorkerSharedState
     private let startTime = Date()
     private let hostUsage = HostUsage()
     private let lock = Lock()
     private var lastSent: Date?
     private var lastTotals = (workflowProcessed: 0, workflowFailed: 0, activityProcessed: 0, activityFailed: 0)
 
-    init(core: WorkerCore) { self.core = core }
+    init(shared: WorkerSharedState) { self.shared = shared }
 
     /// Heartbeats until cancelled. A failed send is logged and retried at the next interval:
     /// heartbeats are informational and must never stop the worker.
@@ -38,7 +38,7 @@ final class WorkerHeartbeatReporter: @unchecked Sendable {
         while !Task.isCancelled {
             do {
                 try await send(heartbeat(status: .running))
-                if warned { core.logger.info("worker heartbeats are accepted again") }
+                if warned { shared.logger.info("worker heartbeats are accepted again") }
                 warned = false
             } catch is CancellationError {
                 return
@@ -47,7 +47,7 @@ final class WorkerHeartbeatReporter: @unchecked Sendable {
             } catch {
                 // Servers without worker heartbeats answer UNIMPLEMENTED: say so once, keep polling.
                 if !warned {
-                    core.logger.warning(
+                    shared.logger.warning(
                         "worker heartbeat not accepted; the Workers page will not list this worker",
                         metadata: ["error": "\(error)"])
                 }
@@ -64,19 +64,18 @@ final class WorkerHeartbeatReporter: @unchecked Sendable {
 
     private func send(_ heartbeat: Temporal_Api_Worker_V1_WorkerHeartbeat) async throws {
         var request = Temporal_Api_Workflowservice_V1_RecordWorkerHeartbeatRequest()
-        request.namespace = core.namespace
-        request.identity = core.identity
+        request.namespace = shared.namespace
+        request.identity = shared.identity
         request.workerHeartbeat = [heartbeat]
-        let _: Temporal_Api_Workflowservice_V1_RecordWorkerHeartbeatResponse =
-            try await core.connection.unary("RecordWorkerHeartbeat", request, timeout: .seconds(10), retry: .none)
+        _ = try await shared.service.recordWorkerHeartbeat(request, timeout: .seconds(10), retry: .none)
     }
 
     /// This worker's state now; also starts the next "since the last heartbeat" interval.
     func heartbeat(status: Temporal_Api_Enums_V1_WorkerStatus) -> Temporal_Api_Worker_V1_WorkerHeartbeat {
         let now = Date()
-        let stats = core.statistics
-        let workflow = core.workflowTaskFigures.snapshot
-        let activity = core.activityTaskFigures.snapshot
+        let stats = shared.statistics
+        let workflow = shared.workflowTaskFigures.snapshot
+        let activity = shared.activityTaskFigures.snapshot
         let (previousSend, previous) = lock.withLock {
             defer {
                 lastSent = now
@@ -86,10 +85,10 @@ final class WorkerHeartbeatReporter: @unchecked Sendable {
         }
 
         var heartbeat = Temporal_Api_Worker_V1_WorkerHeartbeat()
-        heartbeat.workerInstanceKey = core.instanceKey
-        heartbeat.workerIdentity = core.identity
+        heartbeat.workerInstanceKey = shared.instanceKey
+        heartbeat.workerIdentity = shared.identity
         heartbeat.hostInfo = hostInfo()
-        heartbeat.taskQueue = core.taskQueue
+        heartbeat.taskQueue = shared.taskQueue
         heartbeat.sdkName = SDKIdentity.name
         heartbeat.sdkVersion = SDKIdentity.version
         heartbeat.status = status
@@ -100,21 +99,21 @@ final class WorkerHeartbeatReporter: @unchecked Sendable {
                 rounding: now.timeIntervalSince(previousSend))
         }
         heartbeat.workflowTaskSlotsInfo = Self.slots(
-            capacity: core.options.maxConcurrentWorkflowTasks, figures: workflow,
+            capacity: shared.options.maxConcurrentWorkflowTasks, figures: workflow,
             sinceLast: (workflow.processed - previous.workflowProcessed, workflow.failed - previous.workflowFailed))
-        if !core.activities.isEmpty {
+        if !shared.activities.isEmpty {
             heartbeat.activityTaskSlotsInfo = Self.slots(
-                capacity: core.options.maxConcurrentActivities, figures: activity,
+                capacity: shared.options.maxConcurrentActivities, figures: activity,
                 sinceLast: (activity.processed - previous.activityProcessed, activity.failed - previous.activityFailed))
-            heartbeat.activityPollerInfo = Self.pollers(core.activityPollerFigures)
+            heartbeat.activityPollerInfo = Self.pollers(shared.activityPollerFigures)
         }
-        heartbeat.workflowPollerInfo = Self.pollers(core.workflowPollerFigures)
-        if core.stickyExecution {
-            heartbeat.workflowStickyPollerInfo = Self.pollers(core.stickyPollerFigures)
+        heartbeat.workflowPollerInfo = Self.pollers(shared.workflowPollerFigures)
+        if shared.stickyExecution {
+            heartbeat.workflowStickyPollerInfo = Self.pollers(shared.stickyPollerFigures)
         }
         heartbeat.totalStickyCacheHit = Self.int32(stats.cacheHits)
         heartbeat.totalStickyCacheMiss = Self.int32(stats.cacheMisses)
-        heartbeat.currentStickyCacheSize = Self.int32(core.cache.count)
+        heartbeat.currentStickyCacheSize = Self.int32(shared.cache.count)
         return heartbeat
     }
 
