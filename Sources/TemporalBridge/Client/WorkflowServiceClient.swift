@@ -1,10 +1,13 @@
 import SwiftProtobuf
 
-/// Typed WorkflowService calls over a `TemporalConnection`, one method per RPC.
+/// Typed WorkflowService calls over a `TemporalConnection`, one method per RPC: every call the
+/// worker, the client and the API make goes through here.
 ///
 /// An empty `namespace` (and `identity`, where the request has one) is filled in from the
-/// connection options. Defaults: long polls 70 s (the server answers "no task" ~1 s
-/// before), respond calls 10 s, everything else 30 s.
+/// connection options. Each call takes its options: `timeout` bounds the call, retries included;
+/// `retry` says whether a transient failure is re-sent. Defaults: long polls 70 s (the server
+/// answers "no task" ~1 s before) and a single attempt, respond calls 10 s, everything else 30 s,
+/// both with the default retry policy.
 public struct WorkflowServiceClient: Sendable {
     public static let standardTimeout: Duration = .seconds(30)
     public static let respondTimeout: Duration = .seconds(10)

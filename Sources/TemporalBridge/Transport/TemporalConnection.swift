@@ -45,7 +45,8 @@ public final class TemporalConnection: Sendable {
     /// polls cannot reach Temporal knows at the first failed attempt, before the retries give up.
     public var unreachable: TemporalRPCError? { transportFailure.withLock { $0 } }
 
-    /// Calls `method` (the bare RPC name, e.g. "StartWorkflowExecution").
+    /// Calls `method` (the bare RPC name, e.g. "StartWorkflowExecution"). The transport under
+    /// `WorkflowServiceClient`, which code calls instead; transport tests call this directly.
     ///
     /// The call answers within `timeout`, retries included: each attempt's gRPC deadline is
     /// what is left of it. Under a retry policy the call is re-sent on UNAVAILABLE / RESOURCE_EXHAUSTED
