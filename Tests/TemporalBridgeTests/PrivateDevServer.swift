@@ -58,8 +58,8 @@ final class PrivateDevServer: @unchecked Sendable {
         request.namespace = "default"
         for attempt in 1...attempts {
             if attempt > 1 { try? await Task.sleep(for: .milliseconds(500)) }
-            let response: Temporal_Api_Workflowservice_V1_DescribeNamespaceResponse? = try? await connection.unary(
-                "DescribeNamespace", request, timeout: .seconds(2), retry: .none)
+            let response = try? await WorkflowServiceClient(connection: connection).describeNamespace(
+                request, timeout: .seconds(2), retry: .none)
             if response != nil { return true }
         }
         return false

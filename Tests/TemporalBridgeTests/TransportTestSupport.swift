@@ -16,9 +16,8 @@ enum TransportTestSupport {
         let connection = try TemporalConnection(
             options: TemporalConnectionOptions(target: target, namespace: "default"))
         do {
-            let _: Temporal_Api_Workflowservice_V1_GetSystemInfoResponse = try await connection.unary(
-                "GetSystemInfo", Temporal_Api_Workflowservice_V1_GetSystemInfoRequest(), timeout: .seconds(5),
-                retry: .safe(maxAttempts: 3))
+            _ = try await WorkflowServiceClient(connection: connection).getSystemInfo(
+                timeout: .seconds(5), retry: .safe(maxAttempts: 3))
         } catch {
             Issue.record("Temporal dev server not reachable at \(target) (run `make services-up`): \(error)")
             throw error
