@@ -13,8 +13,11 @@ final class ActivityTaskHandler: Sendable {
 
     init(core: WorkerCore) { self.core = core }
 
-    /// Runs the task; the caller's activity slot is released when it ends.
+    /// Runs the task and reports its outcome; the caller's activity slot is released when it ends.
+    /// Shutdown waits for this whole method, the response included (see `InFlightActivities`).
     func handle(_ task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse) async {
+        core.inFlightActivities.handlingStarted()
+        defer { core.inFlightActivities.handlingEnded() }
         core.metrics.activitySlots.taken()
         defer { core.metrics.activitySlots.freed() }
         core.count { $0.activityTasks += 1 }
