@@ -432,6 +432,10 @@ rolling_restart() {
         wait "$pid" 2>/dev/null || code=$?
         local exit_ms; exit_ms=$(now_ms)
         worker_start "$replica"
+        # What Temporal says the exited replica still holds: an attempt it neither finished nor reported.
+        "$PYTHON" "$LOAD" abandoned --address "127.0.0.1:$DRILL_TEMPORAL_PORT" --task-queue "$RUN_ID" --pid "$pid" \
+            --replica "$replica" --out "$DRILL_OUT/abandoned.csv" >>"$LOGS/drill-load.log" 2>&1 \
+            || echo "$replica,?,abandoned check failed (see $LOGS/drill-load.log),0,?" >>"$DRILL_OUT/abandoned.csv"
         local ready_ms=""
         local deadline=$((SECONDS + RECOVERY_TIMEOUT))
         until worker_ready "$replica"; do [ $SECONDS -lt $deadline ] || break; sleep 0.1; done
@@ -458,7 +462,7 @@ mkdir -p "$RUN_DIR" "$DRILL_OUT"
 # One drill at a time: a second one would take the first one's cluster and ports for stale leftovers.
 exec 9>"$DRILL_DIR/lock"
 flock -n 9 || die "another drill is running in this tree ($DRILL_DIR/lock)"
-rm -f "$DRILL_OUT"/{submissions.csv,load.json,workflows.csv,troubles.csv,api-statuses.csv,upgrade.csv,invariants.txt,figures.txt,drill.md}
+rm -f "$DRILL_OUT"/{abandoned.csv,submissions.csv,load.json,workflows.csv,troubles.csv,api-statuses.csv,upgrade.csv,invariants.txt,figures.txt,drill.md}
 for stale in "$LOAD_PIDFILE" "$API_PIDFILE" "$TEMPORAL_PIDFILE" "$REDIS_PIDFILE" "$RUN_DIR"/order-worker*.pid; do
     [ -e "$stale" ] || continue
     pid_alive "$stale" && kill -CONT "$(cat "$stale")" 2>/dev/null
@@ -491,6 +495,7 @@ CREATE TABLE drill.upgrade (switch_ms BIGINT);
 CREATE TABLE drill.in_flight_at_switch (order_id TEXT PRIMARY KEY, status TEXT);
 CREATE TABLE drill.old_build_pids (pid INT PRIMARY KEY);
 CREATE TABLE drill.api_statuses (order_id TEXT PRIMARY KEY, http_status INT, status TEXT, source TEXT);
+CREATE TABLE drill.abandoned (replica INT, order_id TEXT, activity TEXT, attempt INT, identity TEXT);
 CREATE TABLE drill.rolling (replica INT, pid INT, replacement_pid INT, activities_at_term TEXT, term_ms BIGINT,
     exit_ms BIGINT, exit_code INT, killed BOOLEAN, ready_ms BIGINT);
 SQL
@@ -571,6 +576,8 @@ DRAIN_SECONDS=$(seconds_since "$T2")
     || die "reading the workflows failed; see $LOGS/drill-load.log"
 dsql -c "\\copy drill.workflows FROM '$DRILL_OUT/workflows.csv' WITH (FORMAT csv, HEADER true)"
 dsql -c "\\copy drill.troubles FROM '$DRILL_OUT/troubles.csv' WITH (FORMAT csv, HEADER true)"
+touch "$DRILL_OUT/abandoned.csv"
+dsql -c "\\copy drill.abandoned FROM '$DRILL_OUT/abandoned.csv' WITH (FORMAT csv)"
 for pid in "${OLD_BUILD_PIDS[@]}"; do dsql -c "INSERT INTO drill.old_build_pids VALUES ($pid) ON CONFLICT DO NOTHING"; done
 "$PYTHON" "$LOAD" statuses --api "$API_URL" --orders-csv "$DRILL_OUT/submissions.csv" \
     --out "$DRILL_OUT/api-statuses.csv" >>"$LOGS/drill-load.log" 2>&1 || die "reading the statuses failed; see $LOGS/drill-load.log"
@@ -667,12 +674,8 @@ check "the rolling restart: every SIGTERM'd replica exited by itself (exit 0, wi
             || CASE WHEN ready_ms IS NULL THEN ', replacement never ready' ELSE '' END
        FROM drill.rolling WHERE killed OR exit_code <> 0 OR ready_ms IS NULL
      UNION ALL SELECT 'no rolling restart happened' WHERE NOT EXISTS (SELECT 1 FROM drill.rolling)"
-check "the rolling restart caused no activity timeout (none in [first SIGTERM, last ready + start-to-close + 5 s])" \
-    "SELECT t.order_id || ':' || t.activity || ' ' || t.event || ' ' || t.detail || ' at +' || (t.event_ms - w.first_term) || 'ms'
-       FROM drill.troubles t CROSS JOIN (SELECT min(term_ms) AS first_term,
-                                               max(coalesce(ready_ms, exit_ms)) + $(( (ACTIVITY_START_TO_CLOSE_SECONDS + 5) * 1000 )) AS last
-                                          FROM drill.rolling) w
-      WHERE t.event IN ('activity_timed_out', 'activity_attempt_timed_out') AND t.event_ms BETWEEN w.first_term AND w.last"
+check "the rolling restart left no activity attempt to time out (after each exit, Temporal shows none still started by it)" \
+    "SELECT 'replica ' || replica || ' ' || order_id || ':' || activity || ' attempt ' || attempt FROM drill.abandoned"
 check "every terminal order has its one final notification" \
     "SELECT o.id || ':' || o.status FROM orders o WHERE o.status IN ('completed', 'cancelled', 'failed')
         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.order_id = o.id AND n.kind = 'order_' || o.status)"
@@ -717,6 +720,13 @@ WFT_TIMEOUTS=$(trouble_counts workflow_task_timed_out)
 ACTIVITY_TIMEOUTS=$(figure "SELECT coalesce(sum(n) || ' (' || string_agg(activity || ' ' || detail || ' ' || n, ', '
     ORDER BY n DESC, activity) || ')', '0') FROM (SELECT activity, lower(detail) AS detail, count(*) n FROM drill.troubles
     WHERE event IN ('activity_timed_out', 'activity_attempt_timed_out') GROUP BY 1, 2) t")
+# Timeouts whose retry started in the rolling-restart window. Not an invariant: under a backlog a retry
+# starts long after the timeout it follows (the SIGKILLs' can land here); the check above is exact.
+WINDOW_TIMEOUTS=$(figure "SELECT count(*) || coalesce(' (' || string_agg(t.activity, ', ' ORDER BY t.event_ms) || ')', '')
+    FROM drill.troubles t CROSS JOIN (SELECT min(term_ms) AS first_term,
+        max(coalesce(ready_ms, exit_ms)) + $(( (ACTIVITY_START_TO_CLOSE_SECONDS + 5) * 1000 )) AS last FROM drill.rolling) w
+    WHERE t.event IN ('activity_timed_out', 'activity_attempt_timed_out') AND t.event_ms BETWEEN w.first_term AND w.last")
+ABANDONED=$(figure "SELECT count(*) FROM drill.abandoned")
 ACTIVITY_RETRIES=$(figure "SELECT coalesce(sum(activity_retries), 0) || ' in ' || count(*) FILTER (WHERE activity_retries > 0)
     || ' orders' FROM drill.workflows")
 PATHS=$(figure "SELECT coalesce(string_agg(path || ' ' || n, ', ' ORDER BY path), '-') FROM
@@ -761,6 +771,8 @@ FIGURES=(
     "WorkflowTaskTimedOut by type" "$WFT_TIMEOUTS"
     "upgrade (FRAUD_SCREEN off->on)" "$UPGRADE_NOTE; they finished on: $IN_FLIGHT_PATHS"
     "rolling restart (SIGTERM)" "$ROLLING_NOTE"
+    "attempts left started by a SIGTERM'd replica" "$ABANDONED"
+    "activity timeouts retried in the rolling-restart window" "$WINDOW_TIMEOUTS (the retry's start; under a backlog it may follow an earlier fault's timeout)"
     "paths of all workflows" "$PATHS ($SCREENED)"
     "elapsed" "${TOTAL_SECONDS}s (setup ${SETUP_SECONDS}s, submitting ${SUBMIT_SECONDS}s, draining ${DRAIN_SECONDS}s)"
 )

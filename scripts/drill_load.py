@@ -10,6 +10,9 @@
                           who started it; and one CSV row per trouble a fault left in a history: a
                           workflow task that failed (by cause) or timed out (by timeout type), an
                           activity that timed out, or an activity attempt retried after a timeout
+  drill_load.py abandoned asks Temporal for the activity attempts still started by a worker that has
+                          exited (by its pid): after a graceful shutdown there must be none, as every
+                          attempt it held was finished and reported; one left would time out
 
 The load runs while drill.sh kills the worker and restarts PostgreSQL, so every call retries what a
 real client would retry: 503 and 429 after their Retry-After, refused or reset connections after a
@@ -270,6 +273,35 @@ async def histories(args: argparse.Namespace) -> int:
     return 0
 
 
+async def abandoned(args: argparse.Namespace) -> int:
+    from temporalio.api.enums.v1 import PendingActivityState
+    from temporalio.client import Client
+
+    client = await Client.connect(args.address, namespace=args.namespace)
+    query = f'TaskQueue="{args.task_queue}" AND ExecutionStatus="Running"'
+    executions = [e async for e in client.list_workflows(query)]
+    limit = asyncio.Semaphore(16)
+    started = PendingActivityState.Value("PENDING_ACTIVITY_STATE_STARTED")
+
+    async def inspect(execution) -> list[dict]:
+        async with limit:
+            description = await client.get_workflow_handle(execution.id, run_id=execution.run_id).describe()
+        return [
+            {"replica": args.replica, "order_id": execution.id, "activity": p.activity_type.name,
+             "attempt": p.attempt, "identity": p.last_worker_identity}
+            for p in description.raw_description.pending_activities
+            if p.state == started and p.last_worker_identity.split("@", 1)[0] == str(args.pid)
+        ]
+
+    rows = [row for found in await asyncio.gather(*(inspect(e) for e in executions)) for row in found]
+    with open(args.out, "a", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["replica", "order_id", "activity", "attempt", "identity"])
+        writer.writerows(rows)
+    print(f"drill-load: {len(rows)} activity attempts still started by pid {args.pid} "
+          f"({len(executions)} running workflows described)", flush=True)
+    return 0
+
+
 def _history_facts(history) -> dict:
     """What a history says the workflow did: how often it scheduled each money/stock step, how many
     of those attempts reported that they changed something (a refund, a release), and the traces
@@ -412,12 +444,20 @@ def main() -> int:
     history_args.add_argument("--out", required=True, help="CSV: one row per workflow")
     history_args.add_argument("--troubles-out", required=True, help="CSV: one row per fault trace in a history")
 
+    abandoned_args = commands.add_parser("abandoned", help="activity attempts still started by an exited worker")
+    abandoned_args.add_argument("--address", required=True)
+    abandoned_args.add_argument("--namespace", default="default")
+    abandoned_args.add_argument("--task-queue", required=True)
+    abandoned_args.add_argument("--pid", type=int, required=True, help="the exited worker's pid (identity pid@host)")
+    abandoned_args.add_argument("--replica", type=int, required=True)
+    abandoned_args.add_argument("--out", required=True, help="CSV (no header) the rows are appended to")
+
     args = parser.parse_args()
     if args.command == "load":
         return load(args)
     if args.command == "statuses":
         return statuses(args)
-    code = asyncio.run(histories(args))
+    code = asyncio.run(histories(args) if args.command == "histories" else abandoned(args))
     # The Temporal SDK's runtime threads may still hold the GIL machinery while the interpreter
     # finalizes, which can abort the process after the work is done: leave without finalizing.
     sys.stdout.flush()
