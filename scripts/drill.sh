@@ -12,8 +12,8 @@
 #   - Temporal is frozen with SIGSTOP for DRILL_FREEZE_SECONDS, then continued;
 #   - Redis (the status feed) is killed and restarted;
 #   - the three replicas are restarted one at a time by SIGTERM (a rolling restart): each must drain
-#     its in-flight activities and exit by itself, and no activity attempt may time out in the
-#     rolling-restart window (defined below), which the drill keeps clear of the other faults.
+#     its in-flight activities and exit by itself, and once it exited Temporal must show no activity
+#     attempt still started by it (one it abandoned, which would time out).
 # Then every order must reach a terminal state and the books must balance: at most one payment per
 # order, no double refund or release, completed orders paid once and never refunded, cancelled/failed
 # orders holding neither money nor stock, and per product stock + unreleased reservations = the
@@ -403,10 +403,11 @@ restart_redis() {
 }
 
 # The rolling restart: replica by replica, SIGTERM, wait for it to exit (it drains its activities),
-# start its replacement, wait for the replacement's /readyz. Each step is recorded in drill.rolling;
-# the window [first SIGTERM, last replacement ready + start-to-close + 5 s] is where an activity
-# timeout would be the SIGTERMs' doing, so the drill first waits until no other fault happened for
-# DRILL_QUIET_SECONDS (> start-to-close plus a retry: the timeouts other faults cause land before it).
+# start its replacement, ask Temporal which attempts the exited replica still holds (drill.abandoned:
+# must stay empty), wait for the replacement's /readyz. Each step is recorded in drill.rolling. The
+# window [first SIGTERM, last replacement ready + start-to-close + 5 s] is also searched for activity
+# timeouts (a figure); the drill first waits until no other fault happened for DRILL_QUIET_SECONDS
+# (> start-to-close plus a retry), so the timeouts other faults cause land before it when the queue keeps up.
 ROLLING_NOTE="not done"
 rolling_restart() {
     local quiet_until=$((LAST_FAULT_END_MS + DRILL_QUIET_SECONDS * 1000))
