@@ -65,7 +65,7 @@ test-coverage: test-deps services-up ## every test with coverage: lines, functio
 bench: test-deps services-up ## benchmarks against the Temporal Python SDK; writes BENCHMARKS.md
 	@bash $(SCRIPTS)/bench.sh
 
-drill: deps build ## fault drill: DRILL_ORDERS orders (300) through 2 worker SIGKILLs and a PostgreSQL restart, on private services
+drill: deps build ## fault drill: DRILL_ORDERS orders (1000) through worker SIGKILLs, PostgreSQL/Temporal/Redis restarts, a Temporal freeze, a rolling restart of 3 replicas (private services; writes BENCHMARKS.md's drill section)
 	@bash $(SCRIPTS)/drill.sh
 
 grpc-leak-check: test-deps services-up ## gRPC shim calls under valgrind

@@ -5,8 +5,14 @@
   drill_load.py statuses  asks the API for the status of every accepted order and writes one CSV row
                           per order
   drill_load.py histories reads every workflow of the drill's task queue from Temporal and writes one
-                          CSV row per workflow: its status, what its history says was done, and the
-                          code path it ran (the fraud-screen patch marker) and who started it
+                          CSV row per workflow: its status, start and close times, what its history
+                          says was done, and the code path it ran (the fraud-screen patch marker) and
+                          who started it; and one CSV row per trouble a fault left in a history: a
+                          workflow task that failed (by cause) or timed out (by timeout type), an
+                          activity that timed out, or an activity attempt retried after a timeout
+  drill_load.py abandoned asks Temporal for the activity attempts still started by a worker that has
+                          exited (by its pid): after a graceful shutdown there must be none, as every
+                          attempt it held was finished and reported; one left would time out
 
 The load runs while drill.sh kills the worker and restarts PostgreSQL, so every call retries what a
 real client would retry: 503 and 429 after their Retry-After, refused or reset connections after a
@@ -234,11 +240,17 @@ async def histories(args: argparse.Namespace) -> int:
     client = await Client.connect(args.address, namespace=args.namespace)
     executions = [e async for e in client.list_workflows(f'TaskQueue="{args.task_queue}"')]
     limit = asyncio.Semaphore(16)
+    troubles: list[dict] = []
 
     async def inspect(execution) -> dict:
         async with limit:
             history = await client.get_workflow_handle(execution.id, run_id=execution.run_id).fetch_history()
-        return {"order_id": execution.id, "status": execution.status.name, **_history_facts(history)}
+        troubles.extend({"order_id": execution.id, **t} for t in _history_troubles(history))
+        closed = execution.close_time
+        return {
+            "order_id": execution.id, "status": execution.status.name, **_history_facts(history),
+            "closed_ms": int(closed.timestamp() * 1000) if closed else "",
+        }
 
     rows = await asyncio.gather(*(inspect(e) for e in executions))
     with open(args.out, "w", newline="") as handle:
@@ -248,12 +260,45 @@ async def histories(args: argparse.Namespace) -> int:
                 "order_id", "status", "payments_scheduled", "refunds_scheduled", "refunds_done",
                 "releases_scheduled", "releases_done", "workflow_task_failures", "workflow_task_timeouts",
                 "activity_retries", "nondeterminism_failures", "path", "fraud_screens", "first_task_pid",
-                "started_ms",
+                "started_ms", "closed_ms",
             ],
         )
         writer.writeheader()
         writer.writerows(sorted(rows, key=lambda r: r["order_id"]))
+    with open(args.troubles_out, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["order_id", "event", "detail", "activity", "attempt", "event_ms"])
+        writer.writeheader()
+        writer.writerows(sorted(troubles, key=lambda r: (r["event_ms"], r["order_id"])))
     print(f"drill-load: {len(rows)} workflows read from Temporal", flush=True)
+    return 0
+
+
+async def abandoned(args: argparse.Namespace) -> int:
+    from temporalio.api.enums.v1 import PendingActivityState
+    from temporalio.client import Client
+
+    client = await Client.connect(args.address, namespace=args.namespace)
+    query = f'TaskQueue="{args.task_queue}" AND ExecutionStatus="Running"'
+    executions = [e async for e in client.list_workflows(query)]
+    limit = asyncio.Semaphore(16)
+    started = PendingActivityState.Value("PENDING_ACTIVITY_STATE_STARTED")
+
+    async def inspect(execution) -> list[dict]:
+        async with limit:
+            description = await client.get_workflow_handle(execution.id, run_id=execution.run_id).describe()
+        return [
+            {"replica": args.replica, "order_id": execution.id, "activity": p.activity_type.name,
+             "attempt": p.attempt, "identity": p.last_worker_identity}
+            for p in description.raw_description.pending_activities
+            if p.state == started and p.last_worker_identity.split("@", 1)[0] == str(args.pid)
+        ]
+
+    rows = [row for found in await asyncio.gather(*(inspect(e) for e in executions)) for row in found]
+    with open(args.out, "a", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["replica", "order_id", "activity", "attempt", "identity"])
+        writer.writerows(rows)
+    print(f"drill-load: {len(rows)} activity attempts still started by pid {args.pid} "
+          f"({len(executions)} running workflows described)", flush=True)
     return 0
 
 
@@ -307,6 +352,53 @@ def _history_facts(history) -> dict:
     return facts
 
 
+def _history_troubles(history) -> list[dict]:
+    """The traces faults leave in a history, one row each, with the event's time:
+
+    - workflow_task_failed, by cause (WorkflowTaskFailedCause without its prefix);
+    - workflow_task_timed_out, by timeout type (SCHEDULE_TO_START: a sticky queue whose worker
+      died; START_TO_CLOSE: a task taken and never answered);
+    - activity_timed_out: an activity whose last attempt timed out (retries exhausted);
+    - activity_attempt_timed_out: an activity retried after an attempt timed out. Only the last
+      attempt is in the history, and its `last_failure` says how the one before it ended; the row
+      carries the time that last attempt started, right after the timeout (plus the retry interval).
+    """
+    from temporalio.api.enums.v1 import TimeoutType, WorkflowTaskFailedCause
+
+    def short(name: str, prefix: str) -> str:
+        return name[len(prefix):] if name.startswith(prefix) else name
+
+    scheduled: dict[int, str] = {}
+    rows: list[dict] = []
+    for event in history.events:
+        kind = event.WhichOneof("attributes")
+        at = event.event_time.ToMilliseconds()
+        if kind == "activity_task_scheduled_event_attributes":
+            scheduled[event.event_id] = event.activity_task_scheduled_event_attributes.activity_type.name
+        elif kind == "workflow_task_failed_event_attributes":
+            cause = WorkflowTaskFailedCause.Name(event.workflow_task_failed_event_attributes.cause)
+            rows.append({"event": "workflow_task_failed", "detail": short(cause, "WORKFLOW_TASK_FAILED_CAUSE_"),
+                         "activity": "", "attempt": "", "event_ms": at})
+        elif kind == "workflow_task_timed_out_event_attributes":
+            timeout = TimeoutType.Name(event.workflow_task_timed_out_event_attributes.timeout_type)
+            rows.append({"event": "workflow_task_timed_out", "detail": short(timeout, "TIMEOUT_TYPE_"),
+                         "activity": "", "attempt": "", "event_ms": at})
+        elif kind == "activity_task_timed_out_event_attributes":
+            attributes = event.activity_task_timed_out_event_attributes
+            timeout = TimeoutType.Name(attributes.failure.timeout_failure_info.timeout_type)
+            rows.append({"event": "activity_timed_out", "detail": short(timeout, "TIMEOUT_TYPE_"),
+                         "activity": scheduled.get(attributes.scheduled_event_id, "?"), "attempt": "",
+                         "event_ms": at})
+        elif kind == "activity_task_started_event_attributes":
+            attributes = event.activity_task_started_event_attributes
+            if attributes.attempt > 1 and attributes.last_failure.HasField("timeout_failure_info"):
+                timeout = TimeoutType.Name(attributes.last_failure.timeout_failure_info.timeout_type)
+                rows.append({"event": "activity_attempt_timed_out", "detail": short(timeout, "TIMEOUT_TYPE_"),
+                             "activity": scheduled.get(attributes.scheduled_event_id, "?"),
+                             "attempt": attributes.attempt - 1, "event_ms": at})
+    return rows
+
+
 def _patch_id(marker) -> str | None:
     """The patch id of a `core_patch` marker (sdk-core's details: `patch-data` = {"id", "deprecated"})."""
     if marker.marker_name != "core_patch" or "patch-data" not in marker.details:
@@ -350,13 +442,22 @@ def main() -> int:
     history_args.add_argument("--namespace", default="default")
     history_args.add_argument("--task-queue", required=True)
     history_args.add_argument("--out", required=True, help="CSV: one row per workflow")
+    history_args.add_argument("--troubles-out", required=True, help="CSV: one row per fault trace in a history")
+
+    abandoned_args = commands.add_parser("abandoned", help="activity attempts still started by an exited worker")
+    abandoned_args.add_argument("--address", required=True)
+    abandoned_args.add_argument("--namespace", default="default")
+    abandoned_args.add_argument("--task-queue", required=True)
+    abandoned_args.add_argument("--pid", type=int, required=True, help="the exited worker's pid (identity pid@host)")
+    abandoned_args.add_argument("--replica", type=int, required=True)
+    abandoned_args.add_argument("--out", required=True, help="CSV (no header) the rows are appended to")
 
     args = parser.parse_args()
     if args.command == "load":
         return load(args)
     if args.command == "statuses":
         return statuses(args)
-    code = asyncio.run(histories(args))
+    code = asyncio.run(histories(args) if args.command == "histories" else abandoned(args))
     # The Temporal SDK's runtime threads may still hold the GIL machinery while the interpreter
     # finalizes, which can abort the process after the work is done: leave without finalizing.
     sys.stdout.flush()

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Writes sections into a markdown report (BENCHMARKS.md) without losing the others.
 
-    report_sections.py REPORT HEADER_FILE NAME=SECTION_FILE ...
+    report_sections.py [--keep-header] REPORT HEADER_FILE NAME=SECTION_FILE ...
 
 The report is the header followed by sections, each between `<!-- section: NAME -->` and
 `<!-- /section: NAME -->`. The named sections are replaced in place (or appended when new); every
 other section already in the report is kept as it was, so `bash scripts/bench.sh orders` or
-`make drill` refreshes its own figures and leaves the rest of the record alone.
+`make drill` refreshes its own figures and leaves the rest of the record alone. The header is
+HEADER_FILE; with --keep-header, the report's own header (what precedes its first section) stays,
+and HEADER_FILE only starts a report that has none (the drill keeps the header `make bench` wrote).
 """
 import re
 import sys
@@ -16,7 +18,11 @@ SECTION = re.compile(r"<!-- section: (\S+) -->\n.*?<!-- /section: \1 -->\n", re.
 
 
 def main() -> None:
-    report, header_file, *pairs = sys.argv[1:]
+    args = sys.argv[1:]
+    keep_header = bool(args) and args[0] == "--keep-header"
+    if keep_header:
+        args = args[1:]
+    report, header_file, *pairs = args
     fresh = {}
     for pair in pairs:
         name, _, path = pair.partition("=")
@@ -30,7 +36,11 @@ def main() -> None:
         if name not in names:
             sections.append((name, ""))
 
-    parts = [Path(header_file).read_text().rstrip("\n") + "\n"]
+    first = SECTION.search(kept)
+    header = kept[: first.start()] if first else kept
+    if not (keep_header and header.strip()):
+        header = Path(header_file).read_text()
+    parts = [header.rstrip("\n") + "\n"]
     for name, text in sections:
         if name in fresh:
             text = f"<!-- section: {name} -->\n{fresh[name]}<!-- /section: {name} -->\n"

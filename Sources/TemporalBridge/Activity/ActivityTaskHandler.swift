@@ -13,8 +13,11 @@ final class ActivityTaskHandler: Sendable {
 
     init(shared: WorkerSharedState) { self.shared = shared }
 
-    /// Runs the task; the caller's activity slot is released when it ends.
+    /// Runs the task and reports its outcome; the caller's activity slot is released when it ends.
+    /// Shutdown waits for this whole method, the response included (see `InFlightActivities`).
     func handle(_ task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse) async {
+        shared.inFlightActivities.handlingStarted()
+        defer { shared.inFlightActivities.handlingEnded() }
         shared.metrics.activitySlots.taken()
         defer { shared.metrics.activitySlots.freed() }
         shared.count { $0.activityTasks += 1 }

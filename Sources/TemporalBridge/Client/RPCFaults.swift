@@ -1,10 +1,11 @@
-/// Errors a test arms for a worker's own calls, by RPC name, to drive the failure paths with a real
-/// server behind everything else. The worker's `WorkflowServiceClient` takes them before a call
+/// Errors (and delays) a test arms for a worker's own calls, by RPC name, to drive the failure paths with
+/// a real server behind everything else. The worker's `WorkflowServiceClient` takes them before a call
 /// reaches the connection. Nothing is injected unless a test arms it.
 final class RPCFaults: @unchecked Sendable {
     private let lock = Lock()
     private var pending: [String: [TemporalRPCError]] = [:]
     private var injected: [String: Int] = [:]
+    private var delays: [String: Duration] = [:]
     private var armed = false
 
     /// The next `count` calls of `method` fail with `error` before reaching the server.
@@ -13,6 +14,19 @@ final class RPCFaults: @unchecked Sendable {
             pending[method, default: []] += Array(repeating: error, count: count)
             armed = true
         }
+    }
+
+    /// Every later call of `method` waits `delay` before it is sent (a slow server, as seen from here).
+    func delay(_ method: String, by delay: Duration) {
+        lock.withLock {
+            delays[method] = delay
+            armed = true
+        }
+    }
+
+    /// How long this call of `method` waits before it is sent.
+    func delay(for method: String) -> Duration? {
+        lock.withLock { armed ? delays[method] : nil }
     }
 
     /// How many calls of `method` were failed so far.

@@ -30,6 +30,7 @@ public struct WorkflowServiceClient: Sendable {
         _ method: String, _ request: Request, _ timeout: Duration, _ retry: RPCRetryPolicy
     ) async throws -> Response {
         if let fault = faults?.take(method) { throw fault }
+        if let delay = faults?.delay(for: method) { try await Task.sleep(for: delay) }
         var request = request
         if var namespaced = request as? any NamespacedRequest {
             if namespaced.namespace.isEmpty { namespaced.namespace = connection.namespace }
