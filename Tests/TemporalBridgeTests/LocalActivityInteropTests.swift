@@ -145,4 +145,48 @@ enum LocalActivityInterop {
         #expect(remote != "ok" && remote.lowercased().contains("nondetermin"), "\(remote)")
         #expect(try WorkflowReplayer(workflows: [LocalActivityInterop.workflow]).replay(history).isEmpty)
     }
+
+    /// A local activity running past 80 % of the task timeout: the worker heartbeats the task
+    /// (an empty completion, the next task handed straight back), the activity keeps running and
+    /// its marker lands in the later task. Both replayers accept the history.
+    @Test func aLocalActivityLongerThanTheTaskTimeoutHeartbeatsTheTask() async throws {
+        let slow = WorkflowDefinition(name: "SlowLocalActivity") { (name: String) async throws -> String in
+            try await Workflow.executeLocalActivity(
+                "Slow", input: name, options: LocalActivityOptions(startToCloseTimeout: .seconds(10)),
+                summary: "slow", returning: String.self)
+        }
+        let activity = ActivityDefinition(name: "Slow") { (name: String, _: ActivityContext) in
+            try await Task.sleep(for: .milliseconds(2_600))
+            return "slow \(name)"
+        }
+        let connection = try await TransportTestSupport.connect()
+        let client = WorkflowClient(connection: connection)
+        let queue = TransportTestSupport.uniqueName("local-activity-heartbeat")
+        let (worker, runTask) = WorkerTestSupport.startWorker(
+            connection, queue: queue, workflows: [slow], activities: [activity])
+        defer { runTask.cancel() }
+        let handle = try await client.start(
+            workflowType: "SlowLocalActivity", id: TransportTestSupport.uniqueName("local-activity-heartbeat"),
+            taskQueue: queue, args: ["swift"], options: WorkflowStartOptions(taskTimeout: .seconds(2)))
+        let result: String = try await client.result(handle)
+        #expect(result == "slow swift")
+        var history = Temporal_Api_History_V1_History()
+        history.events = try await client.history(handle)
+        let types = history.events.map(\.eventType)
+        #expect(!types.contains(.workflowTaskFailed) && !types.contains(.workflowTaskTimedOut), "\(types)")
+        #expect(worker.statistics.workflowTaskHeartbeats >= 1)
+        let heartbeats = zip(types, types.dropFirst()).filter {
+            $0 == .workflowTaskCompleted && $1 == .workflowTaskScheduled
+        }
+        #expect(!heartbeats.isEmpty, "\(types)")
+        #expect(history.events.compactMap { LocalActivityMarker(event: $0) }.map(\.activityType) == ["Slow"])
+        #expect(try WorkflowReplayer(workflows: [slow]).replay(history).isEmpty)
+
+        let file = PatchInterop.temporaryFile("swift-local-activity-heartbeat")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try history.jsonUTF8Data().write(to: file)
+        let output = try WorkflowClientInteropTests.runPython([LocalActivityInterop.script, "replay", file.path])
+        let verdict = try #require(try JSONSerialization.jsonObject(with: output) as? [String: String])
+        #expect(verdict["local"] == "ok", "\(verdict)")
+    }
 }

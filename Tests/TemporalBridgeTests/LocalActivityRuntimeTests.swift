@@ -11,7 +11,8 @@ import Testing
     static let options = LocalActivityOptions(startToCloseTimeout: .seconds(10))
 
     static let twoSteps = WorkflowDefinition(name: "TwoSteps") { (name: String) async throws -> String in
-        let a: String = try await Workflow.executeLocalActivity("Greet", input: name, options: options, summary: "greet")
+        let a: String = try await Workflow.executeLocalActivity(
+            "Greet", input: name, options: options, summary: "greet")
         let b: String = try await Workflow.executeLocalActivity(
             "Flaky", input: name,
             options: LocalActivityOptions(
@@ -170,7 +171,9 @@ import Testing
     }
 
     static let failsTwice = ActivityDefinition(name: "FailsTwice") { (name: String, context: ActivityContext) in
-        if context.info.attempt < 3 { throw ApplicationFailure(type: "Transient", message: "attempt \(context.info.attempt)") }
+        if context.info.attempt < 3 {
+            throw ApplicationFailure(type: "Transient", message: "attempt \(context.info.attempt)")
+        }
         return "\(name)@\(context.info.attempt)"
     }
 
@@ -179,8 +182,9 @@ import Testing
         defer { core.replayThreads.shutdown() }
         let quick = LocalActivityOptions(
             startToCloseTimeout: .seconds(5), retryPolicy: RetryPolicy(initialInterval: .milliseconds(10)))
-        guard case .completed(let result, let attempt)? = await LocalActivityExecution.run(
-            request("FailsTwice", quick), core: core)
+        guard
+            case .completed(let result, let attempt)? = await LocalActivityExecution.run(
+                request("FailsTwice", quick), core: core)
         else { Issue.record("not completed"); return }
         #expect(attempt == 3)
         #expect(try WorkflowPayloads.decode(result, as: String.self) == "x@3")
@@ -189,16 +193,18 @@ import Testing
             startToCloseTimeout: .seconds(5), retryPolicy: RetryPolicy(initialInterval: .milliseconds(10)),
             localRetryThreshold: .milliseconds(15))
         // 10 ms waits in the task; the second backoff (20 ms) is past 15 ms: a timer.
-        guard case .backoff(let failure, let backoffAttempt, let backoff)? = await LocalActivityExecution.run(
-            request("FailsTwice", slow), core: core)
+        guard
+            case .backoff(let failure, let backoffAttempt, let backoff)? = await LocalActivityExecution.run(
+                request("FailsTwice", slow), core: core)
         else { Issue.record("no backoff"); return }
         #expect(backoffAttempt == 2 && backoff == .milliseconds(20) && failure.message == "attempt 2")
 
         let limited = LocalActivityOptions(
             startToCloseTimeout: .seconds(5),
             retryPolicy: RetryPolicy(initialInterval: .milliseconds(10), maximumAttempts: 2))
-        guard case .failed(let last, let lastAttempt)? = await LocalActivityExecution.run(
-            request("FailsTwice", limited), core: core)
+        guard
+            case .failed(let last, let lastAttempt)? = await LocalActivityExecution.run(
+                request("FailsTwice", limited), core: core)
         else { Issue.record("not failed"); return }
         #expect(lastAttempt == 2 && last.applicationFailureInfo.type == "Transient")
     }
@@ -213,8 +219,9 @@ import Testing
         }
         let core = try core([refuse, hang])
         defer { core.replayThreads.shutdown() }
-        guard case .failed(let refused, 1)? = await LocalActivityExecution.run(
-            request("Refuse", Self.options), core: core)
+        guard
+            case .failed(let refused, 1)? = await LocalActivityExecution.run(
+                request("Refuse", Self.options), core: core)
         else { Issue.record("not refused"); return }
         #expect(refused.applicationFailureInfo.nonRetryable)
 

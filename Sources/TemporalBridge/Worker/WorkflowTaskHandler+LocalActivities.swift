@@ -33,7 +33,8 @@ extension WorkflowTaskHandler {
             let beat = currentReceived + entry.workflowTaskTimeout * WorkflowTaskHeartbeat.fraction
             guard let done = await mailbox.next(until: beat) else {
                 logger.info(
-                    "workflow task heartbeat: local activities still running", metadata: ["running": "\(running.count)"])
+                    "workflow task heartbeat: local activities still running", metadata: ["running": "\(running.count)"]
+                )
                 core.count { $0.workflowTaskHeartbeats += 1 }
                 guard
                     let next = try await WorkflowTaskHeartbeat.send(

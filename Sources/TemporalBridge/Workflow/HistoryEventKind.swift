@@ -72,7 +72,8 @@ enum HistoryEventKind {
                 return "MarkerRecorded(\(a.markerName): \(patch.id)\(patch.deprecated ? ", deprecated" : ""))"
             }
             if let local = LocalActivityMarker(event: event) {
-                return "MarkerRecorded(\(a.markerName): \(local.activityType), seq \(local.seq), attempt \(local.attempt))"
+                return
+                    "MarkerRecorded(\(a.markerName): \(local.activityType), seq \(local.seq), attempt \(local.attempt))"
             }
             return "MarkerRecorded(\(a.markerName))"
         default:
@@ -98,7 +99,8 @@ enum HistoryEventKind {
                 return "RecordMarker(\(a.markerName): \(patch.id)\(patch.deprecated ? ", deprecated" : ""))"
             }
             if let local = LocalActivityMarker(command: command) {
-                return "RecordMarker(\(a.markerName): \(local.activityType), seq \(local.seq), attempt \(local.attempt))"
+                return
+                    "RecordMarker(\(a.markerName): \(local.activityType), seq \(local.seq), attempt \(local.attempt))"
             }
             return "RecordMarker(\(a.markerName))"
         case .continueAsNewWorkflowExecutionCommandAttributes?: return "ContinueAsNewWorkflowExecution"

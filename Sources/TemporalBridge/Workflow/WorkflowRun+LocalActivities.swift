@@ -40,7 +40,8 @@ extension WorkflowRun {
         let waiting = context.localActivities.values.filter { $0.state == .waitingForMarker }.sorted { $0.seq < $1.seq }
         guard !waiting.isEmpty else { return "" }
         let named = waiting.map { "\($0.activityType) (seq \($0.seq))" }.joined(separator: ", ")
-        return "; it waits on local activity \(named), for which history has no \(LocalActivityMarker.markerName) marker here"
+        return
+            "; it waits on local activity \(named), for which history has no \(LocalActivityMarker.markerName) marker here"
     }
 
     // MARK: the worker's side (on a replay thread, under the run's lock)
