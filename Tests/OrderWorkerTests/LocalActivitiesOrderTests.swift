@@ -32,7 +32,7 @@ extension OrderWorkflowIntegration {
                         attributes.markerName == "core_local_activity",
                         let data = attributes.details["data"]?.payloads.first?.data,
                         let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                        let summary = try? WorkflowPayloads.decode(event.userMetadata.summary, as: String.self)
+                        let summary = try? JSONDecoder().decode(String.self, from: event.userMetadata.summary.data)
                     else { return nil }
                     return (object["activity_type"] as? String ?? "?", summary)
                 }
