@@ -136,7 +136,7 @@ row() { # row LABEL COLUMN DIGITS
 {
     echo "## Local activities: OrderWorkflow's database steps local against remote"
     echo
-    echo "\`order-worker\` (release build) with \`LOCAL_ACTIVITIES=off\` (every step an activity task) and \`=on\`"
+    echo "The same \`order-worker\` binary (see the stamp above) with \`LOCAL_ACTIVITIES=off\` (every step an activity task) and \`=on\`"
     echo "(CreateOrder and CheckInventory run as local activities inside the workflow task and are recorded as"
     echo "\`core_local_activity\` markers; ProcessPayment, SendNotification and the compensations stay activity"
     echo "tasks), \`FRAUD_SCREEN=off\` as in the orders section, on one private dev server, driven by"
