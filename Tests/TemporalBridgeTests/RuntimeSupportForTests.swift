@@ -92,6 +92,7 @@ struct HistoryBuilder {
                 var a = Temporal_Api_History_V1_MarkerRecordedEventAttributes()
                 a.markerName = c.markerName
                 a.details = c.details
+                if c.hasFailure { a.failure = c.failure }
                 add(.markerRecorded, .markerRecordedEventAttributes(a))
             case .upsertWorkflowSearchAttributesCommandAttributes(let c)?:
                 var a = Temporal_Api_History_V1_UpsertWorkflowSearchAttributesEventAttributes()
@@ -216,6 +217,16 @@ struct ScriptedRun {
         appliedCount = builder.events.count
         lastCommands = try run.apply(events: newEvents, liveStartedEventId: started)
         lastCoreFlags = run.takeCoreFlagsToRecord()
+        return lastCommands
+    }
+
+    /// The worker's outcome of a local activity of the live task: the task's commands become
+    /// what the run holds afterwards.
+    @discardableResult
+    mutating func resolveLocalActivity(seq: Int, outcome: LocalActivityOutcome, runtime: Duration) throws
+        -> [Temporal_Api_Command_V1_Command]
+    {
+        lastCommands = try run.resolveLocalActivity(seq: seq, outcome: outcome, runtime: runtime)
         return lastCommands
     }
 

@@ -11,6 +11,10 @@ struct OrderActivityOptions: Sendable {
     /// they succeed: stock and money must come back even after a long database outage, and an
     /// unfinished compensation is what an operator would otherwise have to repair by hand.
     let compensation: ActivityOptions
+    /// CreateOrder and CheckInventory run locally: the same timeout and retry policy, retried
+    /// inside the workflow task while the backoff is at most a minute (every backoff of the
+    /// documented policy is), on a durable timer beyond.
+    let localStep: LocalActivityOptions
 
     init(settings: ActivitySettings) {
         let policy = RetryPolicy(
@@ -23,5 +27,6 @@ struct OrderActivityOptions: Sendable {
         var unlimited = policy
         unlimited.maximumAttempts = 0
         compensation = ActivityOptions(startToCloseTimeout: settings.startToCloseTimeout, retryPolicy: unlimited)
+        localStep = LocalActivityOptions(startToCloseTimeout: settings.startToCloseTimeout, retryPolicy: policy)
     }
 }

@@ -8,17 +8,31 @@ import TemporalBridge
 /// rather than this file.
 struct OrderSteps: Sendable {
     let options: OrderActivityOptions
+    /// The run's `local-activities` patch answer: CreateOrder and CheckInventory (database only,
+    /// short, idempotent) run as local activities; payment and compensations stay remote.
+    var runsDatabaseStepsLocally = false
 
     func createOrder(_ order: OrderInput, file: StaticString = #fileID, line: UInt = #line) async throws
         -> CreateOrderResult
     {
         let input = CreateOrderInput(order: order, workflowId: Workflow.info.workflowId, runId: Workflow.info.runId)
+        if runsDatabaseStepsLocally {
+            return try await Workflow.executeLocalActivity(
+                ActivityName.createOrder.rawValue, input: input, options: options.localStep,
+                summary: OrderSummaries.createOrder(order), file: file, line: line)
+        }
         return try await Workflow.executeActivity(
             ActivityName.createOrder.rawValue, input: input, options: options.step,
             summary: OrderSummaries.createOrder(order), file: file, line: line)
     }
 
     func checkInventory(_ order: OrderInput, file: StaticString = #fileID, line: UInt = #line) async throws {
+        if runsDatabaseStepsLocally {
+            let _: CheckInventoryResult = try await Workflow.executeLocalActivity(
+                ActivityName.checkInventory.rawValue, input: OrderReference(orderId: order.orderId),
+                options: options.localStep, summary: OrderSummaries.checkInventory(order), file: file, line: line)
+            return
+        }
         let _: CheckInventoryResult = try await Workflow.executeActivity(
             ActivityName.checkInventory.rawValue, input: OrderReference(orderId: order.orderId),
             options: options.step, summary: OrderSummaries.checkInventory(order), file: file, line: line)

@@ -91,11 +91,22 @@ final class WorkflowTaskHandler: Sendable {
                 // The events of the heartbeat tasks (WorkflowTaskCompleted/Scheduled/Started, and
                 // whatever arrived meanwhile); the activation's commands are still pending in the run.
                 let next = current
-                let earlierFlags = activation.coreUsedFlags
+                let earlier = activation
                 activation = try await shared.replayThreads.run {
                     try Self.activate(entry, events: next.history.events, task: next)
                 }
-                activation.coreUsedFlags = earlierFlags + activation.coreUsedFlags
+                activation.merge(after: earlier)
+            }
+            if !activation.localActivities.isEmpty {
+                // Local activities run inside the task; it completes once none is left.
+                guard
+                    try await runLocalActivities(
+                        entry, activation: &activation, current: &current, currentReceived: &currentReceived,
+                        logger: logger)
+                else {
+                    shared.cache.remove(runId)
+                    return
+                }
             }
             if replaying { series.taskReplayLatency.record(ContinuousClock.now - applying) }
             // After this the server times the task out and schedules it again.
@@ -160,6 +171,8 @@ final class WorkflowTaskHandler: Sendable {
         var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult]
         /// sdk-core flags this activation used for the first time (sent in the task's metadata).
         var coreUsedFlags: [UInt32]
+        /// Local activities the task must run before it completes.
+        var localActivities: [LocalActivityRequest] = []
     }
 
     /// Applies `events` and runs the workflow code (on a replay thread).
@@ -174,11 +187,14 @@ final class WorkflowTaskHandler: Sendable {
             if entry.run.isEvicted { throw CancellationError() }
             let commands = try entry.run.apply(events: events, liveStartedEventId: task.startedEventID)
             let coreUsedFlags = entry.run.takeCoreFlagsToRecord()
+            let localActivities = entry.run.takeLocalActivityRequests()
             var queryResults: [String: Temporal_Api_Query_V1_WorkflowQueryResult] = [:]
             for (id, query) in task.queries {
                 queryResults[id] = queryResult(entry.run, query, liveActivities: liveActivities)
             }
-            return Activation(commands: commands, queryResults: queryResults, coreUsedFlags: coreUsedFlags)
+            return Activation(
+                commands: commands, queryResults: queryResults, coreUsedFlags: coreUsedFlags,
+                localActivities: localActivities)
         }
     }
 

@@ -42,6 +42,12 @@ enum HistoryEventKind {
             {
                 return "patch id \"\(recorded.id)\" in history, \"\(expected.id)\" in code"
             }
+            if let recorded = LocalActivityMarker(event: event), let expected = LocalActivityMarker(command: command) {
+                if recorded.activityType != expected.activityType { return "local activity type differs" }
+                if recorded.seq != expected.seq || recorded.activityId != expected.activityId {
+                    return "local activity sequence or id differs"
+                }
+            }
             return nil
         case (.upsertWorkflowSearchAttributesEventAttributes?, .upsertWorkflowSearchAttributesCommandAttributes?),
             (.workflowExecutionContinuedAsNewEventAttributes?, .continueAsNewWorkflowExecutionCommandAttributes?):
@@ -65,6 +71,10 @@ enum HistoryEventKind {
             if let patch = PatchMarker(event: event) {
                 return "MarkerRecorded(\(a.markerName): \(patch.id)\(patch.deprecated ? ", deprecated" : ""))"
             }
+            if let local = LocalActivityMarker(event: event) {
+                return
+                    "MarkerRecorded(\(a.markerName): \(local.activityType), seq \(local.seq), attempt \(local.attempt))"
+            }
             return "MarkerRecorded(\(a.markerName))"
         default:
             return name(of: event.eventType)
@@ -87,6 +97,10 @@ enum HistoryEventKind {
         case .recordMarkerCommandAttributes(let a)?:
             if let patch = PatchMarker(command: command) {
                 return "RecordMarker(\(a.markerName): \(patch.id)\(patch.deprecated ? ", deprecated" : ""))"
+            }
+            if let local = LocalActivityMarker(command: command) {
+                return
+                    "RecordMarker(\(a.markerName): \(local.activityType), seq \(local.seq), attempt \(local.attempt))"
             }
             return "RecordMarker(\(a.markerName))"
         case .continueAsNewWorkflowExecutionCommandAttributes?: return "ContinueAsNewWorkflowExecution"

@@ -17,9 +17,11 @@ struct PatchState {
 extension WorkflowContext {
     /// sdk-core's rule: true when the task is not replaying, or when history holds the marker;
     /// replaying without the marker takes the old path. Decided once per id and run.
-    func patched(_ id: String, deprecated: Bool) -> Bool {
+    /// `recordIfNew` false: a live task answers false and records nothing (only history's marker
+    /// makes it true).
+    func patched(_ id: String, deprecated: Bool, recordIfNew: Bool = true) -> Bool {
         if let decided = patches.decisions[id] { return decided }
-        let use = !isReplaying || patches.markersInHistory.contains(id)
+        let use = (!isReplaying && recordIfNew) || patches.markersInHistory.contains(id)
         patches.decisions[id] = use
         guard use, completion == nil, !evicted else { return use }
         outbox.append(key: "patch:\(id)", PatchMarker(id: id, deprecated: deprecated).command)

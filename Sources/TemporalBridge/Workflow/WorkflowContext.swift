@@ -37,6 +37,10 @@ final class WorkflowContext: @unchecked Sendable {
     var nextActivitySeq = 1
     var activities: [Int: PendingActivity] = [:]
     var activitySeqByScheduledEventId: [Int64: Int] = [:]
+    /// Local activities by sequence number (shared with `nextActivitySeq`).
+    var localActivities: [Int: PendingLocalActivity] = [:]
+    /// Executing local activities the workflow stopped waiting for, for the worker to cancel.
+    var localActivityCancels: [Int] = []
 
     var nextTimerSeq = 1
     var timers: [String: PendingTimer] = [:]
@@ -98,6 +102,7 @@ final class WorkflowContext: @unchecked Sendable {
     /// True while some workflow code is parked on something the runtime will resume.
     var hasPendingWaits: Bool {
         activities.values.contains { !$0.slot.isResolved }
+            || localActivities.values.contains { !$0.slot.isResolved }
             || timers.values.contains { !$0.slot.isResolved }
             || !conditions.isEmpty
     }

@@ -17,7 +17,7 @@ final class WorkflowRun: @unchecked Sendable {
     let runId: String
     let namespace: String
     private let baseLogger: Logger
-    private let executor = WorkflowExecutor()
+    let executor = WorkflowExecutor()
     private(set) var context: WorkflowContext?
     private var rootTask: Task<Void, Never>?
     private var startInput = WorkflowArguments([])
@@ -172,6 +172,7 @@ final class WorkflowRun: @unchecked Sendable {
         context.now = event.eventTime.date
         context.setReplaying(!live)
         lastActivatedStartedEventId = event.eventID
+        if live { context.localActivitiesGoLive() }
         if rootTask == nil { startRootTask(context) }
         try runUntilStable(context)
     }
@@ -192,7 +193,7 @@ final class WorkflowRun: @unchecked Sendable {
     }
 
     /// Runs queued jobs, then wakes satisfied conditions, until nothing moves.
-    private func runUntilStable(_ context: WorkflowContext) throws {
+    func runUntilStable(_ context: WorkflowContext) throws {
         repeat {
             executor.runUntilIdle()
         } while context.completion == nil && context.resumeSatisfiedConditions()
@@ -224,10 +225,11 @@ final class WorkflowRun: @unchecked Sendable {
         case .normal:
             break
         }
+        if try resolveLocalActivityFromHistory(event, context: context) { return }
         guard let entry = context.outbox.popFirst() else {
             throw NonDeterminismError(
                 "history event \(event.eventID) \(HistoryEventKind.describe(event)) has no matching command: "
-                    + "the workflow produced no further command")
+                    + "the workflow produced no further command\(Self.waitingLocalActivities(context))")
         }
         if let mismatch = HistoryEventKind.mismatch(event: event, command: entry.command) {
             throw NonDeterminismError(
@@ -291,6 +293,7 @@ final class WorkflowRun: @unchecked Sendable {
         context.evicted = true
         rootTask?.cancel()
         for activity in context.activities.values { activity.slot.resolve(.failure(CancellationError())) }
+        for activity in context.localActivities.values { activity.slot.resolve(.failure(CancellationError())) }
         for timer in context.timers.values { timer.slot.resolve(.failure(CancellationError())) }
         for waiter in context.conditions { waiter.slot.resolve(.failure(CancellationError())) }
         context.conditions.removeAll()

@@ -5,22 +5,28 @@ public struct ActivitySettings: Sendable, Equatable {
     public var backoffCoefficient: Double
     public var maximumInterval: Duration
     public var startToCloseTimeout: Duration
+    /// True: new runs of OrderWorkflow run the database-only steps (CreateOrder, CheckInventory) as
+    /// local activities (LOCAL_ACTIVITIES=on); runs already started keep the shape they started with.
+    public var localActivities: Bool
 
     public init(
         maxAttempts: Int = 5, initialInterval: Duration = .milliseconds(1000), backoffCoefficient: Double = 2.0,
-        maximumInterval: Duration = .seconds(30), startToCloseTimeout: Duration = .seconds(10)
+        maximumInterval: Duration = .seconds(30), startToCloseTimeout: Duration = .seconds(10),
+        localActivities: Bool = false
     ) {
         self.maxAttempts = maxAttempts
         self.initialInterval = initialInterval
         self.backoffCoefficient = backoffCoefficient
         self.maximumInterval = maximumInterval
         self.startToCloseTimeout = startToCloseTimeout
+        self.localActivities = localActivities
     }
 
     init(reading env: EnvironmentReader) throws(ConfigError) {
         self.init(
             // At least 1: Temporal reads 0 as "retry forever", which no one means by setting it.
             maxAttempts: try env.integer("ACTIVITY_MAX_ATTEMPTS", default: 5, in: 1...1000),
-            initialInterval: try env.milliseconds("ACTIVITY_INITIAL_INTERVAL_MS", default: 1000, minimum: 1))
+            initialInterval: try env.milliseconds("ACTIVITY_INITIAL_INTERVAL_MS", default: 1000, minimum: 1),
+            localActivities: try env.flag("LOCAL_ACTIVITIES", default: false))
     }
 }

@@ -55,6 +55,10 @@ extension OrderFlowConfig {
         ),
         ("ACTIVITY_INITIAL_INTERVAL_MS", "1000", "first retry interval of activities in milliseconds"),
         (
+            "LOCAL_ACTIVITIES", "off",
+            "on runs CreateOrder and CheckInventory of new orders as local activities (markers, not activity tasks)"
+        ),
+        (
             "FRAUD_SCREEN", "on",
             "off runs OrderWorkflow as built before the fraud screen (its old code path, for a rolling upgrade)"
         ),

@@ -85,6 +85,7 @@ public struct OrderFlowConfig: Sendable {
             "payment_delay_ms=\(Self.milliseconds(payment.delay))",
             "activity_max_attempts=\(activity.maxAttempts)",
             "activity_initial_interval_ms=\(Self.milliseconds(activity.initialInterval))",
+            "local_activities=\(activity.localActivities ? "on" : "off")",
             "fraud_screen=\(fraud.screenEnabled ? "on" : "off")",
             "fraud_velocity=\(fraud.maxOrders) orders/\(fraud.maxAmount) per \(fraud.windowSeconds)s",
         ].joined(separator: " ")

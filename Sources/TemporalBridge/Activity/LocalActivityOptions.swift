@@ -1,0 +1,40 @@
+/// Options of one local activity: an activity the worker runs itself, inside the workflow task
+/// that asked for it, recording only its outcome in history (a `core_local_activity` marker)
+/// instead of ActivityTaskScheduled/Started/Completed events and a task round trip per step.
+///
+/// At least one of `startToCloseTimeout` and `scheduleToCloseTimeout` must be set.
+public struct LocalActivityOptions: Sendable, Equatable {
+    /// Bounds one attempt; defaults to `scheduleToCloseTimeout` when unset.
+    public var startToCloseTimeout: Duration?
+    /// Bounds every attempt and backoff together, from the first schedule.
+    public var scheduleToCloseTimeout: Duration?
+    /// Unset fields take sdk-core's defaults (1 s, 2.0, 100 × initial, unlimited attempts).
+    public var retryPolicy: RetryPolicy?
+    /// Retries whose backoff is at most this long wait inside the workflow task; a longer backoff
+    /// ends the task with a marker of the failed attempt and a durable timer, after which the
+    /// activity is scheduled again (sdk-core's rule; 1 minute by default, as there).
+    public var localRetryThreshold: Duration
+    /// Local activities are only ever try-cancelled: the workflow stops waiting at once and a
+    /// cancellation marker is recorded; the running attempt is cancelled too.
+    public init(
+        startToCloseTimeout: Duration? = nil,
+        scheduleToCloseTimeout: Duration? = nil,
+        retryPolicy: RetryPolicy? = nil,
+        localRetryThreshold: Duration = .seconds(60)
+    ) {
+        self.startToCloseTimeout = startToCloseTimeout
+        self.scheduleToCloseTimeout = scheduleToCloseTimeout
+        self.retryPolicy = retryPolicy
+        self.localRetryThreshold = localRetryThreshold
+    }
+
+    /// The per-attempt limit: start-to-close, clamped to schedule-to-close (as sdk-core does).
+    var attemptTimeout: Duration? {
+        switch (startToCloseTimeout, scheduleToCloseTimeout) {
+        case (let start?, let schedule?): return min(start, schedule)
+        case (let start?, nil): return start
+        case (nil, let schedule?): return schedule
+        case (nil, nil): return nil
+        }
+    }
+}
