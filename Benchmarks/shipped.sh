@@ -72,6 +72,10 @@ measure() {
     awk '/^[0-9a-f]+-[0-9a-f]+ / { n = split($6, p, "/"); name = (NF >= 6) ? p[n] : "[anonymous]" }
          /^Rss:/ { rss[name] += $2 } END { for (m in rss) printf "%d %s\n", rss[m], m }' "/proc/$pid/smaps" \
         | sort -rn >"$WORK/smaps-$impl-$run"
+    if [ "$impl" = ours ]; then
+        "$BENCH_PYTHON" "$ROOT/Benchmarks/python/resident_sections.py" "$pid" "$(readlink -f "/proc/$pid/exe")" \
+            >"$WORK/sections-$impl-$run" 2>/dev/null || true
+    fi
     stop_pidfile "$API_PIDFILE" "order-api" >/dev/null
     stop_pidfile "$WORKER_PIDFILE" "$impl worker" >/dev/null
     "$BENCH_PYTHON" - "$report" "$BENCH_COUNT" $((cpu_after - cpu_before)) $((server_after - server_before)) \
@@ -144,5 +148,13 @@ done
     echo "|---|---:|"
     head -12 "$WORK/smaps-ours-1" | awk '{ printf "| %s | %.1f |\n", $2, $1 / 1024 }'
     awk '{ total += $1 } END { printf "| all | %.1f |\n", total / 1024 }' "$WORK/smaps-ours-1"
+    if [ -s "$WORK/sections-ours-1" ]; then
+        echo
+        echo "The executable's resident part by ELF section (\`Benchmarks/python/resident_sections.py\`, same moment):"
+        echo
+        echo "| section | size (MiB) | resident (MiB) |"
+        echo "|---|---:|---:|"
+        head -8 "$WORK/sections-ours-1" | awk '{ printf "| %s | %.1f | %.1f |\n", $1, $2 / 1024, $3 / 1024 }'
+    fi
 } >"$BENCH_OUT/shipped.md"
 cat "$BENCH_OUT/shipped.md"
