@@ -17,7 +17,7 @@ source "$ROOT/Benchmarks/lib.sh"
 
 # Warm-up at full concurrency: the first time that many orders run at once, the worker's PostgreSQL pool opens
 # connections (SCRAM key derivation, ~10 ms CPU each), a start-up cost the peer pays before its first order.
-: "${BENCH_SHIPPED_WARMUP:=$BENCH_CONCURRENCY}"
+: "${BENCH_SHIPPED_WARMUP:=$((BENCH_COUNT < BENCH_CONCURRENCY ? BENCH_COUNT : BENCH_CONCURRENCY))}"
 : "${BENCH_BURST:=$((BENCH_COUNT >= 100 ? 1000 : BENCH_COUNT))}"
 : "${BENCH_BURST_RUNS:=$BENCH_RUNS}"
 : "${BENCH_HISTORY_SAMPLE:=10}"
