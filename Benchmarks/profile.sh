@@ -5,7 +5,9 @@
 # settings of Benchmarks/shipped_env.sh). Callgrind counts instructions, which do not move with the load on
 # a shared machine: compare changes by these, not by seconds. Writes "$BENCH_OUT/profile.md": instructions
 # per order and the ten largest costs, inclusive and self, by function (Swift names demangled); the raw
-# profile stays in $BENCH_OUT/profile/callgrind.out.* for callgrind_annotate or KCachegrind.
+# profile stays in $BENCH_OUT/profile/callgrind.out.* for callgrind_annotate or KCachegrind. With
+# BENCH_PROFILE_DUMP=FILE it writes the tables from that profile instead of taking one (no pipe may stop early
+# here: under pipefail a reader that quits first fails the script).
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$ROOT/Benchmarks/lib.sh"
 
@@ -27,36 +29,42 @@ if ldd "$WORKER_BIN" 2>/dev/null | grep 'libdispatch\.so' >/dev/null; then
         "\`$WORKER_BIN\`" "which valgrind cannot load; \`make bench\` profiles the release build." >"$BENCH_OUT/profile.md"
     exit 0
 fi
-# Valgrind 3.19 cannot read the toolchain's DWARF 5: profile a copy without debug info (the symbol table,
-# all callgrind needs for function names, stays).
-cp "$WORKER_BIN" "$WORK/order-worker"
-strip --strip-debug "$WORK/order-worker"
-WORKER_BIN="$WORK/order-worker"
-WORKER_WRAPPER=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$OUT")
-prepare_database
-start_servers
-reset_database
-queue="bench-profile-$$"
-start_worker ours "$queue" 300
-start_api "$queue"
-pid=$(cat "$WORKER_PIDFILE")
-driver=("$BENCH_PYTHON" "$DRIVER" --api "127.0.0.1:$API_PORT_SHIPPED" --redis "127.0.0.1:$REDIS_PORT_SHIPPED"
-    --temporal "127.0.0.1:$TEMPORAL_PORT_SHIPPED" --concurrency "$BENCH_PROFILE_CONCURRENCY")
-say "profile: warm-up under callgrind"
-# Warm-up at the profiled concurrency: the PostgreSQL pool opens a connection (SCRAM key derivation, ~25 M
-# instructions) the first time that many activities run at once, a start-up cost outside the steady state.
-"${driver[@]}" --count $((2 * BENCH_PROFILE_CONCURRENCY)) --id-prefix profile-warm >/dev/null || die "the warm-up under callgrind failed"
-callgrind_control --instr=on "$pid" >/dev/null
-say "profile: $BENCH_PROFILE_COUNT orders under callgrind"
-report=$("${driver[@]}" --count "$BENCH_PROFILE_COUNT" --id-prefix profile) \
-    || die "the profiled orders failed: $report"
-callgrind_control --dump=profile "$pid" >/dev/null
-callgrind_control --instr=off "$pid" >/dev/null
-stop_pidfile "$API_PIDFILE" "order-api" >/dev/null
-stop_pidfile "$WORKER_PIDFILE" "order worker under callgrind" >/dev/null
-# The dump taken after the measured orders (the file written at exit holds only the shutdown).
-dump=$(grep -l "^desc: Trigger: .*dump" "$OUT"* 2>/dev/null | head -1)
-[ -n "$dump" ] || die "callgrind wrote no dump for the profiled orders (files: $(ls "$OUT"* 2>/dev/null))"
+if [ -n "${BENCH_PROFILE_DUMP:-}" ]; then
+    # Tables again from a profile taken before (BENCH_PROFILE_COUNT must be the count it was taken with).
+    dump=$BENCH_PROFILE_DUMP
+else
+    # Valgrind 3.19 cannot read the toolchain's DWARF 5: profile a copy without debug info (the symbol table,
+    # all callgrind needs for function names, stays).
+    cp "$WORKER_BIN" "$WORK/order-worker"
+    strip --strip-debug "$WORK/order-worker"
+    WORKER_BIN="$WORK/order-worker"
+    WORKER_WRAPPER=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$OUT")
+    prepare_database
+    start_servers
+    reset_database
+    queue="bench-profile-$$"
+    start_worker ours "$queue" 300
+    start_api "$queue"
+    pid=$(cat "$WORKER_PIDFILE")
+    driver=("$BENCH_PYTHON" "$DRIVER" --api "127.0.0.1:$API_PORT_SHIPPED" --redis "127.0.0.1:$REDIS_PORT_SHIPPED"
+        --temporal "127.0.0.1:$TEMPORAL_PORT_SHIPPED" --concurrency "$BENCH_PROFILE_CONCURRENCY")
+    say "profile: warm-up under callgrind"
+    # Warm-up at the profiled concurrency: the PostgreSQL pool opens a connection (SCRAM key derivation, ~25 M
+    # instructions) the first time that many activities run at once, a start-up cost outside the steady state.
+    "${driver[@]}" --count $((2 * BENCH_PROFILE_CONCURRENCY)) --id-prefix profile-warm >/dev/null || die "the warm-up under callgrind failed"
+    callgrind_control --instr=on "$pid" >/dev/null
+    say "profile: $BENCH_PROFILE_COUNT orders under callgrind"
+    report=$("${driver[@]}" --count "$BENCH_PROFILE_COUNT" --id-prefix profile) \
+        || die "the profiled orders failed: $report"
+    callgrind_control --dump=profile "$pid" >/dev/null
+    callgrind_control --instr=off "$pid" >/dev/null
+    stop_pidfile "$API_PIDFILE" "order-api" >/dev/null
+    stop_pidfile "$WORKER_PIDFILE" "order worker under callgrind" >/dev/null
+    # The dump taken after the measured orders (the file written at exit holds only the shutdown).
+    dump=$(grep -l "^desc: Trigger: .*dump" "$OUT"* 2>/dev/null | awk 'NR == 1')
+    [ -n "$dump" ] || die "callgrind wrote no dump for the profiled orders (files: $(ls "$OUT"* 2>/dev/null))"
+
+fi
 
 total=$(awk '/^(summary|totals):/ { print $2; exit }' "$dump")
 # Frames of the scheduler (executor, dispatch, thunks, recursion cycles) include nearly everything and say
@@ -70,7 +78,7 @@ annotate() { # annotate yes|no: the ten largest functions, inclusive or self, as
                 object = ""; if (match($0, / \[[^]]*\]$/)) { object = substr($0, RSTART + 2, RLENGTH - 3); $0 = substr($0, 1, RSTART - 1) }
                 n = split(object, parts, "/"); object = parts[n]
                 print ir "\t" $0 "\t" object }' \
-        | "$DEMANGLE" --simplified | awk -F'\t' -v skip="$SCHEDULER" '$2 !~ skip' | head -10
+        | "$DEMANGLE" --simplified | awk -F'\t' -v skip="$SCHEDULER" '$2 !~ skip' | awk 'NR <= 10' 
 }
 table() { # table yes|no
     echo "| instructions per order | share | function | in |"
@@ -113,6 +121,6 @@ table() { # table yes|no
             ir = $1; gsub(",", "", ir); match($0, / \[[^]]*\]$/); object = substr($0, RSTART + 2, RLENGTH - 3)
             k = split(object, p, "/"); sum[p[k]] += ir }
             END { for (o in sum) printf "%d\t| %s | %.0f | %.1f %% |\n", sum[o], o, sum[o] / n, 100 * sum[o] / t }' \
-        | sort -rn | head -10 | cut -f2-
+        | sort -rn | awk 'NR <= 10' | cut -f2-
 } >"$BENCH_OUT/profile.md"
 cat "$BENCH_OUT/profile.md"
