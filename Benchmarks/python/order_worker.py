@@ -11,11 +11,13 @@ Prints "order_worker.py: polling <task queue>" once the worker runs; stops on SI
 import asyncio
 import dataclasses
 import hashlib
+import json
 import logging
 import os
 import random
 import signal
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 from decimal import Decimal
 
 from temporalio import activity, workflow
@@ -297,9 +299,48 @@ async def set_status(cursor, order_id, status):
     )
 
 
+class StatusPublisher:
+    """The live status feed, as RedisOrderStatusPublisher: each change as JSON (sorted keys, fractional
+    ISO 8601 time) PUBLISHed on one connection, best effort (a failure drops the connection and the change).
+    RESP is spoken here: the venv has no Redis client."""
+
+    CHANNEL = b"orderflow:order-status"
+
+    def __init__(self, url):
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 6379
+        self.lock = asyncio.Lock()
+        self.reader = self.writer = None
+
+    async def publish(self, order_id, status, step, failure_reason=None):
+        change = {"order_id": order_id, "status": status, "step": step}
+        if failure_reason is not None:
+            change["failure_reason"] = failure_reason
+        now = datetime.now(timezone.utc)
+        change["updated_at"] = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+        body = json.dumps(change, sort_keys=True, separators=(",", ":")).encode()
+        command = b"*3\r\n$7\r\nPUBLISH\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (
+            len(self.CHANNEL), self.CHANNEL, len(body), body)
+        async with self.lock:
+            try:
+                if self.writer is None:
+                    self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+                self.writer.write(command)
+                await self.writer.drain()
+                await self.reader.readline()  # :<subscribers>
+            except OSError:
+                self.writer = None
+
+
+class NoStatusPublisher:
+    async def publish(self, order_id, status, step, failure_reason=None):
+        pass
+
+
 class OrderActivities:
-    def __init__(self, pool):
+    def __init__(self, pool, feed):
         self.pool = pool
+        self.feed = feed
         self.max_amount = Decimal(env("PAYMENT_MAX_AMOUNT", "10000.00"))
         self.failure_rate = float(env("PAYMENT_FAILURE_RATE", "0.0"))
         self.delay = int(env("PAYMENT_DELAY_MS", "0")) / 1000
@@ -365,6 +406,7 @@ class OrderActivities:
         outcome = await self.pool.transaction(body)
         if isinstance(outcome, BusinessFailure):
             raise business(outcome.failure_type, str(outcome))
+        await self.feed.publish(order_id, "created", "CreateOrder")
         return {"order_id": order_id, "total": amount_json(outcome)}
 
     @activity.defn(name="CheckInventory")
@@ -409,6 +451,7 @@ class OrderActivities:
             await set_status(cursor, order_id, next_status)
 
         await self.pool.transaction(body)
+        await self.feed.publish(order_id, "inventory_reserved", "CheckInventory")
         return {"order_id": order_id, "reserved": True}
 
     @activity.defn(name="ProcessPayment")
@@ -419,6 +462,7 @@ class OrderActivities:
             "SELECT transaction_id FROM payments WHERE order_id = %s", (order_id,)
         )
         if existing:
+            await self.feed.publish(order_id, "payment_processed", "ProcessPayment")
             return {"order_id": order_id, "transaction_id": existing[0][0], "amount": input["amount"]}
         transaction_id = await self.charge(order_id, amount)
 
@@ -442,6 +486,7 @@ class OrderActivities:
             return transaction_id
 
         stored = await self.pool.transaction(body)
+        await self.feed.publish(order_id, "payment_processed", "ProcessPayment")
         return {"order_id": order_id, "transaction_id": stored, "amount": input["amount"]}
 
     async def charge(self, order_id, amount):
@@ -497,6 +542,9 @@ class OrderActivities:
 
         status = await self.pool.transaction(body)
         self.logger.info("notification sent order_id=%s kind=%s", order_id, kind)
+        if status is not None:
+            reason = None if status == "completed" else input.get("reason")
+            await self.feed.publish(order_id, status, "SendNotification", reason)
         return {"order_id": order_id, "status": status}
 
     @activity.defn(name="ReleaseInventory")
@@ -560,9 +608,20 @@ async def main():
     task_queue = env("TEMPORAL_TASK_QUEUE", "order-processing")
     pool = Pool(10)  # the size order-worker's PostgresPool has
     await pool.open()
-    activities = OrderActivities(pool)
+    redis_url = os.environ.get("REDIS_URL")
+    activities = OrderActivities(pool, StatusPublisher(redis_url) if redis_url else NoStatusPublisher())
+    runtime = None
+    if os.environ.get("PEER_METRICS_BIND"):
+        # The SDK core's own counters (temporal_request, temporal_sticky_cache_size, ...), for Benchmarks/shipped.sh.
+        from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+
+        runtime = Runtime(
+            telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=os.environ["PEER_METRICS_BIND"]))
+        )
     client = await Client.connect(
-        env("TEMPORAL_HOST_PORT", "localhost:7233"), namespace=env("TEMPORAL_NAMESPACE", "default")
+        env("TEMPORAL_HOST_PORT", "localhost:7233"),
+        namespace=env("TEMPORAL_NAMESPACE", "default"),
+        runtime=runtime,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
