@@ -11,14 +11,14 @@
 #   worker CPU per order (user+sys from launch to drain) and peak RSS (VmHWM), which must stay flat as N grows
 #   because both sticky caches hold at most 1000 runs and evict the least recently used.
 # Sizes: BENCH_BACKLOG_SIZES (default "2000 5000 10000"; when unset and BENCH_COUNT < 1000, CI's small run,
-# "BENCH_COUNT 2×BENCH_COUNT"), BENCH_BACKLOG_RUNS runs per size (default 1: a 10k drain takes minutes).
+# "BENCH_COUNT/2 BENCH_COUNT"), BENCH_BACKLOG_RUNS runs per size (default 1: a 10k drain takes minutes).
 # Writes "$BENCH_OUT/backlog.md".
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$ROOT/Benchmarks/lib.sh"
 source "$ROOT/Benchmarks/order_workers.sh"
 
 if [ -z "${BENCH_BACKLOG_SIZES:-}" ]; then
-    if [ "$BENCH_COUNT" -lt 1000 ]; then BENCH_BACKLOG_SIZES="$BENCH_COUNT $((BENCH_COUNT * 2))"; else BENCH_BACKLOG_SIZES="2000 5000 10000"; fi
+    if [ "$BENCH_COUNT" -lt 1000 ]; then BENCH_BACKLOG_SIZES="$((BENCH_COUNT / 2)) $BENCH_COUNT"; else BENCH_BACKLOG_SIZES="2000 5000 10000"; fi
 fi
 : "${BENCH_BACKLOG_RUNS:=1}"
 PORT=7520
