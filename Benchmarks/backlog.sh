@@ -22,6 +22,7 @@ if [ -z "${BENCH_BACKLOG_SIZES:-}" ]; then
 fi
 : "${BENCH_BACKLOG_RUNS:=1}"
 PORT=7520
+METRICS_PORT=18100 # order-worker's /metrics: its sticky cache's size and misses while it drains
 DRIVER_PY="$ROOT/Benchmarks/python/backlog_driver.py"
 WORK="$BENCH_OUT/backlog"
 PIDFILE="$BENCH_OUT/backlog-worker.pid"
@@ -47,12 +48,32 @@ measure() {
         || die "starting the backlog of $size failed"
     say "backlog $size run $run $impl: started $started; launching the worker"
     local since; since=$(date +%s.%N)
-    launch_order_worker "$impl" "$PORT" "$queue" "$PIDFILE" "$log"
+    launch_order_worker "$impl" "$PORT" "$queue" "$PIDFILE" "$log" "$METRICS_PORT"
     local pid; pid=$(cat "$PIDFILE")
+    local sampler=""
+    if [ "$impl" = ours ]; then
+        # The cache's size every second (the gauge is the count after each task): it must stop at 1000.
+        : >"$WORK/cache-$size-$run"
+        while kill -0 "$pid" 2>/dev/null; do
+            { curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
+                | awk '/^temporal_sticky_cache_size[{ ]/ { print $NF }' >>"$WORK/cache-$size-$run"; } || true
+            sleep 1
+        done &
+        sampler=$!
+    fi
     local report
     report=$("${driver[@]}" drain --since "$since" --timeout $((600 + size / 5))) \
         || die "the $impl worker did not drain the backlog of $size: $report (see $log)"
     local cpu rss; cpu=$(proc_cpu_ms "$pid"); rss=$(proc_peak_rss_mb "$pid")
+    if [ -n "$sampler" ]; then
+        local misses
+        misses=$(curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
+            | awk '/^temporal_sticky_cache_miss[{ ]/ { sum += $NF } END { printf "%d", sum }') || misses="n/a"
+        kill "$sampler" 2>/dev/null || true
+        wait "$sampler" 2>/dev/null || true
+        echo "$(sort -g "$WORK/cache-$size-$run" | tail -1 | grep . || echo n/a) ${misses:-0}" >>"$WORK/cache-$size"
+        say "backlog $size run $run ours: largest sticky cache sampled, cache misses (replays) = $(tail -1 "$WORK/cache-$size")"
+    fi
     stop_pidfile "$PIDFILE" "$impl worker" >/dev/null
     bench_temporal_stop backlog
     local completed; completed=$(completed_orders)
@@ -103,6 +124,8 @@ figure() { awk -v col="$3" '{ print $col }' "$WORK/$1-$2" | median; }
         row "service p99 (ms)" "$(figure "$size" ours 5)" "$(figure "$size" python 5)"
         row "worker CPU per order (ms)" "$(figure "$size" ours 6)" "$(figure "$size" python 6)"
         row "worker peak RSS (MiB)" "$(figure "$size" ours 7)" "$(figure "$size" python 7)"
+        cache=$(awk '{ print $1 }' "$WORK/cache-$size" | median); misses=$(awk '{ print $2 }' "$WORK/cache-$size" | median)
+        echo "| $size | order-worker's largest sticky cache sampled (runs); cache misses replayed | $cache; $misses | | |"
     done
     echo
     echo "Both workers must hold their RSS flat from the smallest backlog to the largest: each caches at most 1000"

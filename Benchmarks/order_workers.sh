@@ -46,11 +46,12 @@ reset_order_database() {
 # completed_orders: how many orders the database holds as completed.
 completed_orders() { bench_psql "$BENCH_DB" -c "SELECT count(*) FROM orders WHERE status = 'completed'"; }
 
-# launch_order_worker ours|python PORT QUEUE PIDFILE LOG: starts one worker in the background (no wait).
+# launch_order_worker ours|python PORT QUEUE PIDFILE LOG METRICS_PORT: starts one worker in the background (no
+# wait). order-worker serves /metrics on METRICS_PORT (as shipped, on a port of its own; the peer has none).
 launch_order_worker() {
-    local impl=$1 port=$2 queue=$3 pidfile=$4 log=$5
+    local impl=$1 port=$2 queue=$3 pidfile=$4 log=$5 metrics_port=$6
     local -a environment=(POSTGRES_DB="$BENCH_DB" TEMPORAL_HOST_PORT="127.0.0.1:$port" TEMPORAL_TASK_QUEUE="$queue"
-        POSTGRES_POOL_SIZE="$BENCH_POOL_SIZE" LOG_LEVEL=warning)
+        POSTGRES_POOL_SIZE="$BENCH_POOL_SIZE" WORKER_METRICS_PORT="$metrics_port" LOG_LEVEL=warning)
     if [ "$impl" = ours ]; then
         env "${environment[@]}" FRAUD_SCREEN=off "$WORKER_BIN" run --no-migrate >"$log" 2>&1 &
     else

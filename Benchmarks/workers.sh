@@ -4,7 +4,7 @@
 # `orderflow-bench order-load`, on a private in-memory dev server as shipped (port 7521): order-worker beside the
 # Temporal Python SDK peer, 1 and 3 processes of the same kind polling one queue, BENCH_RUNS runs alternating
 # who goes first. Figures: orders/s, p50/p99 start-to-result, CPU per order summed over the processes (warm-up
-# excluded), the largest peak RSS of one process. Writes "$BENCH_OUT/workers.md".
+# excluded), the largest peak RSS of one process. order-worker's /metrics on 18101-18103. Writes "$BENCH_OUT/workers.md".
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$ROOT/Benchmarks/lib.sh"
 source "$ROOT/Benchmarks/order_workers.sh"
@@ -32,7 +32,8 @@ measure() {
     reset_order_database
     local pids=() index
     for index in $(seq 1 "$workers"); do
-        launch_order_worker "$impl" "$PORT" "$queue" "$WORK/worker-$index.pid" "$LOGS/bench-workers-$impl-$index.log"
+        launch_order_worker "$impl" "$PORT" "$queue" "$WORK/worker-$index.pid" "$LOGS/bench-workers-$impl-$index.log" \
+            $((18100 + index))
         pids+=("$(cat "$WORK/worker-$index.pid")")
     done
     wait_polling "$impl" "$PORT" "$queue" "$LOGS/bench-workers-$impl-1.log" "$workers"
