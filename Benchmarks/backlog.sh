@@ -11,10 +11,12 @@
 #   worker CPU per order (user+sys from launch to drain) and peak RSS (VmHWM), which must stay flat as N grows
 #   because both sticky caches hold at most 1000 runs and evict the least recently used.
 # Sizes: BENCH_BACKLOG_SIZES (default "2000 5000 10000"; when unset and BENCH_COUNT < 1000, CI's small run,
-# "BENCH_COUNT/2 BENCH_COUNT"), BENCH_BACKLOG_RUNS runs per size (default 1: a 10k drain takes minutes).
+# "BENCH_COUNT/2 BENCH_COUNT"), BENCH_BACKLOG_RUNS runs per size (default 1: a 10k drain takes minutes);
+# BENCH_BACKLOG_UNTIL (epoch seconds, optional): no size starts after it, the report lists those left out.
 # Writes "$BENCH_OUT/backlog.md".
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$ROOT/Benchmarks/lib.sh"
+BENCH_DB=orderflow_bench_backlog
 source "$ROOT/Benchmarks/order_workers.sh"
 
 if [ -z "${BENCH_BACKLOG_SIZES:-}" ]; then
@@ -90,7 +92,13 @@ print(r["per_s"], r["wait_p50_s"], r["wait_p99_s"], r["service_p50_ms"], r["serv
 }
 
 prepare_order_database backlog
+measured=""
 for size in $BENCH_BACKLOG_SIZES; do
+    if [ -n "${BENCH_BACKLOG_UNTIL:-}" ] && [ "$(date +%s)" -ge "$BENCH_BACKLOG_UNTIL" ]; then
+        say "backlog: no time left for $size (BENCH_BACKLOG_UNTIL)"
+        continue
+    fi
+    measured="$measured $size"
     for run in $(seq 1 "$BENCH_BACKLOG_RUNS"); do
         if [ $((run % 2)) -eq 1 ]; then order=(ours python); else order=(python ours); fi
         for impl in "${order[@]}"; do measure "$size" "$run" "$impl"; done
@@ -115,7 +123,7 @@ figure() { awk -v col="$3" '{ print $col }' "$WORK/$1-$2" | median; }
     echo
     echo "| orders waiting | figure | order-worker | Python SDK | ratio |"
     echo "|---:|---|---:|---:|---:|"
-    for size in $BENCH_BACKLOG_SIZES; do
+    for size in $measured; do
         row() { echo "| $size | $1 | $2 | $3 | $(ratio "$2" "$3")× |"; }
         row "drain (orders/s)" "$(figure "$size" ours 1)" "$(figure "$size" python 1)"
         row "wait p50 (s)" "$(figure "$size" ours 2)" "$(figure "$size" python 2)"
@@ -130,5 +138,7 @@ figure() { awk -v col="$3" '{ print $col }' "$WORK/$1-$2" | median; }
     echo
     echo "Both workers must hold their RSS flat from the smallest backlog to the largest: each caches at most 1000"
     echo "runs and evicts the least recently used; what grows with N is time, not memory."
+    left_out=$(for size in $BENCH_BACKLOG_SIZES; do [[ " $measured " == *" $size "* ]] || printf '%s ' "$size"; done)
+    [ -z "$left_out" ] || { echo; echo "Not measured in this run (out of time, BENCH_BACKLOG_UNTIL): ${left_out% }."; }
 } >"$BENCH_OUT/backlog.md"
 cat "$BENCH_OUT/backlog.md"

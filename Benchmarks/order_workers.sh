@@ -6,9 +6,10 @@
 # Python peer has) and the Python SDK peer Benchmarks/python/order_worker.py, each with a PostgreSQL pool of
 # BENCH_POOL_SIZE connections (POSTGRES_POOL_SIZE; default 10, the size the orders section compares; several
 # workers share one PostgreSQL) and a sticky cache of 1000 runs (WorkerOptions.maxCachedWorkflows, the peer's
-# max_cached_workflows).
+# max_cached_workflows). The caller names its own database in BENCH_DB first: another section (orders) empties
+# `orderflow_bench` before each of its runs, which must not hit orders still in flight here.
 : "${BENCH_POOL_SIZE:=10}"
-BENCH_DB=orderflow_bench
+: "${BENCH_DB:?set BENCH_DB (the section's own database) before sourcing order_workers.sh}"
 PRODUCT=BENCH-001
 STOCK=2000000000 # INTEGER column; far more than any run takes
 WORKER_BIN="$BENCH_BIN/order-worker"

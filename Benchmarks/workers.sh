@@ -7,6 +7,7 @@
 # excluded), the largest peak RSS of one process. order-worker's /metrics on 18101-18103. Writes "$BENCH_OUT/workers.md".
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$ROOT/Benchmarks/lib.sh"
+BENCH_DB=orderflow_bench_workers
 source "$ROOT/Benchmarks/order_workers.sh"
 
 : "${BENCH_WARMUP:=10}"
