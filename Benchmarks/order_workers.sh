@@ -9,7 +9,7 @@
 # max_cached_workflows). The caller names its own database in BENCH_DB first: another section (orders) empties
 # `orderflow_bench` before each of its runs, which must not hit orders still in flight here.
 : "${BENCH_POOL_SIZE:=10}"
-: "${BENCH_DB:?set BENCH_DB (the section's own database) before sourcing order_workers.sh}"
+: "${BENCH_DB:?set BENCH_DB, the database of the section, before sourcing order_workers.sh}"
 PRODUCT=BENCH-001
 STOCK=2000000000 # INTEGER column; far more than any run takes
 WORKER_BIN="$BENCH_BIN/order-worker"
