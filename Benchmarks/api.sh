@@ -133,6 +133,7 @@ post() {
     measure "$1" "$2" "$3" "$4" -s "$WORK/post-$1-$2.lua" "$API_URL/api/orders"
 }
 
+load_start=$(load_average)
 say "api: warm-up"
 post warmup 0 "$BENCH_CONCURRENCY" 2
 measure warmup-status 0 "$BENCH_CONCURRENCY" 2 -s "$WORK/report.lua" "$API_URL/api/orders/$ORDER_ID/status"
@@ -229,5 +230,6 @@ added_n=$(minus "$p50_n" "$b50_n")
     echo "| \`GET /healthz\` (the HTTP stack alone) | 1 | $hrps | $hp50 | $hp99 | | $(cpu_per_request health-1) |"
     echo
     echo "Medians of $BENCH_RUNS runs; wrk, the API, the dev server and PostgreSQL share this machine's $(nproc) cores."
+    load_note "$load_start" "$(load_average)"
 } >"$BENCH_OUT/api.md"
 cat "$BENCH_OUT/api.md"

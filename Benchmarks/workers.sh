@@ -59,6 +59,7 @@ measure() {
 }
 
 prepare_order_database workers
+load_start=$(load_average)
 bench_temporal_start workers "$PORT"
 for run in $(seq 1 "$BENCH_RUNS"); do
     if [ $((run % 2)) -eq 1 ]; then order=(ours python); else order=(python ours); fi
@@ -95,5 +96,7 @@ row() { echo "| $1 | $2 | $3 | $(ratio "$2" "$3")× |"; }
     done
     echo "| throughput 3 ÷ 1 | $(ratio "$(figure 3 ours 1)" "$(figure 1 ours 1)")× | $(ratio "$(figure 3 python 1)" "$(figure 1 python 1)")× | |"
     echo "| CPU per order 3 ÷ 1 | $(ratio "$(figure 3 ours 4)" "$(figure 1 ours 4)")× | $(ratio "$(figure 3 python 4)" "$(figure 1 python 4)")× | |"
+    echo
+    load_note "$load_start" "$(load_average)"
 } >"$BENCH_OUT/workers.md"
 cat "$BENCH_OUT/workers.md"
