@@ -12,7 +12,9 @@
 #   because both sticky caches hold at most 1000 runs and evict the least recently used.
 # Sizes: BENCH_BACKLOG_SIZES (default "2000 5000 10000"; when unset and BENCH_COUNT < 1000, CI's small run,
 # "BENCH_COUNT/2 BENCH_COUNT"), BENCH_BACKLOG_RUNS runs per size (default 1: a 10k drain takes minutes);
-# BENCH_BACKLOG_UNTIL (epoch seconds, optional): no size starts after it, the report lists those left out.
+# BENCH_BACKLOG_UNTIL (epoch seconds, optional): no size starts after it, the report lists those left out;
+# BENCH_BACKLOG_REPORT_ONLY=1 measures nothing and writes the report from the figures a run interrupted after
+# some sizes left in "$BENCH_OUT/backlog" (a worker without figures for a size shows "—").
 # Writes "$BENCH_OUT/backlog.md".
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$ROOT/Benchmarks/lib.sh"
@@ -28,7 +30,7 @@ METRICS_PORT=18100 # order-worker's /metrics: its sticky cache's size and misses
 DRIVER_PY="$ROOT/Benchmarks/python/backlog_driver.py"
 WORK="$BENCH_OUT/backlog"
 PIDFILE="$BENCH_OUT/backlog-worker.pid"
-rm -rf "$WORK"
+[ "${BENCH_BACKLOG_REPORT_ONLY:-0}" = 1 ] || rm -rf "$WORK"
 mkdir -p "$WORK"
 
 cleanup() {
@@ -91,22 +93,30 @@ print(r["per_s"], r["wait_p50_s"], r["wait_p99_s"], r["service_p50_ms"], r["serv
     say "backlog $size run $run $impl: orders/s wait-p50-s wait-p99-s service-p50-ms service-p99-ms cpu-ms/order rss-MiB drain-s = $(tail -1 "$WORK/$size-$impl")"
 }
 
-prepare_order_database backlog
 measured=""
-for size in $BENCH_BACKLOG_SIZES; do
-    if [ -n "${BENCH_BACKLOG_UNTIL:-}" ] && [ "$(date +%s)" -ge "$BENCH_BACKLOG_UNTIL" ]; then
-        say "backlog: no time left for $size (BENCH_BACKLOG_UNTIL)"
-        continue
-    fi
-    measured="$measured $size"
-    for run in $(seq 1 "$BENCH_BACKLOG_RUNS"); do
-        if [ $((run % 2)) -eq 1 ]; then order=(ours python); else order=(python ours); fi
-        for impl in "${order[@]}"; do measure "$size" "$run" "$impl"; done
+if [ "${BENCH_BACKLOG_REPORT_ONLY:-0}" = 1 ]; then
+    load_start=$(load_average)
+    for size in $BENCH_BACKLOG_SIZES; do
+        [ -s "$WORK/$size-ours" ] || [ -s "$WORK/$size-python" ] && measured="$measured $size"
     done
-done
+else
+    prepare_order_database backlog
+    load_start=$(load_average)
+    for size in $BENCH_BACKLOG_SIZES; do
+        if [ -n "${BENCH_BACKLOG_UNTIL:-}" ] && [ "$(date +%s)" -ge "$BENCH_BACKLOG_UNTIL" ]; then
+            say "backlog: no time left for $size (BENCH_BACKLOG_UNTIL)"
+            continue
+        fi
+        measured="$measured $size"
+        for run in $(seq 1 "$BENCH_BACKLOG_RUNS"); do
+            if [ $((run % 2)) -eq 1 ]; then order=(ours python); else order=(python ours); fi
+            for impl in "${order[@]}"; do measure "$size" "$run" "$impl"; done
+        done
+    done
+fi
 
 # figure SIZE IMPL COLUMN: the median of one column over the runs.
-figure() { awk -v col="$3" '{ print $col }' "$WORK/$1-$2" | median; }
+figure() { if [ -s "$WORK/$1-$2" ]; then awk -v col="$3" '{ print $col }' "$WORK/$1-$2" | median; else echo "—"; fi; }
 
 {
     echo "## Backlog: one worker drains orders that waited for it"
@@ -132,13 +142,19 @@ figure() { awk -v col="$3" '{ print $col }' "$WORK/$1-$2" | median; }
         row "service p99 (ms)" "$(figure "$size" ours 5)" "$(figure "$size" python 5)"
         row "worker CPU per order (ms)" "$(figure "$size" ours 6)" "$(figure "$size" python 6)"
         row "worker peak RSS (MiB)" "$(figure "$size" ours 7)" "$(figure "$size" python 7)"
-        cache=$(awk '{ print $1 }' "$WORK/cache-$size" | median); misses=$(awk '{ print $2 }' "$WORK/cache-$size" | median)
+        cache=—; misses=—
+        if [ -s "$WORK/cache-$size" ]; then
+            cache=$(awk '{ print $1 }' "$WORK/cache-$size" | median); misses=$(awk '{ print $2 }' "$WORK/cache-$size" | median)
+        fi
         echo "| $size | order-worker's largest sticky cache sampled (runs); cache misses replayed | $cache; $misses | | |"
     done
     echo
-    echo "Both workers must hold their RSS flat from the smallest backlog to the largest: each caches at most 1000"
-    echo "runs and evicts the least recently used; what grows with N is time, not memory."
+    echo "Each worker caches at most 1000 runs and evicts the least recently used: below that, RSS grows with the runs"
+    echo "a worker has taken on (order-worker's largest cache sampled is in the table); beyond it, RSS must stay flat"
+    echo "however long the backlog, and only time grows with N."
     left_out=$(for size in $BENCH_BACKLOG_SIZES; do [[ " $measured " == *" $size "* ]] || printf '%s ' "$size"; done)
-    [ -z "$left_out" ] || { echo; echo "Not measured in this run (out of time, BENCH_BACKLOG_UNTIL): ${left_out% }."; }
+    [ -z "$left_out" ] || { echo; echo "Not measured in this run (out of time): ${left_out% }."; }
+    echo
+    load_note "$load_start" "$(load_average)"
 } >"$BENCH_OUT/backlog.md"
 cat "$BENCH_OUT/backlog.md"
