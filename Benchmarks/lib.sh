@@ -43,3 +43,12 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 
 
 # ratio A B [DIGITS]: A / B, or "n/a" when B is zero or missing.
 ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.*f\n", d, a / b }'; }
+
+# load_average: the machine's 1-minute load average now. A section records it at its start and end (load_note),
+# so a reader can tell figures measured on a busy shared machine from figures of record.
+load_average() { cut -d' ' -f1 /proc/loadavg; }
+# load_note START END: one sentence for a section's text.
+load_note() {
+    echo "Load average (1 min) at the start and end of this section: $1 and $2 on $(nproc) cores$(
+        awk -v a="$1" -v b="$2" -v n="$(nproc)" 'BEGIN { if (a > 2 * n || b > 2 * n) printf "; the machine was busy with other work, so absolute figures are slow and noisy and the ratios are what carries over" }')."
+}

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # make bench: builds release, runs the benchmarks in Benchmarks/ (ours beside the Temporal Python SDK's,
 # same servers, same run) and writes their sections of BENCHMARKS.md (scripts/report_sections.py keeps the others).
-#   bench.sh [section ...]     sections: client worker orders api replay shipped profile local-activities (default: all)
-# Sizes: BENCH_COUNT (1000) BENCH_CONCURRENCY (50) BENCH_RUNS (3); BENCH_REPORT is where the report goes;
+#   bench.sh [section ...]     sections: client worker orders backlog workers api replay shipped profile
+#                              local-activities (default: all)
+# Sizes: BENCH_COUNT (1000) BENCH_CONCURRENCY (50) BENCH_RUNS (3), BENCH_BACKLOG_SIZES (2000 5000 10000; small
+# when BENCH_COUNT is); BENCH_REPORT is where the report goes;
 # BENCH_BIN, when set, names prebuilt binaries to use instead of a release build (CI's small run uses debug).
 PREBUILT_BIN="${BENCH_BIN:-}"
 source "$(dirname "$0")/lib.sh"
@@ -10,7 +12,7 @@ source "$ROOT/Benchmarks/lib.sh"
 cd "$ROOT"
 
 SECTIONS=("$@")
-[ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(client worker orders api replay shipped profile local-activities)
+[ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(client worker orders backlog workers api replay shipped profile local-activities)
 : "${BENCH_REPORT:=$ROOT/BENCHMARKS.md}"
 
 if [ -n "$PREBUILT_BIN" ]; then

@@ -606,7 +606,7 @@ async def main():
         level=env("LOG_LEVEL", "info").upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     task_queue = env("TEMPORAL_TASK_QUEUE", "order-processing")
-    pool = Pool(10)  # the size order-worker's PostgresPool has
+    pool = Pool(int(env("POSTGRES_POOL_SIZE", "10")))  # as order-worker's POSTGRES_POOL_SIZE
     await pool.open()
     redis_url = os.environ.get("REDIS_URL")
     activities = OrderActivities(pool, StatusPublisher(redis_url) if redis_url else NoStatusPublisher())

@@ -51,19 +51,21 @@ struct CreateOrderHandler: Sendable {
             if stored == nil { stored = try? await services.repository.orderSummary(id: orderId)?.status }
             let status = (stored ?? .pending).rawValue
             context.logger.info("Order already exists", metadata: ["order_id": .string(orderId)])
-            return try JSONResponse.make(
-                CreateOrderResponse(
-                    orderId: orderId, workflowId: outcome.workflowId, runId: outcome.runId, status: status),
+            return JSONResponse.make(
+                body: CreateOrderResponse(
+                    orderId: orderId, workflowId: outcome.workflowId, runId: outcome.runId, status: status
+                ).jsonBody,
                 status: .ok
             )
         }
         ordersCreated.increment()
         context.logger.info(
             "Order accepted", metadata: ["order_id": .string(orderId), "run_id": .string(outcome.runId)])
-        return try JSONResponse.make(
-            CreateOrderResponse(
+        return JSONResponse.make(
+            body: CreateOrderResponse(
                 orderId: orderId, workflowId: outcome.workflowId, runId: outcome.runId,
-                status: OrderStatus.pending.rawValue),
+                status: OrderStatus.pending.rawValue
+            ).jsonBody,
             status: .created,
             headers: [.location: "/api/orders/\(orderId)"]
         )
