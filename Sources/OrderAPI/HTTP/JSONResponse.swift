@@ -20,13 +20,4 @@ enum JSONResponse {
         fields[.contentType] = contentType
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
-
-    /// A body already written (`JSONStringWriter`), sent as it is.
-    static func make(
-        body: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
-    ) -> Response {
-        var fields = headers
-        fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
-    }
 }

@@ -51,21 +51,19 @@ struct CreateOrderHandler: Sendable {
             if stored == nil { stored = try? await services.repository.orderSummary(id: orderId)?.status }
             let status = (stored ?? .pending).rawValue
             context.logger.info("Order already exists", metadata: ["order_id": .string(orderId)])
-            return JSONResponse.make(
-                body: CreateOrderResponse(
-                    orderId: orderId, workflowId: outcome.workflowId, runId: outcome.runId, status: status
-                ).jsonBody,
+            return try JSONResponse.make(
+                CreateOrderResponse(
+                    orderId: orderId, workflowId: outcome.workflowId, runId: outcome.runId, status: status),
                 status: .ok
             )
         }
         ordersCreated.increment()
         context.logger.info(
             "Order accepted", metadata: ["order_id": .string(orderId), "run_id": .string(outcome.runId)])
-        return JSONResponse.make(
-            body: CreateOrderResponse(
+        return try JSONResponse.make(
+            CreateOrderResponse(
                 orderId: orderId, workflowId: outcome.workflowId, runId: outcome.runId,
-                status: OrderStatus.pending.rawValue
-            ).jsonBody,
+                status: OrderStatus.pending.rawValue),
             status: .created,
             headers: [.location: "/api/orders/\(orderId)"]
         )

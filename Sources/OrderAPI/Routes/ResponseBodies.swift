@@ -1,5 +1,4 @@
 import Foundation
-import NIOCore
 import OrderCore
 
 // The JSON shapes of the API's answers (documented in Public/openapi.yaml). Keys are
@@ -13,16 +12,6 @@ struct CreateOrderResponse: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case orderId = "order_id", workflowId = "workflow_id", runId = "run_id", status
-    }
-
-    /// The JSON body, written directly (every create sends one; `JSONResponse.encoder` gives the same bytes).
-    var jsonBody: ByteBuffer {
-        var writer = JSONStringWriter()
-        writer.member("order_id", orderId)
-        writer.member("run_id", runId)
-        writer.member("status", status)
-        writer.member("workflow_id", workflowId)
-        return writer.finish()
     }
 }
 
