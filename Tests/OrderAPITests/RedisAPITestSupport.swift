@@ -41,7 +41,8 @@ struct RedisAPIHarness {
 
 enum RedisAPITestSupport {
     static var endpoint: RedisEndpoint {
-        try! RedisEndpoint(url: ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379")
+        RedisEndpoint(
+            try! RedisSettings(url: ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"))
     }
 
     static let logger: Logger = {

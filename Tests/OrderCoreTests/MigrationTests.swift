@@ -78,5 +78,25 @@ extension PostgresIntegration {
             try await admin.execute("DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
             await admin.close()
         }
+
+        @Test("migrations run without the statement timeout")
+        func migrationsLiftTheTimeouts() async throws {
+            var settings = TestDatabase.settings
+            settings.limits = PostgresConnectionLimits(statementTimeout: .milliseconds(200))
+            let pool = try await TestDatabase.pool(maxConnections: 1, settings: settings)
+            defer { Task { await pool.close() } }
+            let slow = Migration(
+                version: 1, name: "0001_slow", sql: "SELECT pg_sleep(0.6); SELECT current_setting('lock_timeout');")
+            let table = "schema_migrations"
+            // A private schema keeps this migration history apart from the real one.
+            let schema = "limits_\(UUID().uuidString.prefix(8).lowercased())"
+            try await pool.execute("CREATE SCHEMA \(schema)")
+            try await pool.execute("SET search_path TO \(schema)")
+            _ = try await Migrator(pool: pool, migrations: [slow], logger: TestDatabase.logger).migrate()
+            #expect(try await pool.query("SELECT count(*) AS count FROM \(schema).\(table)").first?.int("count") == 1)
+            // Outside the migration the bound holds again.
+            await #expect(throws: PostgresError.self) { try await pool.query("SELECT pg_sleep(0.6)") }
+            try await pool.execute("DROP SCHEMA \(schema) CASCADE")
+        }
     }
 }

@@ -8,23 +8,23 @@ import Testing
     import Glibc
 #endif
 
-extension PostgresIntegration {
-    /// The bounds every connection carries (`PostgresConnectionLimits`), checked where they take effect: the
+extension PostgresServerIntegration {
+    /// The bounds every connection carries (`PostgresConfiguration.Limits`), checked where they take effect: the
     /// server's session settings, the kernel's socket options, and a backend frozen with SIGSTOP.
     @Suite("PostgreSQL connection limits", .serialized)
     struct PostgresConnectionLimitsTests {
-        static func settings(_ limits: PostgresConnectionLimits) -> PostgresSettings {
-            var settings = TestDatabase.settings
-            settings.limits = limits
-            return settings
+        static func configuration(_ limits: PostgresConfiguration.Limits) -> PostgresConfiguration {
+            var configuration = TestPostgres.configuration
+            configuration.limits = limits
+            return configuration
         }
 
         @Test("statement and lock timeouts are session settings; keepalives and tcp_user_timeout are on the socket")
         func everyConnectionCarriesTheLimits() async throws {
-            let limits = PostgresConnectionLimits(
+            let limits = PostgresConfiguration.Limits(
                 statementTimeout: .milliseconds(4321), lockTimeout: .milliseconds(1234), keepalivesIdleSeconds: 11,
                 keepalivesIntervalSeconds: 4, keepalivesCount: 6, tcpUserTimeout: .milliseconds(9876))
-            let pool = try await TestDatabase.pool(maxConnections: 1, settings: Self.settings(limits))
+            let pool = try await TestPostgres.pool(maxConnections: 1, configuration: Self.configuration(limits))
             defer { Task { await pool.close() } }
             let row = try #require(
                 try await pool.query(
@@ -33,7 +33,8 @@ extension PostgresIntegration {
             #expect(try row.string("st") == "4321ms")
             #expect(try row.string("lt") == "1234ms")
 
-            let worker = ConnectionWorker(index: 0, settings: Self.settings(limits), logger: TestDatabase.logger)
+            let worker = ConnectionWorker(
+                index: 0, configuration: Self.configuration(limits), logger: TestPostgres.logger)
             let options = try await worker.perform { connection -> [Int32] in
                 try connection.ensureOpen()
                 return [TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, Self.tcpUserTimeoutOption].map { option in
@@ -50,32 +51,12 @@ extension PostgresIntegration {
         /// `TCP_USER_TIMEOUT` of <netinet/tcp.h> (Linux).
         static let tcpUserTimeoutOption: Int32 = 18
 
-        @Test("migrations run without the statement timeout")
-        func migrationsLiftTheTimeouts() async throws {
-            let pool = try await TestDatabase.pool(
-                maxConnections: 1,
-                settings: Self.settings(PostgresConnectionLimits(statementTimeout: .milliseconds(200))))
-            defer { Task { await pool.close() } }
-            let slow = Migration(
-                version: 1, name: "0001_slow", sql: "SELECT pg_sleep(0.6); SELECT current_setting('lock_timeout');")
-            let table = "schema_migrations"
-            // A private schema keeps this migration history apart from the real one.
-            let schema = "limits_\(UUID().uuidString.prefix(8).lowercased())"
-            try await pool.execute("CREATE SCHEMA \(schema)")
-            try await pool.execute("SET search_path TO \(schema)")
-            _ = try await Migrator(pool: pool, migrations: [slow], logger: TestDatabase.logger).migrate()
-            #expect(try await pool.query("SELECT count(*) AS count FROM \(schema).\(table)").first?.int("count") == 1)
-            // Outside the migration the bound holds again.
-            await #expect(throws: PostgresError.self) { try await pool.query("SELECT pg_sleep(0.6)") }
-            try await pool.execute("DROP SCHEMA \(schema) CASCADE")
-        }
-
         @Test("a frozen backend fails the statement within the bound; the next statement gets a fresh backend")
         func frozenBackendIsBoundedAndReplaced() async throws {
-            let limits = PostgresConnectionLimits(statementTimeout: .seconds(1))
+            let limits = PostgresConfiguration.Limits(statementTimeout: .seconds(1))
             let bound = try #require(limits.answerTimeout)
-            let pool = try await TestDatabase.pool(maxConnections: 1, settings: Self.settings(limits))
-            let admin = try await TestDatabase.pool(maxConnections: 1)
+            let pool = try await TestPostgres.pool(maxConnections: 1, configuration: Self.configuration(limits))
+            let admin = try await TestPostgres.pool(maxConnections: 1)
             defer {
                 Task {
                     await pool.close()

@@ -3,12 +3,12 @@ import Testing
 
 @testable import OrderCore
 
-extension PostgresIntegration {
+extension PostgresServerIntegration {
     @Suite("PostgresPool against the real database", .serialized)
     struct PostgresPoolTests {
         @Test("parameters travel verbatim, including SQL-looking and odd text")
         func hostileParametersRoundTrip() async throws {
-            let pool = try await TestDatabase.pool(maxConnections: 2)
+            let pool = try await TestPostgres.pool(maxConnections: 2)
             defer { Task { await pool.close() } }
             let samples = [
                 "'; DROP TABLE orders; --", "Robert'); DROP TABLE students;--", "back\\slash \"quoted\"",
@@ -29,9 +29,9 @@ extension PostgresIntegration {
             #expect(try null.first?.bool("isnull") == true)
         }
 
-        @Test("typed getters: NUMERIC to Money exactly, timestamptz to Date, NULLs")
+        @Test("typed getters: NUMERIC as its exact text, timestamptz to Date, NULLs")
         func typedGetters() async throws {
-            let pool = try await TestDatabase.pool(maxConnections: 1)
+            let pool = try await TestPostgres.pool(maxConnections: 1)
             defer { Task { await pool.close() } }
             let row = try #require(
                 try await pool.query(
@@ -40,20 +40,20 @@ extension PostgresIntegration {
                            timestamptz '2025-11-25 21:05:03.123456+00' AS at, 42::bigint AS big
                     """
                 ).first)
-            #expect(try row.money("price") == Money(cents: 129_999))
-            #expect(try row.money("dime") == Money(cents: 10))
-            #expect(try row.optionalMoney("nothing") == nil)
+            #expect(try row.string("price") == "1299.99")
+            #expect(try row.string("dime") == "0.10")
+            #expect(try row.optionalString("nothing") == nil)
             #expect(row[column: "nothing"] == nil)
             let date = try row.date("at")
             #expect(abs(date.timeIntervalSince1970 - 1_764_104_703.123456) < 0.000_001)
             #expect(try row.int64("big") == 42)
-            #expect(throws: PostgresError.self) { try row.money("nothing") }
+            #expect(throws: PostgresError.self) { try row.string("nothing") }
             #expect(throws: PostgresError.self) { try row.string("no_such_column") }
         }
 
         @Test("server errors carry SQLSTATE and message")
         func errorsCarrySQLState() async throws {
-            let pool = try await TestDatabase.pool(maxConnections: 1)
+            let pool = try await TestPostgres.pool(maxConnections: 1)
             defer { Task { await pool.close() } }
             do {
                 try await pool.query("SELECT 1 / $1::int", [.int(0)])
@@ -76,14 +76,14 @@ extension PostgresIntegration {
 
         @Test("a failing transaction is rolled back; a successful one commits")
         func transactionRollsBackOnError() async throws {
-            let pool = try await TestDatabase.migratedPool(maxConnections: 1)
+            let pool = try await TestPostgres.scratchPool(maxConnections: 1)
             defer { Task { await pool.close() } }
-            let rolledBack = TestDatabase.uniqueId("TEST-P")
+            let rolledBack = TestPostgres.uniqueId("TEST-P")
             struct Boom: Error {}
             await #expect(throws: Boom.self) {
                 try await pool.withTransaction { transaction in
                     try await transaction.execute(
-                        "INSERT INTO products (id, name, price, stock) VALUES ($1, 'x', 1, 1)",
+                        "INSERT INTO postgres_client_items (id, name, price, stock) VALUES ($1, 'x', 1, 1)",
                         [.string(rolledBack)])
                     throw Boom()
                 }
@@ -92,26 +92,26 @@ extension PostgresIntegration {
             await #expect(throws: PostgresError.self) {
                 try await pool.withTransaction { transaction in
                     try await transaction.execute(
-                        "INSERT INTO products (id, name, price, stock) VALUES ($1, 'x', 1, 1)",
+                        "INSERT INTO postgres_client_items (id, name, price, stock) VALUES ($1, 'x', 1, 1)",
                         [.string(rolledBack)])
                     try await transaction.execute(
-                        "INSERT INTO products (id, name, price, stock) VALUES ($1, 'x', 1, -1)",
+                        "INSERT INTO postgres_client_items (id, name, price, stock) VALUES ($1, 'x', 1, -1)",
                         [.string(rolledBack + "-neg")])
                 }
             }
             #expect(
-                try await TestDatabase.count(
-                    pool, "SELECT count(*) AS count FROM products WHERE id = $1",
+                try await TestPostgres.count(
+                    pool, "SELECT count(*) AS count FROM postgres_client_items WHERE id = $1",
                     [.string(rolledBack)]) == 0)
-            let committed = TestDatabase.uniqueId("TEST-P")
+            let committed = TestPostgres.uniqueId("TEST-P")
             try await pool.withTransaction { transaction in
                 try await transaction.execute(
-                    "INSERT INTO products (id, name, price, stock) VALUES ($1, 'x', 1, 1)",
+                    "INSERT INTO postgres_client_items (id, name, price, stock) VALUES ($1, 'x', 1, 1)",
                     [.string(committed)])
             }
             #expect(
-                try await TestDatabase.count(
-                    pool, "SELECT count(*) AS count FROM products WHERE id = $1",
+                try await TestPostgres.count(
+                    pool, "SELECT count(*) AS count FROM postgres_client_items WHERE id = $1",
                     [.string(committed)]) == 1)
             // No transaction block is left open on the pooled connection: SAVEPOINT outside one is 25P01.
             do {
@@ -124,7 +124,7 @@ extension PostgresIntegration {
 
         @Test("waiting for a free connection times out with a pool error")
         func acquireTimesOut() async throws {
-            let pool = try await TestDatabase.pool(maxConnections: 1, acquireTimeout: .milliseconds(300))
+            let pool = try await TestPostgres.pool(maxConnections: 1, acquireTimeout: .milliseconds(300))
             defer { Task { await pool.close() } }
             let holder = Task { try await pool.query("SELECT pg_sleep(1.5)") }
             try await Task.sleep(for: .milliseconds(200))
@@ -144,7 +144,7 @@ extension PostgresIntegration {
 
         @Test("a task waiting for a connection stops waiting when cancelled")
         func acquireIsCancellable() async throws {
-            let pool = try await TestDatabase.pool(maxConnections: 1, acquireTimeout: .seconds(30))
+            let pool = try await TestPostgres.pool(maxConnections: 1, acquireTimeout: .seconds(30))
             defer { Task { await pool.close() } }
             let holder = Task { try await pool.query("SELECT pg_sleep(1.5)") }
             try await Task.sleep(for: .milliseconds(200))
@@ -161,7 +161,7 @@ extension PostgresIntegration {
         @Test("slow queries do not stall Swift's cooperative thread pool")
         func slowQueriesDoNotBlockCooperativePool() async throws {
             let connections = 4
-            let pool = try await TestDatabase.pool(maxConnections: connections)
+            let pool = try await TestPostgres.pool(maxConnections: connections)
             defer { Task { await pool.close() } }
             let clock = ContinuousClock()
             let started = clock.now
@@ -187,8 +187,8 @@ extension PostgresIntegration {
 
         @Test("a terminated backend is replaced: the next query succeeds on a new connection")
         func reconnectsAfterBackendTermination() async throws {
-            let pool = try await TestDatabase.pool(maxConnections: 1)
-            let admin = try await TestDatabase.pool(maxConnections: 1)
+            let pool = try await TestPostgres.pool(maxConnections: 1)
+            let admin = try await TestPostgres.pool(maxConnections: 1)
             defer {
                 Task {
                     await pool.close(); await admin.close()
@@ -209,8 +209,8 @@ extension PostgresIntegration {
 
         @Test("statements are prepared once per connection, again after a reconnect and after a table change")
         func preparedStatements() async throws {
-            let pool = try await TestDatabase.pool(maxConnections: 1)
-            let admin = try await TestDatabase.pool(maxConnections: 1)
+            let pool = try await TestPostgres.pool(maxConnections: 1)
+            let admin = try await TestPostgres.pool(maxConnections: 1)
             defer {
                 Task {
                     await pool.close(); await admin.close()
@@ -244,7 +244,7 @@ extension PostgresIntegration {
 
         @Test("the pool survives a PostgreSQL server restart")
         func survivesServerRestart() async throws {
-            let pool = try await TestDatabase.pool(maxConnections: 3)
+            let pool = try await TestPostgres.pool(maxConnections: 3)
             defer { Task { await pool.close() } }
             // Open every pooled connection.
             _ = try await (0..<3).map { _ in Task { try await pool.query("SELECT pg_sleep(0.1)") } }.asyncValues()
@@ -270,10 +270,10 @@ extension PostgresIntegration {
         /// Restarts the project's private cluster through scripts/services.sh (it knows the data
         /// directory, .data/postgres, and runs pg_ctl as the postgres user).
         private func restartPostgres() async throws {
-            let script = TestDatabase.repositoryRoot.appendingPathComponent("scripts/services.sh").path
+            let script = TestPostgres.repositoryRoot.appendingPathComponent("scripts/services.sh").path
             let (status, output) = try await ChildProcess.run("/bin/bash", [script, "restart-postgres"])
             if status != 0 {
-                throw TestDatabase.Unreachable(message: "services.sh restart-postgres failed (\(status)): \(output)")
+                throw TestPostgres.Unreachable(message: "services.sh restart-postgres failed (\(status)): \(output)")
             }
         }
     }

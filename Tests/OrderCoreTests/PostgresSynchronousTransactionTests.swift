@@ -3,49 +3,54 @@ import Testing
 
 @testable import OrderCore
 
-extension PostgresIntegration {
+extension PostgresServerIntegration {
     @Suite("PostgresPool.withSynchronousTransaction against the real database", .serialized)
     struct PostgresSynchronousTransactionTests {
         @Test("a thrown error or a failing statement rolls back; a successful body commits")
         func rollsBackOrCommits() async throws {
-            let pool = try await TestDatabase.migratedPool(maxConnections: 1)
+            let pool = try await TestPostgres.scratchPool(maxConnections: 1)
             defer { Task { await pool.close() } }
-            let rolledBack = TestDatabase.uniqueId("TEST-P")
+            let rolledBack = TestPostgres.uniqueId("TEST-P")
             struct Boom: Error {}
             await #expect(throws: Boom.self) {
                 try await pool.withSynchronousTransaction { transaction in
                     try transaction.execute(
-                        "INSERT INTO products (id, name, price, stock) VALUES ($1, 'x', 1, 1)", [.string(rolledBack)])
+                        "INSERT INTO postgres_client_items (id, name, price, stock) VALUES ($1, 'x', 1, 1)",
+                        [.string(rolledBack)])
                     throw Boom()
                 }
             }
             await #expect(throws: PostgresError.self) {
                 try await pool.withSynchronousTransaction { transaction in
                     try transaction.execute(
-                        "INSERT INTO products (id, name, price, stock) VALUES ($1, 'x', 1, 1)", [.string(rolledBack)])
+                        "INSERT INTO postgres_client_items (id, name, price, stock) VALUES ($1, 'x', 1, 1)",
+                        [.string(rolledBack)])
                     try transaction.execute(
-                        "INSERT INTO products (id, name, price, stock) VALUES ($1, 'x', 1, -1)",
+                        "INSERT INTO postgres_client_items (id, name, price, stock) VALUES ($1, 'x', 1, -1)",
                         [.string(rolledBack + "-neg")])
                 }
             }
             #expect(
-                try await TestDatabase.count(
-                    pool, "SELECT count(*) AS count FROM products WHERE id = $1", [.string(rolledBack)]) == 0)
+                try await TestPostgres.count(
+                    pool, "SELECT count(*) AS count FROM postgres_client_items WHERE id = $1", [.string(rolledBack)])
+                    == 0)
 
-            let committed = TestDatabase.uniqueId("TEST-P")
+            let committed = TestPostgres.uniqueId("TEST-P")
             let inserted = try await pool.withSynchronousTransaction { transaction in
                 try transaction.execute(
-                    "INSERT INTO products (id, name, price, stock) VALUES ($1, 'x', 1, 1)", [.string(committed)])
+                    "INSERT INTO postgres_client_items (id, name, price, stock) VALUES ($1, 'x', 1, 1)",
+                    [.string(committed)])
             }
             #expect(inserted == 1)
             #expect(
-                try await TestDatabase.count(
-                    pool, "SELECT count(*) AS count FROM products WHERE id = $1", [.string(committed)]) == 1)
+                try await TestPostgres.count(
+                    pool, "SELECT count(*) AS count FROM postgres_client_items WHERE id = $1", [.string(committed)])
+                    == 1)
         }
 
         @Test("every statement of the body runs in the same transaction, on one connection")
         func statementsShareOneTransaction() async throws {
-            let pool = try await TestDatabase.pool(maxConnections: 2)
+            let pool = try await TestPostgres.pool(maxConnections: 2)
             defer { Task { await pool.close() } }
             let ids = try await pool.withSynchronousTransaction { transaction in
                 try ["first", "second"].map { _ in
@@ -58,8 +63,8 @@ extension PostgresIntegration {
 
         @Test("after the server ends the idle connection, the next transaction runs on a fresh one")
         func survivesTerminatedConnection() async throws {
-            let pool = try await TestDatabase.pool(maxConnections: 1)
-            let admin = try await TestDatabase.pool(maxConnections: 1)
+            let pool = try await TestPostgres.pool(maxConnections: 1)
+            let admin = try await TestPostgres.pool(maxConnections: 1)
             defer {
                 Task {
                     await pool.close()

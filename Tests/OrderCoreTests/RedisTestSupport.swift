@@ -2,11 +2,11 @@ import Foundation
 import Logging
 import OrderCore
 
-/// The shared Redis the tests use (`services.sh up` starts it): REDIS_URL, else 127.0.0.1:6379.
+/// The shared Redis the tests use (`services.sh up` starts it): host and port of REDIS_URL, else 127.0.0.1:6379.
 enum RedisTestSupport {
     static var endpoint: RedisEndpoint {
-        let url = ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"
-        return try! RedisEndpoint(url: url)
+        let url = ProcessInfo.processInfo.environment["REDIS_URL"].flatMap { URLComponents(string: $0) }
+        return RedisEndpoint(host: url?.host ?? "127.0.0.1", port: url?.port ?? 6379)
     }
 
     static let logger: Logger = {

@@ -35,7 +35,7 @@ struct LiveDependencies {
         let repository = PostgresOrderRepository(
             store: OrderStore(pool: pool, logger: Logger(label: "order-api.store")))
         let redis = try config.redis.map {
-            RedisDependencies(endpoint: $0, rateLimit: config.rateLimit, logger: logger)
+            RedisDependencies(endpoint: RedisEndpoint($0), rateLimit: config.rateLimit, logger: logger)
         }
         return LiveDependencies(
             gateway: gateway, repository: repository,

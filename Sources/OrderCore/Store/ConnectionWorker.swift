@@ -6,10 +6,10 @@ final class ConnectionWorker: Sendable {
     let index: Int
     private let thread: ConnectionThread<PostgresConnection>
 
-    init(index: Int, settings: PostgresSettings, logger: Logger) {
+    init(index: Int, configuration: PostgresConfiguration, logger: Logger) {
         self.index = index
         thread = ConnectionThread(name: "postgres-\(index)") {
-            PostgresConnection(settings: settings, label: "pool-\(index)", logger: logger)
+            PostgresConnection(configuration: configuration, label: "pool-\(index)", logger: logger)
         }
     }
 

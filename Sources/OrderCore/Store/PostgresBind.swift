@@ -16,9 +16,6 @@ public struct PostgresBind: Sendable, Hashable {
     public static func int(_ value: Int) -> PostgresBind { PostgresBind(text: String(value)) }
     public static func int64(_ value: Int64) -> PostgresBind { PostgresBind(text: String(value)) }
     public static func bool(_ value: Bool) -> PostgresBind { PostgresBind(text: value ? "true" : "false") }
-    /// An exact NUMERIC value (`"1299.99"`).
-    public static func money(_ value: Money) -> PostgresBind { PostgresBind(text: value.description) }
-    public static func money(_ value: Money?) -> PostgresBind { PostgresBind(text: value?.description) }
 
     /// A `text[]` value in PostgreSQL's array literal syntax (use as `$n::text[]`); every element is
     /// double-quoted with `"` and `\` escaped, so any string round-trips verbatim.

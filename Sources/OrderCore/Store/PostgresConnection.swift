@@ -16,7 +16,7 @@ struct PostgresQueryResult: Sendable {
 /// `ConnectionWorker` thread that owns it ever touches it, so libpq's blocking calls never run
 /// on Swift's cooperative pool.
 final class PostgresConnection: ThreadOwnedConnection {
-    private let settings: PostgresSettings
+    private let configuration: PostgresConfiguration
     private let logger: Logger
     private let label: String
     private var handle: OpaquePointer?
@@ -32,10 +32,10 @@ final class PostgresConnection: ThreadOwnedConnection {
     static let maxPreparedStatements = 200
     /// True inside a transaction whose statements run without timeouts (`liftTimeouts`).
     private var timeoutsLifted = false
-    private var limits: PostgresConnectionLimits { settings.limits }
+    private var limits: PostgresConfiguration.Limits { configuration.limits }
 
-    init(settings: PostgresSettings, label: String, logger: Logger) {
-        self.settings = settings
+    init(configuration: PostgresConfiguration, label: String, logger: Logger) {
+        self.configuration = configuration
         self.label = label
         self.logger = logger
     }
@@ -99,7 +99,7 @@ final class PostgresConnection: ThreadOwnedConnection {
         if let name = preparedStatements[sql] { return name }
         guard preparedStatements.count < Self.maxPreparedStatements else { return nil }
         lastStatementNumber += 1
-        let name = "orderflow_\(lastStatementNumber)"
+        let name = "statement_\(lastStatementNumber)"
         let sent = PQsendPrepare(handle, name, sql, Int32(parameterCount), nil)
         _ = try consume(try answer(toSent: sent, handle: handle), handle: handle)
         preparedStatements[sql] = name
@@ -155,19 +155,19 @@ final class PostgresConnection: ThreadOwnedConnection {
 
     private func open() throws(PostgresError) {
         let parameters: [(String, String)] = [
-            ("host", settings.host),
-            ("port", String(settings.port)),
-            ("user", settings.user),
-            ("password", settings.password),
-            ("dbname", settings.database),
+            ("host", configuration.host),
+            ("port", String(configuration.port)),
+            ("user", configuration.user),
+            ("password", configuration.password),
+            ("dbname", configuration.database),
             ("connect_timeout", String(limits.connectTimeoutSeconds)),
-            ("application_name", "orderflow"),
+            ("application_name", configuration.applicationName),
             ("client_encoding", "UTF8"),
             // Row decoding relies on ISO timestamps in UTC. The server-side bounds apply to every statement.
             (
                 "options",
-                "-c DateStyle=ISO -c TimeZone=UTC -c statement_timeout=\(limits.statementTimeout.milliseconds)"
-                    + " -c lock_timeout=\(limits.lockTimeout.milliseconds)"
+                "-c DateStyle=ISO -c TimeZone=UTC -c statement_timeout=\(Self.milliseconds(limits.statementTimeout))"
+                    + " -c lock_timeout=\(Self.milliseconds(limits.lockTimeout))"
             ),
             // A dead peer or a black-holed network breaks the connection within seconds, not the
             // system default of about two hours of idle time plus eleven minutes of probes.
@@ -175,7 +175,7 @@ final class PostgresConnection: ThreadOwnedConnection {
             ("keepalives_idle", String(limits.keepalivesIdleSeconds)),
             ("keepalives_interval", String(limits.keepalivesIntervalSeconds)),
             ("keepalives_count", String(limits.keepalivesCount)),
-            ("tcp_user_timeout", String(limits.tcpUserTimeout.milliseconds)),
+            ("tcp_user_timeout", String(Self.milliseconds(limits.tcpUserTimeout))),
         ]
         let connection = withCStrings(parameters.map(\.0) + [nil]) { keywords in
             withCStrings(parameters.map(\.1) + [nil]) { values in
@@ -198,7 +198,7 @@ final class PostgresConnection: ThreadOwnedConnection {
         timeoutsLifted = false
         logger.debug(
             "opened PostgreSQL connection",
-            metadata: ["connection": "\(label)", "host": "\(settings.host):\(settings.port)"])
+            metadata: ["connection": "\(label)", "host": "\(configuration.host):\(configuration.port)"])
     }
 
     /// Waits for the answer to what a `PQsend*` call sent and returns its result (the last one of a multi-statement
@@ -238,7 +238,7 @@ final class PostgresConnection: ThreadOwnedConnection {
             if let deadline {
                 let left = ContinuousClock.now.duration(to: deadline)
                 guard left > .zero else { throw answerTimedOut() }
-                timeoutMs = Int32(clamping: max(1, left.milliseconds))
+                timeoutMs = Int32(clamping: max(1, Self.milliseconds(left)))
             }
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, timeoutMs)
@@ -250,8 +250,9 @@ final class PostgresConnection: ThreadOwnedConnection {
     private func answerTimedOut() -> PostgresError {
         let bound = limits.answerTimeout ?? .zero
         let message =
-            "PostgreSQL did not answer within \(bound.milliseconds) ms (statement_timeout "
-            + "\(limits.statementTimeout.milliseconds) ms + \(PostgresConnectionLimits.answerGrace.milliseconds) ms); "
+            "PostgreSQL did not answer within \(Self.milliseconds(bound)) ms (statement_timeout "
+            + "\(Self.milliseconds(limits.statementTimeout)) ms + "
+            + "\(Self.milliseconds(PostgresConfiguration.Limits.answerGrace)) ms); "
             + "the connection was dropped (server frozen or network down?)"
         drop(reason: message)
         return PostgresError(kind: .connection, message: message)
@@ -325,6 +326,12 @@ final class PostgresConnection: ThreadOwnedConnection {
             rows.append(PostgresRow(columnIndex: columnIndex, values: values))
         }
         return rows
+    }
+
+    /// Whole milliseconds (rounded down), as the server's settings take them.
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
     private static let diagnosticSQLState = Int32(UInt8(ascii: "C"))  // PG_DIAG_SQLSTATE

@@ -9,7 +9,7 @@ import Synchronization
 ///   next statement on that slot opens a fresh one, so the pool outlives a server restart.
 /// - Waiting for a free connection is bounded by `acquireTimeout` and ends early when the
 ///   waiting task is cancelled.
-/// - Every connection carries the settings' `PostgresConnectionLimits` (statement and lock timeouts, TCP
+/// - Every connection carries the configuration's `Limits` (statement and lock timeouts, TCP
 ///   keepalives, `tcp_user_timeout`), and the client gives up on an answer that does not come in time.
 public final class PostgresPool: Sendable {
     public let maxConnections: Int
@@ -18,15 +18,18 @@ public final class PostgresPool: Sendable {
     private let state: Mutex<PoolState>
     private let logger: Logger
 
-    /// `acquireTimeout` nil: the settings' `limits.acquireTimeout`.
+    /// `acquireTimeout` nil: the configuration's `limits.acquireTimeout`.
     public init(
-        settings: PostgresSettings, maxConnections: Int = 8, acquireTimeout: Duration? = nil, logger: Logger
+        configuration: PostgresConfiguration, maxConnections: Int = 8, acquireTimeout: Duration? = nil,
+        logger: Logger
     ) {
         precondition(maxConnections > 0, "a pool needs at least one connection")
         self.maxConnections = maxConnections
-        self.acquireTimeout = acquireTimeout ?? settings.limits.acquireTimeout
+        self.acquireTimeout = acquireTimeout ?? configuration.limits.acquireTimeout
         self.logger = logger
-        let workers = (0..<maxConnections).map { ConnectionWorker(index: $0, settings: settings, logger: logger) }
+        let workers = (0..<maxConnections).map {
+            ConnectionWorker(index: $0, configuration: configuration, logger: logger)
+        }
         self.workers = workers
         self.state = Mutex(PoolState(idle: Array(workers.indices.reversed())))
     }

@@ -64,21 +64,6 @@ public struct PostgresRow: Sendable {
         }
     }
 
-    /// NUMERIC(12,2) → Money, exactly (parsed from the decimal text, never through a Double).
-    public func money(_ name: String) throws(PostgresError) -> Money {
-        guard let value = try optionalMoney(name) else { throw nullError(name) }
-        return value
-    }
-
-    public func optionalMoney(_ name: String) throws(PostgresError) -> Money? {
-        guard let text = try optionalString(name) else { return nil }
-        do {
-            return try Money.parse(text)
-        } catch {
-            throw formatError(name, text, "an amount with at most two decimals")
-        }
-    }
-
     /// `timestamptz` in ISO style (the pool sets `DateStyle=ISO`, `TimeZone=UTC`).
     public func date(_ name: String) throws(PostgresError) -> Date {
         guard let value = try optionalDate(name) else { throw nullError(name) }
@@ -91,11 +76,13 @@ public struct PostgresRow: Sendable {
         return value
     }
 
-    private func nullError(_ name: String) -> PostgresError {
+    /// The error of a getter that found SQL NULL where it needs a value.
+    public func nullError(_ name: String) -> PostgresError {
         PostgresError(kind: .decoding, message: "column \"\(name)\" is NULL")
     }
 
-    private func formatError(_ name: String, _ text: String, _ expected: String) -> PostgresError {
+    /// The error of a getter whose column text is not what it converts (`expected`: "an integer", ...).
+    public func formatError(_ name: String, _ text: String, _ expected: String) -> PostgresError {
         PostgresError(kind: .decoding, message: "column \"\(name)\" value \"\(text)\" is not \(expected)")
     }
 }

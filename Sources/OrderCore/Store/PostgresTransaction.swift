@@ -32,7 +32,7 @@ public final class PostgresTransaction: Sendable {
     }
 
     /// A fixed multi-statement script (simple protocol, no parameters); for migration files only.
-    func executeScript(_ sql: String) async throws {
+    public func executeScript(_ sql: String) async throws {
         try checkUsable()
         let generation = generation
         try await worker.perform { connection in try connection.executeScript(sql, pinnedTo: generation) }
@@ -40,7 +40,7 @@ public final class PostgresTransaction: Sendable {
 
     /// Runs the rest of this transaction without statement and lock timeouts (see
     /// `PostgresConnection.liftTimeouts`); for migrations only.
-    func liftTimeouts() async throws {
+    public func liftTimeouts() async throws {
         try checkUsable()
         let generation = generation
         try await worker.perform { connection in try connection.liftTimeouts(pinnedTo: generation) }

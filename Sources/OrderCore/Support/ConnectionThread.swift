@@ -2,15 +2,15 @@ import Foundation
 
 /// A blocking C client connection (libpq, hiredis) that lives on one dedicated thread: made there,
 /// used there, dropped there.
-protocol ThreadOwnedConnection: AnyObject {
+public protocol ThreadOwnedConnection: AnyObject {
     func drop(reason: String?)
 }
 
 /// A dedicated OS thread that owns one connection and runs jobs against it one at a time, in order.
 /// Callers suspend on a continuation while the C library blocks on this thread, so Swift's
 /// cooperative pool is never blocked by network I/O.
-final class ConnectionThread<Connection: ThreadOwnedConnection>: @unchecked Sendable {
-    typealias Job = (Connection) -> Void
+public final class ConnectionThread<Connection: ThreadOwnedConnection>: @unchecked Sendable {
+    public typealias Job = (Connection) -> Void
 
     // `condition` guards `jobs`, `stopping`, `stopped` and `stopWaiters`.
     private let condition = NSCondition()
@@ -20,7 +20,7 @@ final class ConnectionThread<Connection: ThreadOwnedConnection>: @unchecked Send
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Starts the thread; `makeConnection` runs on it, so the connection never leaves it.
-    init(name: String, makeConnection: @escaping @Sendable () -> Connection) {
+    public init(name: String, makeConnection: @escaping @Sendable () -> Connection) {
         let thread = Thread { [self] in
             // Named from inside: on Linux a name set from another thread does not reach the OS thread.
             Thread.current.name = name
@@ -30,7 +30,7 @@ final class ConnectionThread<Connection: ThreadOwnedConnection>: @unchecked Send
     }
 
     /// Queues `job`; false once the thread is stopping (the job will never run).
-    func enqueue(_ job: @escaping Job) -> Bool {
+    public func enqueue(_ job: @escaping Job) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard !stopping else { return false }
@@ -40,7 +40,7 @@ final class ConnectionThread<Connection: ThreadOwnedConnection>: @unchecked Send
     }
 
     /// Finishes the queued jobs, closes the connection and ends the thread; returns when done.
-    func stop() async {
+    public func stop() async {
         await withCheckedContinuation { continuation in
             condition.lock()
             if stopped {
@@ -56,7 +56,7 @@ final class ConnectionThread<Connection: ThreadOwnedConnection>: @unchecked Send
     }
 
     /// Asks the thread to end without waiting (from `deinit` of an unclosed owner).
-    func requestStop() {
+    public func requestStop() {
         condition.lock()
         stopping = true
         condition.signal()

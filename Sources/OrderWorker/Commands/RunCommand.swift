@@ -43,7 +43,8 @@ struct RunCommand: AsyncParsableCommand {
         // timeouts bound what a Redis outage can add to an activity.
         let redis = try config.redis.map {
             RedisClient(
-                endpoint: $0, options: RedisClientOptions(connectTimeout: .seconds(1), commandTimeout: .seconds(1)),
+                endpoint: RedisEndpoint($0),
+                options: RedisClientOptions(connectTimeout: .seconds(1), commandTimeout: .seconds(1)),
                 logger: logger)
         }
         // Every activity slot may hold one connection at a time; fewer connections would turn queueing for one

@@ -2,20 +2,20 @@ import OrderCore
 import Testing
 
 @Suite("REDIS_URL parsing")
-struct RedisEndpointTests {
+struct RedisSettingsTests {
     @Test func hostPortAndDefaults() throws {
-        #expect(try RedisEndpoint(url: "redis://cache") == RedisEndpoint(host: "cache", port: 6379))
-        #expect(try RedisEndpoint(url: "redis://127.0.0.1:6390") == RedisEndpoint(host: "127.0.0.1", port: 6390))
-        #expect(try RedisEndpoint(url: "redis://:6390/") == RedisEndpoint(host: "localhost", port: 6390))
-        #expect(try RedisEndpoint(url: "redis://[::1]:7000/2") == RedisEndpoint(host: "::1", port: 7000, database: 2))
+        #expect(try RedisSettings(url: "redis://cache") == RedisSettings(host: "cache", port: 6379))
+        #expect(try RedisSettings(url: "redis://127.0.0.1:6390") == RedisSettings(host: "127.0.0.1", port: 6390))
+        #expect(try RedisSettings(url: "redis://:6390/") == RedisSettings(host: "localhost", port: 6390))
+        #expect(try RedisSettings(url: "redis://[::1]:7000/2") == RedisSettings(host: "::1", port: 7000, database: 2))
     }
 
     @Test func credentialsAndDatabase() throws {
-        let withPassword = try RedisEndpoint(url: "redis://:s%40cret@cache:6380/3")
-        #expect(withPassword == RedisEndpoint(host: "cache", port: 6380, password: "s@cret", database: 3))
-        let withUser = try RedisEndpoint(url: "redis://app:pw@cache/1")
-        #expect(withUser == RedisEndpoint(host: "cache", username: "app", password: "pw", database: 1))
-        #expect(try RedisEndpoint(url: "redis://pw@cache").password == "pw")
+        let withPassword = try RedisSettings(url: "redis://:s%40cret@cache:6380/3")
+        #expect(withPassword == RedisSettings(host: "cache", port: 6380, password: "s@cret", database: 3))
+        let withUser = try RedisSettings(url: "redis://app:pw@cache/1")
+        #expect(withUser == RedisSettings(host: "cache", username: "app", password: "pw", database: 1))
+        #expect(try RedisSettings(url: "redis://pw@cache").password == "pw")
         #expect(!withUser.description.contains("pw"))
     }
 
@@ -26,13 +26,13 @@ struct RedisEndpointTests {
         ("redis://[::1", .invalidHost("[::1")),
     ])
     func refused(url: String, expected: RedisURLError) {
-        #expect(throws: expected) { try RedisEndpoint(url: url) }
+        #expect(throws: expected) { try RedisSettings(url: url) }
     }
 
     @Test func configValidatesREDIS_URL() throws {
         #expect(throws: ConfigError.self) { try OrderFlowConfig(environment: ["REDIS_URL": "rediss://cache"]) }
         let config = try OrderFlowConfig(environment: ["REDIS_URL": "redis://cache:6380/2"])
-        #expect(try config.redis == RedisEndpoint(host: "cache", port: 6380, database: 2))
+        #expect(try config.redis == RedisSettings(host: "cache", port: 6380, database: 2))
         #expect(try OrderFlowConfig(environment: [:]).redis == nil)
     }
 
