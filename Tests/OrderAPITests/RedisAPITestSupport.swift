@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import OrderCore
+import RedisClient
 import Synchronization
 
 @testable import OrderAPI

@@ -1,4 +1,5 @@
 import OrderCore
+import OrderStore
 import Testing
 
 @testable import OrderWorker

@@ -1,6 +1,10 @@
 import Foundation
 import Logging
 import OrderCore
+import OrderStatusFeed
+import OrderStore
+import PostgresClient
+import RedisClient
 import ServiceLifecycle
 import TemporalBridge
 

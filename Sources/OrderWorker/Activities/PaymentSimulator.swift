@@ -1,4 +1,5 @@
 import OrderCore
+import OrderStore
 
 /// Stands in for a payment provider, as docs/workflow.md describes: declines totals above `PAYMENT_MAX_AMOUNT`, fails a
 /// configurable share of attempts transiently, and takes `PAYMENT_DELAY_MS` per request. Like a real provider

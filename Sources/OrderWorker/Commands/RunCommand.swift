@@ -3,7 +3,11 @@ import Foundation
 import Logging
 import OpsHTTP
 import OrderCore
+import OrderStatusFeed
+import OrderStore
+import PostgresClient
 import Prometheus
+import RedisClient
 import ServiceLifecycle
 import TemporalBridge
 
