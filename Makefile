@@ -97,5 +97,7 @@ docker-clean: ## remove containers, volumes and the image
 fmt: ## format the Swift sources in place
 	swift format format --in-place --parallel --configuration .swift-format $(SWIFT_SOURCES)
 
-lint: ## lint the Swift sources (fails on findings)
+lint: ## lint the Swift sources (fails on findings) and check every target's imports (docs/architecture.md)
 	swift format lint --strict --parallel --configuration .swift-format $(SWIFT_SOURCES)
+	@bash $(SCRIPTS)/check-imports.sh
+	@bash $(SCRIPTS)/check-imports.sh --self-test
