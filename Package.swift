@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
+        // Already in the graph through Hummingbird's dependencies; pinned here because the executables use its SHA256.
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
     ],
     targets: [
         // The only code that touches gRPC-core.
@@ -88,6 +90,7 @@ let package = Package(
             dependencies: [
                 "OrderCore", "OrderStore", "OrderStatusFeed", "PostgresClient", "RedisClient", "TemporalBridge",
                 "OpsHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -100,6 +103,7 @@ let package = Package(
             dependencies: [
                 "OrderCore", "OrderStore", "OrderStatusFeed", "PostgresClient", "RedisClient", "TemporalBridge",
                 "OpsHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
