@@ -77,6 +77,18 @@ struct RedisRateLimiterTests {
         await client.close()
     }
 
+    @Test func aForgottenScriptIsSentAgain() async throws {
+        let client = RedisClient(endpoint: RedisAPITestSupport.endpoint, logger: RedisAPITestSupport.logger)
+        let subject = limiter(client, prefix: RedisAPITestSupport.unique("rl") + ":", perMinute: 60, burst: 2)
+        #expect(try await subject.acquire(client: "c").allowed)
+        // What a Redis restart does to the script cache (other limiters on this server just send theirs again).
+        try await client.send(["SCRIPT", "FLUSH"])
+        let decision = try await subject.acquire(client: "c")
+        #expect(decision.allowed)
+        #expect(decision.remaining == 0, "the bucket survived; only the script was forgotten")
+        await client.close()
+    }
+
     @Test func anUnreachableRedisThrowsSoTheCallerCanFailOpen() async throws {
         let client = RedisClient(
             endpoint: RedisEndpoint(host: "127.0.0.1", port: 6399), logger: RedisAPITestSupport.logger)
