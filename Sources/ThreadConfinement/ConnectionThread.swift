@@ -1,8 +1,8 @@
 import Foundation
 
 /// A blocking C client connection (libpq, hiredis) that lives on one dedicated thread: made there,
-/// used there, dropped there.
-public protocol ThreadOwnedConnection: AnyObject {
+/// used there, dropped there. `SendableMetatype`: the thread's closure names the type to make one.
+public protocol ThreadOwnedConnection: AnyObject, SendableMetatype {
     func drop(reason: String?)
 }
 
