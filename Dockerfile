@@ -25,7 +25,7 @@ RUN swift build -c release --static-swift-stdlib --product order-worker \
 RUN mkdir -p "$OUT" \
  && cp "$(swift build -c release --static-swift-stdlib --show-bin-path)/order-worker" "$OUT/" \
  && cp "$(swift build -c release --scratch-path .build-release-api --show-bin-path)/order-api" "$OUT/" \
- && cp -R "$(swift build -c release --static-swift-stdlib --show-bin-path)/OrderFlow_OrderCore.resources" "$OUT/" \
+ && cp -R "$(swift build -c release --static-swift-stdlib --show-bin-path)/OrderFlow_OrderStore.resources" "$OUT/" \
  && cp -R "$(swift build -c release --scratch-path .build-release-api --show-bin-path)/OrderFlow_OrderAPI.resources" "$OUT/"
 
 # --- runtime stage: Debian without a toolchain. Every library the binaries load comes from the apt-get line below
@@ -44,7 +44,7 @@ COPY --from=build /usr/lib/swift/linux/libswiftCore.so /usr/lib/swift/linux/libs
      /usr/lib/swift/linux/
 WORKDIR /app
 COPY --from=build /out/order-worker /out/order-api /app/
-COPY --from=build /out/OrderFlow_OrderCore.resources /app/OrderFlow_OrderCore.resources
+COPY --from=build /out/OrderFlow_OrderStore.resources /app/OrderFlow_OrderStore.resources
 COPY --from=build /out/OrderFlow_OrderAPI.resources /app/OrderFlow_OrderAPI.resources
 USER orderflow
 ENV API_HOST=0.0.0.0 API_PORT=8080

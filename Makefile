@@ -97,6 +97,8 @@ docker-clean: ## remove containers, volumes and the image
 fmt: ## format the Swift sources in place
 	swift format format --in-place --parallel --configuration .swift-format $(SWIFT_SOURCES)
 
-lint: ## lint the Swift sources and build our targets, where every warning is an error (fails on findings)
+lint: ## lint the Swift sources, build our targets (every warning an error) and check every target's imports (docs/architecture.md)
 	swift format lint --strict --parallel --configuration .swift-format $(SWIFT_SOURCES)
 	@bash $(SCRIPTS)/warnings.sh
+	@bash $(SCRIPTS)/check-imports.sh
+	@bash $(SCRIPTS)/check-imports.sh --self-test

@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "orderflow-bench", targets: ["OrderFlowBench"]),
         .library(name: "TemporalBridge", targets: ["TemporalBridge"]),
         .library(name: "OrderCore", targets: ["OrderCore"]),
+        .library(name: "PostgresClient", targets: ["PostgresClient"]),
+        .library(name: "RedisClient", targets: ["RedisClient"]),
     ],
     // Exact versions: Package.resolved stays untracked, so these pins are what makes the image, CI and a developer
     // build the same code. Their own dependencies follow from them (`swift package show-dependencies`).
@@ -23,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
+        // Already in the graph through Hummingbird's dependencies; pinned here because the executables use its SHA256.
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
     ],
     targets: [
         // The only code that touches gRPC-core.
@@ -42,13 +46,32 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // One OS thread per blocking C connection, so libpq and hiredis never block Swift's cooperative pool.
+        .target(name: "ThreadConfinement"),
+        // The drivers: general clients with no order knowledge, the only callers of their C libraries.
+        .target(
+            name: "PostgresClient",
+            dependencies: ["CLibPQ", "ThreadConfinement", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "RedisClient",
+            dependencies: ["CHiredis", "ThreadConfinement", .product(name: "Logging", package: "swift-log")]
+        ),
+        // What an order is: models, money, validation, statuses, failure types, configuration.
         .target(
             name: "OrderCore",
-            dependencies: [
-                "CLibPQ", "CHiredis",
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        // The SQL of orders, inventory, payments and notifications, and the schema's migrations.
+        .target(
+            name: "OrderStore",
+            dependencies: ["OrderCore", "PostgresClient", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Migrations")]
+        ),
+        // The live order status feed over Redis: the message, the worker's publisher.
+        .target(
+            name: "OrderStatusFeed",
+            dependencies: ["OrderCore", "RedisClient", .product(name: "Logging", package: "swift-log")]
         ),
         // The operations side shared by the executables: swift-prometheus as swift-metrics backend,
         // `/metrics`, and the worker's metrics port with `/healthz` and `/readyz`.
@@ -65,7 +88,9 @@ let package = Package(
         .executableTarget(
             name: "OrderWorker",
             dependencies: [
-                "OrderCore", "TemporalBridge", "OpsHTTP",
+                "OrderCore", "OrderStore", "OrderStatusFeed", "PostgresClient", "RedisClient", "TemporalBridge",
+                "OpsHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -76,7 +101,9 @@ let package = Package(
         .executableTarget(
             name: "OrderAPI",
             dependencies: [
-                "OrderCore", "TemporalBridge", "OpsHTTP",
+                "OrderCore", "OrderStore", "OrderStatusFeed", "PostgresClient", "RedisClient", "TemporalBridge",
+                "OpsHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -100,6 +127,9 @@ let package = Package(
             path: "Benchmarks/OrderFlowBench"
         ),
         .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore"]),
+        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient"]),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient"]),
+        .testTarget(name: "OrderStoreTests", dependencies: ["OrderStore", "OrderCore", "PostgresClient"]),
         .testTarget(
             name: "OpsHTTPTests",
             dependencies: [
@@ -111,12 +141,17 @@ let package = Package(
         .testTarget(name: "TemporalBridgeTests", dependencies: ["TemporalBridge"], resources: [.copy("Fixtures")]),
         // The replay fixtures are read through #filePath (the recording test rewrites them in place).
         .testTarget(
-            name: "OrderWorkerTests", dependencies: ["OrderWorker", "OrderCore", "TemporalBridge"],
+            name: "OrderWorkerTests",
+            dependencies: [
+                "OrderWorker", "OrderCore", "OrderStore", "OrderStatusFeed", "PostgresClient", "RedisClient",
+                "TemporalBridge",
+            ],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "OrderAPITests",
             dependencies: [
-                "OrderAPI", "OrderCore", "TemporalBridge",
+                "OrderAPI", "OrderCore", "OrderStore", "OrderStatusFeed", "PostgresClient", "RedisClient",
+                "TemporalBridge",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -3,7 +3,7 @@
 OrderWorkflow (CreateOrder -> CheckInventory -> ProcessPayment -> SendNotification, with the
 cancelOrder signal, the getStatus query and compensation on failure) and its activities, with the
 same names, JSON payloads, retry policy and SQL effects (statements and transactions) as
-Sources/OrderWorker and Sources/OrderCore/Store, so one load driver serves both workers and the
+Sources/OrderWorker and Sources/OrderStore, so one load driver serves both workers and the
 benchmark compares the workers, not the work. Configured by the environment variables of docs/configuration.md.
 Prints "order_worker.py: polling <task queue>" once the worker runs; stops on SIGTERM/SIGINT.
 """

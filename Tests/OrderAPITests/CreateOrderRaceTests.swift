@@ -2,6 +2,8 @@ import Foundation
 import HummingbirdTesting
 import Logging
 import OrderCore
+import OrderStore
+import PostgresClient
 import Synchronization
 import Testing
 

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import OrderCore
+import OrderStore
 import Testing
 
 @testable import OrderAPI
@@ -106,6 +107,10 @@ import Testing
         #expect(a != IdempotencyKey.orderId(key: "k", customerId: "bob"))
         #expect(a.count == 45)
         #expect(OrderIdPath.isPlausible(a))
+        // A known answer: the same key must keep naming the same order across releases.
+        #expect(
+            IdempotencyKey.orderId(key: "key-123", customerId: "cust-9")
+                == "idem-19f24ac449060cea011be1e9564dc7bcac49a07a")
     }
 
     @Test func temporalUnreachableIs503WithRetryAfter() async throws {

@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import OrderCore
+import OrderStore
+import PostgresClient
 
 @testable import OrderAPI
 

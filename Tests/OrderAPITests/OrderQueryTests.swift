@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import OrderCore
+import OrderStore
 import Testing
 
 @testable import OrderAPI

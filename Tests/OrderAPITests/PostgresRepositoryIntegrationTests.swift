@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import OrderCore
+import OrderStore
+import PostgresClient
 import Testing
 
 @testable import OrderAPI

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import OrderCore
+import RedisClient
 import Synchronization
 
 @testable import OrderAPI
@@ -41,7 +42,8 @@ struct RedisAPIHarness {
 
 enum RedisAPITestSupport {
     static var endpoint: RedisEndpoint {
-        try! RedisEndpoint(url: ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379")
+        RedisEndpoint(
+            try! RedisSettings(url: ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"))
     }
 
     static let logger: Logger = {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import OrderCore
+import RedisClient
 import Testing
 
 @testable import OrderAPI

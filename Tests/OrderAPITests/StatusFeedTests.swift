@@ -4,6 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import OrderCore
+import OrderStatusFeed
+import RedisClient
 import Testing
 
 @testable import OrderAPI

@@ -1,4 +1,5 @@
 import OrderCore
+import PostgresClient
 import TemporalBridge
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import OrderCore
+import PostgresClient
 import TemporalBridge
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import OrderCore
+import OrderStore
 import TemporalBridge
 import Testing
 

@@ -1,4 +1,5 @@
 import OrderCore
+import OrderStore
 import Testing
 
 @testable import OrderWorker
@@ -29,6 +30,10 @@ import Testing
         #expect(first.hasPrefix("txn-"))
         #expect(first.count == 4 + 16)
         #expect(first.dropFirst(4).allSatisfy { $0.isHexDigit })
+        // Known answers (SHA-256 of "abc" is FIPS 180-2's example): ids made before swift-crypto stay the same.
+        #expect(PaymentSimulator.transactionId(orderId: "abc") == "txn-ba7816bf8f01cfea")
+        #expect(PaymentSimulator.transactionId(orderId: "order-1") == "txn-0bafe22156d2698c")
+        #expect(PaymentSimulator.transactionId(orderId: "") == "txn-e3b0c44298fc1c14")
     }
 
     @Test func chargesUpToTheLimitAndDeclinesAboveIt() async throws {

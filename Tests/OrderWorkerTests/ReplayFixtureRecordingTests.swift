@@ -1,5 +1,7 @@
 import Foundation
 import OrderCore
+import OrderStore
+import PostgresClient
 import TemporalBridge
 import Testing
 

@@ -1,6 +1,10 @@
 import Foundation
 import Logging
 import OrderCore
+import OrderStatusFeed
+import OrderStore
+import PostgresClient
+import RedisClient
 import Testing
 
 @testable import OrderWorker
@@ -10,7 +14,8 @@ import Testing
 @Suite("Status changes published to Redis", .serialized)
 struct StatusPublishTests {
     private static var redisEndpoint: RedisEndpoint {
-        try! RedisEndpoint(url: ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379")
+        RedisEndpoint(
+            try! RedisSettings(url: ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"))
     }
 
     private func activities(_ pool: PostgresPool, publisher: any OrderStatusPublisher) -> OrderActivities {

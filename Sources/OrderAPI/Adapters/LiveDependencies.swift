@@ -1,6 +1,10 @@
 import Foundation
 import Logging
 import OrderCore
+import OrderStatusFeed
+import OrderStore
+import PostgresClient
+import RedisClient
 import ServiceLifecycle
 import TemporalBridge
 
@@ -35,7 +39,7 @@ struct LiveDependencies {
         let repository = PostgresOrderRepository(
             store: OrderStore(pool: pool, logger: Logger(label: "order-api.store")))
         let redis = try config.redis.map {
-            RedisDependencies(endpoint: $0, rateLimit: config.rateLimit, logger: logger)
+            RedisDependencies(endpoint: RedisEndpoint($0), rateLimit: config.rateLimit, logger: logger)
         }
         return LiveDependencies(
             gateway: gateway, repository: repository,

@@ -1,4 +1,5 @@
 import OrderCore
+import OrderStore
 
 /// `OrderRepository` over OrderCore's `OrderStore` (PostgreSQL).
 struct PostgresOrderRepository: OrderRepository {

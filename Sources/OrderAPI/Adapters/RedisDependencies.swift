@@ -1,5 +1,7 @@
 import Logging
 import OrderCore
+import OrderStatusFeed
+import RedisClient
 import ServiceLifecycle
 
 /// What the API does with Redis when REDIS_URL is set: a command client (rate limiting,

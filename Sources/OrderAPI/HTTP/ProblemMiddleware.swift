@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import OrderCore
+import PostgresClient
 
 /// Turns every error below it into an `application/problem+json` response, so clients
 /// never see Hummingbird's plain error bodies. Unknown routes become 404, a known path

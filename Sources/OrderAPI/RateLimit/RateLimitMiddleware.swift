@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import Metrics
 import OrderCore
+import RedisClient
 
 /// Limits `POST /api/orders` per client with a token bucket (`RateLimiter`); everything else
 /// passes untouched. The client is the peer's IP address. Over the limit: 429 problem+json with

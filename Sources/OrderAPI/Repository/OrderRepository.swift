@@ -1,5 +1,6 @@
 import Foundation
 import OrderCore
+import OrderStore
 
 /// The part of the order database the API reads and writes. The concrete adapter is
 /// `PostgresOrderRepository` (over `OrderStore`); tests use fakes. The read types are

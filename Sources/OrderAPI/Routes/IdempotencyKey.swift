@@ -1,4 +1,4 @@
-import OrderCore
+import Crypto
 
 /// Maps an `Idempotency-Key` header to an order id, deterministically, so that repeating a
 /// request with the same key addresses the same workflow id. Deduplication itself is left
@@ -19,7 +19,12 @@ enum IdempotencyKey {
 
     /// `idem-` + 40 hex digits of SHA-256(customer_id NUL key): 45 characters, a valid order id.
     static func orderId(key: String, customerId: String) -> String {
-        let digest = SHA256.hexDigest(Array(customerId.utf8) + [0] + Array(key.utf8))
-        return "idem-" + digest.prefix(40)
+        let digest = SHA256.hash(data: Array(customerId.utf8) + [0] + Array(key.utf8))
+        return "idem-" + digest.prefix(20).map(hexDigits).joined()
+    }
+
+    /// Two lowercase hex digits.
+    private static func hexDigits(_ byte: UInt8) -> String {
+        (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OrderCore
+import OrderStore
 
 // The JSON shapes of the API's answers (documented in Public/openapi.yaml). Keys are
 // spelled out so the wire format does not depend on the model types' Codable choices.

@@ -1,5 +1,7 @@
 import Logging
 import OrderCore
+import OrderStatusFeed
+import RedisClient
 import ServiceLifecycle
 import Synchronization
 

@@ -1,4 +1,5 @@
 import OrderCore
+import PostgresClient
 import TemporalBridge
 
 /// Turns what an activity body threw into what Temporal should see: business failures become

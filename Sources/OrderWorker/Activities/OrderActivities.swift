@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import OrderCore
+import OrderStatusFeed
+import OrderStore
 
 /// The bodies of the seven order activities. Each is one OrderStore transaction (ProcessPayment and RefundPayment
 /// also call the payment provider, with the order's idempotency key), idempotent by its keys, and throws

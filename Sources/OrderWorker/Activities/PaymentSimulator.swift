@@ -1,4 +1,6 @@
+import Crypto
 import OrderCore
+import OrderStore
 
 /// Stands in for a payment provider, as docs/workflow.md describes: declines totals above `PAYMENT_MAX_AMOUNT`, fails a
 /// configurable share of attempts transiently, and takes `PAYMENT_DELAY_MS` per request. Like a real provider
@@ -64,7 +66,12 @@ struct PaymentSimulator: Sendable {
     /// The idempotency key (and transaction id) of an order's payment: `txn-` and the first 16 hex digits of
     /// SHA-256 of the order id, so every attempt of one order's payment names the same transaction.
     static func transactionId(orderId: String) -> String {
-        "txn-" + SHA256.hexDigest(orderId).prefix(16)
+        "txn-" + SHA256.hash(data: Array(orderId.utf8)).prefix(8).map(Self.hexDigits).joined()
+    }
+
+    /// Two lowercase hex digits.
+    private static func hexDigits(_ byte: UInt8) -> String {
+        (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
     }
 }
 

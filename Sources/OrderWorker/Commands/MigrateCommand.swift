@@ -1,6 +1,8 @@
 import ArgumentParser
 import Logging
 import OrderCore
+import OrderStore
+import PostgresClient
 
 /// `order-worker migrate`: applies the pending database migrations and prints what it applied.
 struct MigrateCommand: AsyncParsableCommand {

@@ -3,7 +3,11 @@ import Foundation
 import Logging
 import OpsHTTP
 import OrderCore
+import OrderStatusFeed
+import OrderStore
+import PostgresClient
 import Prometheus
+import RedisClient
 import ServiceLifecycle
 import TemporalBridge
 
@@ -43,7 +47,8 @@ struct RunCommand: AsyncParsableCommand {
         // timeouts bound what a Redis outage can add to an activity.
         let redis = try config.redis.map {
             RedisClient(
-                endpoint: $0, options: RedisClientOptions(connectTimeout: .seconds(1), commandTimeout: .seconds(1)),
+                endpoint: RedisEndpoint($0),
+                options: RedisClientOptions(connectTimeout: .seconds(1), commandTimeout: .seconds(1)),
                 logger: logger)
         }
         // Every activity slot may hold one connection at a time; fewer connections would turn queueing for one

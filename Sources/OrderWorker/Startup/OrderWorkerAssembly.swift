@@ -1,5 +1,8 @@
 import Logging
 import OrderCore
+import OrderStatusFeed
+import OrderStore
+import PostgresClient
 import TemporalBridge
 
 /// Builds the TemporalBridge Worker that runs OrderWorkflow and the seven order activities on

@@ -1,6 +1,7 @@
 import Logging
 import OpsHTTP
 import OrderCore
+import PostgresClient
 import Prometheus
 import ServiceLifecycle
 import TemporalBridge

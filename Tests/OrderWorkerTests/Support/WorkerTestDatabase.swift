@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import OrderCore
+import OrderStore
+import PostgresClient
 import Testing
 
 /// The real PostgreSQL (settings from the environment, defaults of docs/configuration.md), with

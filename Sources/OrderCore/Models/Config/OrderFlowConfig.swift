@@ -28,7 +28,7 @@ public struct OrderFlowConfig: Sendable {
         redisURL = env.string("REDIS_URL")
         if let redisURL {
             do {
-                _ = try RedisEndpoint(url: redisURL)
+                _ = try RedisSettings(url: redisURL)
             } catch {
                 throw .invalidValue(
                     variable: "REDIS_URL", value: Self.redactingCredentials(redisURL), expected: error.description)
@@ -41,11 +41,11 @@ public struct OrderFlowConfig: Sendable {
     }
 
     /// Where Redis is, when REDIS_URL is set (validated when the configuration was read).
-    public var redis: RedisEndpoint? {
+    public var redis: RedisSettings? {
         get throws(ConfigError) {
             guard let redisURL else { return nil }
             do {
-                return try RedisEndpoint(url: redisURL)
+                return try RedisSettings(url: redisURL)
             } catch {
                 throw .invalidValue(
                     variable: "REDIS_URL", value: Self.redactingCredentials(redisURL), expected: error.description)

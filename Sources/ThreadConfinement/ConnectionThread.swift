@@ -1,0 +1,87 @@
+import Foundation
+
+/// A blocking C client connection (libpq, hiredis) that lives on one dedicated thread: made there,
+/// used there, dropped there. `SendableMetatype`: the thread's closure names the type to make one.
+public protocol ThreadOwnedConnection: AnyObject, SendableMetatype {
+    func drop(reason: String?)
+}
+
+/// A dedicated OS thread that owns one connection and runs jobs against it one at a time, in order.
+/// Callers suspend on a continuation while the C library blocks on this thread, so Swift's
+/// cooperative pool is never blocked by network I/O.
+public final class ConnectionThread<Connection: ThreadOwnedConnection>: @unchecked Sendable {
+    public typealias Job = (Connection) -> Void
+
+    // `condition` guards `jobs`, `stopping`, `stopped` and `stopWaiters`.
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var stopping = false
+    private var stopped = false
+    private var stopWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Starts the thread; `makeConnection` runs on it, so the connection never leaves it.
+    public init(name: String, makeConnection: @escaping @Sendable () -> Connection) {
+        let thread = Thread { [self] in
+            // Named from inside: on Linux a name set from another thread does not reach the OS thread.
+            Thread.current.name = name
+            self.serve(makeConnection())
+        }
+        thread.start()
+    }
+
+    /// Queues `job`; false once the thread is stopping (the job will never run).
+    public func enqueue(_ job: @escaping Job) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopping else { return false }
+        jobs.append(job)
+        condition.signal()
+        return true
+    }
+
+    /// Finishes the queued jobs, closes the connection and ends the thread; returns when done.
+    public func stop() async {
+        await withCheckedContinuation { continuation in
+            condition.lock()
+            if stopped {
+                condition.unlock()
+                continuation.resume()
+                return
+            }
+            stopping = true
+            stopWaiters.append(continuation)
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    /// Asks the thread to end without waiting (from `deinit` of an unclosed owner).
+    public func requestStop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func serve(_ connection: Connection) {
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !stopping { condition.wait() }
+            if jobs.isEmpty {
+                // Stopping, and every queued job has run.
+                condition.unlock()
+                break
+            }
+            let job = jobs.removeFirst()
+            condition.unlock()
+            job(connection)
+        }
+        connection.drop(reason: nil)
+        condition.lock()
+        stopped = true
+        let waiters = stopWaiters
+        stopWaiters = []
+        condition.unlock()
+        waiters.forEach { $0.resume() }
+    }
+}
