@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
+        // Reads every setting (environment, command-line flags on top). No traits: JSON/YAML files and reloading
+        // are not used, and Hummingbird asks for it without traits too, so one build serves both (`traits:` is why
+        // the manifest says tools 6.1).
+        .package(url: "https://github.com/apple/swift-configuration.git", exact: "1.4.0", traits: []),
     ],
     targets: [
         // The only code that touches gRPC-core.
@@ -46,6 +50,7 @@ let package = Package(
             name: "OrderCore",
             dependencies: [
                 "CLibPQ", "CHiredis",
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Migrations")]
