@@ -1,4 +1,8 @@
 /// The optional payload of the `cancelOrder` signal: `{"reason": "..."}`.
-struct CancelOrderRequest: Codable, Sendable, Hashable {
-    var reason: String?
+public struct CancelOrderRequest: Codable, Sendable, Hashable {
+    public var reason: String?
+
+    public init(reason: String?) {
+        self.reason = reason
+    }
 }
