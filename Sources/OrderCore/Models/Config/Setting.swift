@@ -9,7 +9,7 @@ public struct Setting<Value: Sendable>: Sendable {
     public let defaultValue: Value
     /// One line for `--help`.
     public let doc: String
-    /// Kept out of swift-configuration's access reports (`CONFIG_ACCESS_LOG_FILE`) and of error messages.
+    /// Shown as `<REDACTED>` in swift-configuration's access reports (`CONFIG_ACCESS_LOG_FILE`).
     public let isSecret: Bool
     let format: SettingFormat<Value>
 
