@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
         // Already in the graph through Hummingbird's dependencies; pinned here because the executables use its SHA256.
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        // Reads every setting (environment, command-line flags on top). No traits: JSON/YAML files and reloading
+        // are not used, and Hummingbird asks for it without traits too, so one build serves both (`traits:` needs
+        // tools 6.1 or later).
+        .package(url: "https://github.com/apple/swift-configuration.git", exact: "1.4.0", traits: []),
     ],
     targets: [
         // The only code that touches gRPC-core.
@@ -60,7 +64,10 @@ let package = Package(
         // What an order is: models, money, validation, statuses, failure types, configuration.
         .target(
             name: "OrderCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The SQL of orders, inventory, payments and notifications, and the schema's migrations.
         .target(

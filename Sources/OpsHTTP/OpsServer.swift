@@ -55,12 +55,9 @@ public enum OpsServer {
     }
 
     private static func json(_ body: some Encodable, status: HTTPResponse.Status) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
+        var headers: HTTPFields = [.cacheControl: "no-store"]
         if status == .serviceUnavailable { headers[.retryAfter] = "5" }
-        return Response(
-            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
+        return try JSONResponse.make(body, status: status, headers: headers)
     }
 }
 

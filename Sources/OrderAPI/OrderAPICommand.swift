@@ -12,7 +12,8 @@ struct OrderAPICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "order-api",
         abstract: "OrderFlow HTTP API: starts one Temporal workflow per order and serves the web page.",
-        discussion: SettingsHelp.text
+        discussion: OrderFlowConfig.helpText(
+            intro: "Settings are read from the environment; --host, --port and --log-level override theirs.")
     )
 
     @Option(help: "Address to listen on (overrides API_HOST).")
@@ -28,13 +29,13 @@ struct OrderAPICommand: AsyncParsableCommand {
     var publicDirectory: String?
 
     func run() async throws {
-        var environment = ProcessInfo.processInfo.environment
-        if let host { environment["API_HOST"] = host }
-        if let port { environment["API_PORT"] = String(port) }
-        if let logLevel { environment["LOG_LEVEL"] = logLevel }
+        let flags: [(setting: any SettingDescription, value: String?)] = [
+            (OrderFlowSettings.apiHost, host), (OrderFlowSettings.apiPort, port.map(String.init)),
+            (OrderFlowSettings.logLevel, logLevel),
+        ]
         let config: OrderFlowConfig
         do {
-            config = try OrderFlowConfig(environment: environment)
+            config = try OrderFlowConfig(flags: flags)
         } catch {
             throw ValidationError(error.description)
         }

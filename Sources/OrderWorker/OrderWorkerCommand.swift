@@ -8,7 +8,7 @@ struct OrderWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "order-worker",
         abstract: "Runs the OrderFlow Temporal worker: OrderWorkflow and its activities on PostgreSQL.",
-        discussion: SettingsHelpText.discussion,
+        discussion: CommonOptions.settingsHelp,
         subcommands: [RunCommand.self, MigrateCommand.self],
         defaultSubcommand: RunCommand.self
     )

@@ -203,7 +203,7 @@ final class GatedGateway: OrderWorkflowGateway {
         }
     }
 
-    func status(orderId: String) async throws -> WorkflowStatusSnapshot? { nil }
+    func status(orderId: String) async throws -> OrderStatusReport? { nil }
 
     func cancel(orderId: String, reason: String?) async throws { throw OrderWorkflowGatewayError.notFound }
 

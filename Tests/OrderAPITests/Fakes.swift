@@ -14,7 +14,7 @@ actor FakeWorkflowGateway: OrderWorkflowGateway {
     struct Workflow {
         var runId: String
         var input: OrderInput
-        var snapshot: WorkflowStatusSnapshot?
+        var snapshot: OrderStatusReport?
     }
 
     private(set) var workflows: [String: Workflow] = [:]
@@ -29,7 +29,7 @@ actor FakeWorkflowGateway: OrderWorkflowGateway {
 
     func setUnavailable(_ value: Bool) { unavailable = value }
 
-    func setSnapshot(_ orderId: String, _ snapshot: WorkflowStatusSnapshot?) {
+    func setSnapshot(_ orderId: String, _ snapshot: OrderStatusReport?) {
         workflows[
             orderId,
             default: Workflow(runId: "run-\(orderId)", input: OrderInput(orderId: orderId, customerId: "c", items: []))
@@ -46,13 +46,13 @@ actor FakeWorkflowGateway: OrderWorkflowGateway {
         let runId = UUID().uuidString
         workflows[input.orderId] = Workflow(
             runId: runId, input: input,
-            snapshot: WorkflowStatusSnapshot(
-                orderId: input.orderId, status: "pending", step: "CreateOrder", attempt: 1, failureReason: nil)
+            snapshot: OrderStatusReport(
+                orderId: input.orderId, status: .pending, step: "CreateOrder", attempt: 1, failureReason: nil)
         )
         return StartOutcome(workflowId: input.orderId, runId: runId, alreadyExisted: false)
     }
 
-    func status(orderId: String) async throws -> WorkflowStatusSnapshot? {
+    func status(orderId: String) async throws -> OrderStatusReport? {
         if unavailable || queriesTimeOut { throw OrderWorkflowGatewayError.unavailable("connection refused") }
         return workflows[orderId]?.snapshot
     }

@@ -44,8 +44,8 @@ import Testing
         await harness.repository.insert(Self.record("o-live", status: .created))
         await harness.gateway.setSnapshot(
             "o-live",
-            WorkflowStatusSnapshot(
-                orderId: "o-live", status: "inventory_reserved", step: "ProcessPayment", attempt: 2, failureReason: nil)
+            OrderStatusReport(
+                orderId: "o-live", status: .inventoryReserved, step: "ProcessPayment", attempt: 2, failureReason: nil)
         )
         try await harness.run { client in
             let response = try await client.get("/api/orders/o-live/status")

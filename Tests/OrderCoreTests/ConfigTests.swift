@@ -118,6 +118,43 @@ struct ConfigTests {
         }
     }
 
+    @Test("a flag wins over its variable and is checked like it")
+    func flags() throws {
+        let config = try OrderFlowConfig(
+            environment: ["API_PORT": "9090", "LOG_LEVEL": "debug", "POSTGRES_HOST": "db"],
+            flags: [(OrderFlowSettings.apiPort, "7000"), (OrderFlowSettings.logLevel, nil)])
+        #expect(config.api.port == 7000)
+        #expect(config.logLevel == .debug)
+        #expect(config.postgres.host == "db")
+        #expect(
+            throws: ConfigError.invalidValue(
+                variable: "API_PORT", value: "0", expected: "a port number from 1 to 65535")
+        ) {
+            try OrderFlowConfig(environment: [:], flags: [(OrderFlowSettings.apiPort, "0")])
+        }
+    }
+
+    @Test("each default in the help table is the settings structs' value, shown as the variable takes it")
+    func helpDefaultsAreTheValues() throws {
+        let defaults = Dictionary(
+            uniqueKeysWithValues: OrderFlowConfig.settingsHelp.map { ($0.variable, $0.defaultValue) })
+        // Reading every shown default back gives the default configuration again.
+        let shown = defaults.filter { !$0.value.hasPrefix("(") }
+        let reread = try OrderFlowConfig(environment: shown)
+        let plain = try OrderFlowConfig(environment: [:])
+        #expect(reread.postgres == plain.postgres)
+        #expect(reread.temporal == plain.temporal)
+        #expect(reread.payment == plain.payment)
+        #expect(reread.activity == plain.activity)
+        #expect(reread.fraud == plain.fraud)
+        #expect(reread.rateLimit == plain.rateLimit)
+        #expect(reread.workerMetrics == plain.workerMetrics)
+        #expect(reread.logLevel == plain.logLevel)
+        #expect(defaults["POSTGRES_STATEMENT_TIMEOUT_MS"] == "5000")
+        #expect(defaults["FRAUD_SCREEN"] == "on")
+        #expect(defaults["TEMPORAL_API_KEY"] == "(unset)")
+    }
+
     @Test("TLS certificate and key go together")
     func certWithoutKey() {
         #expect(throws: ConfigError.self) { try OrderFlowConfig(environment: ["TEMPORAL_TLS_CERT": "/c.pem"]) }

@@ -31,7 +31,8 @@ struct DisruptiveWorkerKillTests {
                     items: [OrderItem(productId: product, productName: "x", quantity: 1, unitPrice: Money(cents: 200))])
                 handles.append(
                     try await harness.client.start(
-                        workflowType: OrderWorkflow.name, id: input.orderId, taskQueue: queue, args: [input]))
+                        workflowType: OrderWorkflowContract.workflowType, id: input.orderId, taskQueue: queue,
+                        args: [input]))
             }
             // Kill once some orders are done and others are still in flight.
             let ids = handles.map(\.workflowId)

@@ -61,7 +61,7 @@ extension OrderWorkflowIntegration {
             let product = try await WorkerTestDatabase.makeProduct(pool, price: "30.00", stock: 4)
             let orderId = WorkerTestDatabase.uniqueId("wt-late-order")
             let handle = try await client.start(
-                workflowType: OrderWorkflow.name, id: orderId, taskQueue: taskQueue,
+                workflowType: OrderWorkflowContract.workflowType, id: orderId, taskQueue: taskQueue,
                 args: [
                     OrderInput(
                         orderId: orderId, customerId: "cust-late",

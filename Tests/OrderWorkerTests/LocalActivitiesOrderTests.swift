@@ -68,7 +68,7 @@ enum LocalActivityFixture {
             OrderWorkflow(settings: ActivitySettings(localActivities: true)).definition
         ])
         #expect(try on.replay(json: json).isEmpty)
-        let unpatched = WorkflowDefinition(name: OrderWorkflow.name) {
+        let unpatched = WorkflowDefinition(name: OrderWorkflowContract.workflowType) {
             (input: OrderWorkflowInput) -> OrderWorkflowResult in
             _ = Workflow.patched(OrderWorkflow.fraudScreenPatch)
             let steps = OrderSteps(options: OrderActivityOptions(settings: ActivitySettings()))

@@ -104,7 +104,7 @@ struct OrderWorkerBinaryTests {
         let connection = try TemporalConnection(options: OrderWorkerAssembly.connectionOptions(config.temporal))
         let client = WorkflowClient(connection: connection)
         let handle = try await client.start(
-            workflowType: OrderWorkflow.name, id: orderId, taskQueue: queue,
+            workflowType: OrderWorkflowContract.workflowType, id: orderId, taskQueue: queue,
             args: [WorkerTestDatabase.input(orderId: orderId, productId: product, quantity: 1)])
         do {
             let result = try await client.result(handle, as: OrderWorkflowResult.self)

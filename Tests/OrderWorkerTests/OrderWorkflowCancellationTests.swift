@@ -16,7 +16,8 @@ extension OrderWorkflowIntegration {
                 try await harness.holdingProductLock(product) {
                     try await harness.waitForStatus(handle) { $0.step == "CheckInventory" }
                     try await harness.client.signal(
-                        handle, name: OrderWorkflow.cancelSignal, args: [CancelOrderRequest(reason: "changed my mind")])
+                        handle, name: OrderWorkflowContract.cancelSignal,
+                        args: [CancelOrderRequest(reason: "changed my mind")])
                     try await harness.waitForEvent(handle, .workflowExecutionSignaled)
                 }
                 let result = try await harness.result(handle)
@@ -43,8 +44,9 @@ extension OrderWorkflowIntegration {
                 let input = WorkerTestDatabase.input(orderId: orderId, productId: product, quantity: 1)
                 // The signal is in the run's first workflow task: no step has run yet.
                 let handle = try await harness.client.signalWithStart(
-                    workflowType: OrderWorkflow.name, id: orderId, taskQueue: harness.taskQueue, args: [input],
-                    signal: OrderWorkflow.cancelSignal, signalArgs: [CancelOrderRequest(reason: "too quick")])
+                    workflowType: OrderWorkflowContract.workflowType, id: orderId, taskQueue: harness.taskQueue,
+                    args: [input],
+                    signal: OrderWorkflowContract.cancelSignal, signalArgs: [CancelOrderRequest(reason: "too quick")])
                 let result = try await harness.result(handle)
                 #expect(result.status == .cancelled)
                 #expect(try await harness.scheduledActivities(handle) == ["SendNotification"])
@@ -59,7 +61,7 @@ extension OrderWorkflowIntegration {
                 let product = try await WorkerTestDatabase.makeProduct(harness.pool, price: "7.25", stock: 10)
                 let handle = try await harness.start(items: [(product, 2)])
                 try await harness.waitForStatus(handle) { $0.step == "ProcessPayment" }
-                try await harness.client.signal(handle, name: OrderWorkflow.cancelSignal)
+                try await harness.client.signal(handle, name: OrderWorkflowContract.cancelSignal)
                 let result = try await harness.result(handle)
                 #expect(result.status == .cancelled)
                 #expect(result.refunded == true)
@@ -85,7 +87,7 @@ extension OrderWorkflowIntegration {
                 #expect(try await harness.result(handle).status == .completed)
                 // The run is closed: the server refuses the signal, and nothing in the database moves.
                 await #expect(throws: (any Error).self) {
-                    try await harness.client.signal(handle, name: OrderWorkflow.cancelSignal)
+                    try await harness.client.signal(handle, name: OrderWorkflowContract.cancelSignal)
                 }
                 #expect(try await harness.orderRow(handle.workflowId)?.string("status") == "completed")
                 #expect(try await harness.payment(handle.workflowId)?.string("status") == "completed")

@@ -33,7 +33,7 @@ extension OrderWorkflowIntegration {
         private func start(_ harness: WorkerHarness, _ input: any Encodable) async throws -> WorkflowHandle {
             let id = WorkerTestDatabase.uniqueId("wt-input")
             return try await harness.client.start(
-                workflowType: OrderWorkflow.name, id: id, taskQueue: harness.taskQueue, args: [input])
+                workflowType: OrderWorkflowContract.workflowType, id: id, taskQueue: harness.taskQueue, args: [input])
         }
 
         private func failure(_ harness: WorkerHarness, _ handle: WorkflowHandle) async throws -> WorkflowFailedError? {

@@ -55,10 +55,10 @@ extension OrderWorkflowIntegration {
                     #expect(details.contains("- **Current step:** CheckInventory, attempt 1 of 5"), "\(details)")
                     #expect(details.contains("- **Last failure:** none"), "\(details)")
                     let signals = metadata.definition.signalDefinitions
-                    #expect(signals.map(\.name) == [OrderWorkflow.cancelSignal])
+                    #expect(signals.map(\.name) == [OrderWorkflowContract.cancelSignal])
                     #expect(signals.first?.description_p.hasPrefix("Cancel the order") == true)
                     let queries = metadata.definition.queryDefinitions
-                    #expect(queries.map(\.name) == [OrderWorkflow.statusQuery])
+                    #expect(queries.map(\.name) == [OrderWorkflowContract.statusQuery])
                     #expect(queries.first?.description_p.isEmpty == false)
                 }
                 let result = try await harness.result(handle)

@@ -31,7 +31,7 @@ extension OrderWorkflowIntegration {
 
         private func cancel(_ harness: WorkerHarness, _ handle: WorkflowHandle, reason: String) async throws {
             try await harness.client.signal(
-                handle, name: OrderWorkflow.cancelSignal, args: [CancelOrderRequest(reason: reason)])
+                handle, name: OrderWorkflowContract.cancelSignal, args: [CancelOrderRequest(reason: reason)])
             try await harness.waitForEvent(handle, .workflowExecutionSignaled)
         }
 
@@ -96,9 +96,9 @@ extension OrderWorkflowIntegration {
                 let product = try await WorkerTestDatabase.makeProduct(harness.pool, stock: 5)
                 let orderId = WorkerTestDatabase.uniqueId("fixture-cancel-start")
                 let handle = try await harness.client.signalWithStart(
-                    workflowType: OrderWorkflow.name, id: orderId, taskQueue: harness.taskQueue,
+                    workflowType: OrderWorkflowContract.workflowType, id: orderId, taskQueue: harness.taskQueue,
                     args: [WorkerTestDatabase.input(orderId: orderId, productId: product, quantity: 1)],
-                    signal: OrderWorkflow.cancelSignal, signalArgs: [CancelOrderRequest(reason: "fixture")])
+                    signal: OrderWorkflowContract.cancelSignal, signalArgs: [CancelOrderRequest(reason: "fixture")])
                 #expect(try await harness.result(handle).status == .cancelled)
                 try await replayAndMaybeStore(harness, handle, as: "cancel-before-start")
             }

@@ -64,7 +64,8 @@ enum ReplayFixtures {
     @Test func replayNoticesAChangedStepOrderNamingTheEvent() throws {
         // The same happy history against a workflow that schedules something else first must fail.
         let data = try Data(contentsOf: ReplayFixtures.url("happy"))
-        let changed = WorkflowDefinition(name: OrderWorkflow.name) { (_: OrderWorkflowInput) -> OrderWorkflowResult in
+        let changed = WorkflowDefinition(name: OrderWorkflowContract.workflowType) {
+            (_: OrderWorkflowInput) -> OrderWorkflowResult in
             let options = OrderActivityOptions(settings: ActivitySettings())
             try await Workflow.executeActivity(
                 ActivityName.checkInventory.rawValue, input: OrderReference(orderId: "x"), options: options.step)
@@ -80,7 +81,7 @@ enum ReplayFixtures {
     @Test func aFraudScreenWithoutThePatchWouldBreakEveryOldRun() throws {
         // What the patch prevents: the screen added unconditionally fails the old histories.
         let data = try Data(contentsOf: ReplayFixtures.url("happy"))
-        let unpatched = WorkflowDefinition(name: OrderWorkflow.name) {
+        let unpatched = WorkflowDefinition(name: OrderWorkflowContract.workflowType) {
             (input: OrderWorkflowInput) -> OrderWorkflowResult in
             let steps = OrderSteps(options: OrderActivityOptions(settings: ActivitySettings()))
             let order = input.order(workflowId: Workflow.info.workflowId)

@@ -2,13 +2,9 @@ import Foundation
 import OrderCore
 import TemporalBridge
 
-/// `OrderWorkflowGateway` over TemporalBridge's `WorkflowClient`: workflow `OrderWorkflow`,
-/// workflow id = order id, query `getStatus`, signal `cancelOrder`.
+/// `OrderWorkflowGateway` over TemporalBridge's `WorkflowClient`, speaking `OrderWorkflowContract`:
+/// workflow id = order id.
 struct TemporalOrderWorkflowGateway: OrderWorkflowGateway {
-    static let workflowType = "OrderWorkflow"
-    static let statusQuery = "getStatus"
-    static let cancelSignal = "cancelOrder"
-
     let client: WorkflowClient
     let taskQueue: String
     /// Bound for the live status query (a running workflow with no worker never answers).
@@ -24,7 +20,8 @@ struct TemporalOrderWorkflowGateway: OrderWorkflowGateway {
         do {
             let handle = try await mapped {
                 try await client.start(
-                    workflowType: Self.workflowType, id: input.orderId, taskQueue: taskQueue, args: [input],
+                    workflowType: OrderWorkflowContract.workflowType, id: input.orderId, taskQueue: taskQueue,
+                    args: [input],
                     options: options, timeout: callTimeout)
             }
             return StartOutcome(workflowId: handle.workflowId, runId: handle.runId, alreadyExisted: !handle.started)
@@ -33,12 +30,12 @@ struct TemporalOrderWorkflowGateway: OrderWorkflowGateway {
         }
     }
 
-    func status(orderId: String) async throws -> WorkflowStatusSnapshot? {
+    func status(orderId: String) async throws -> OrderStatusReport? {
         do {
             return try await mapped {
                 try await client.query(
-                    WorkflowHandle(workflowId: orderId, runId: ""), name: Self.statusQuery,
-                    as: WorkflowStatusSnapshot.self, rejectCondition: .notOpen, timeout: queryTimeout
+                    WorkflowHandle(workflowId: orderId, runId: ""), name: OrderWorkflowContract.statusQuery,
+                    as: OrderStatusReport.self, rejectCondition: .notOpen, timeout: queryTimeout
                 )
             }
         } catch WorkflowClientError.queryRejected, WorkflowClientError.notFound, OrderWorkflowGatewayError.notFound {
@@ -47,10 +44,11 @@ struct TemporalOrderWorkflowGateway: OrderWorkflowGateway {
     }
 
     func cancel(orderId: String, reason: String?) async throws {
-        let payload = CancelPayload(reason: reason ?? "Cancelled via the API")
+        let payload = CancelOrderRequest(reason: reason ?? "Cancelled via the API")
         try await mapped {
             try await client.signal(
-                WorkflowHandle(workflowId: orderId, runId: ""), name: Self.cancelSignal, args: [payload],
+                WorkflowHandle(workflowId: orderId, runId: ""), name: OrderWorkflowContract.cancelSignal,
+                args: [payload],
                 timeout: callTimeout)
         }
     }
@@ -92,9 +90,4 @@ struct TemporalOrderWorkflowGateway: OrderWorkflowGateway {
             throw OrderWorkflowGatewayError.unavailable(String(describing: error))
         }
     }
-}
-
-/// The `cancelOrder` signal's payload.
-struct CancelPayload: Encodable, Sendable {
-    let reason: String
 }

@@ -11,7 +11,7 @@ struct InstrumentedWorkflowGateway: OrderWorkflowGateway {
         try await counting("start") { try await base.start(input: input, requestId: requestId) }
     }
 
-    func status(orderId: String) async throws -> WorkflowStatusSnapshot? {
+    func status(orderId: String) async throws -> OrderStatusReport? {
         try await counting("status") { try await base.status(orderId: orderId) }
     }
 

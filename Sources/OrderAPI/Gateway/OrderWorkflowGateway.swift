@@ -11,7 +11,7 @@ public protocol OrderWorkflowGateway: Sendable {
 
     /// Live `getStatus` query; `nil` when the workflow is closed or does not exist.
     /// Implementations bound the call by a short timeout (about 2 s).
-    func status(orderId: String) async throws -> WorkflowStatusSnapshot?
+    func status(orderId: String) async throws -> OrderStatusReport?
 
     /// Sends the `cancelOrder` signal with payload `{"reason": ...}`.
     /// Throws `OrderWorkflowGatewayError.notFound` when no running workflow has that id.
@@ -34,29 +34,6 @@ public struct StartOutcome: Sendable, Equatable {
         self.workflowId = workflowId
         self.runId = runId
         self.alreadyExisted = alreadyExisted
-    }
-}
-
-/// The answer of the workflow's `getStatus` query.
-public struct WorkflowStatusSnapshot: Sendable, Equatable, Codable {
-    public var orderId: String
-    public var status: String
-    public var step: String?
-    public var attempt: Int?
-    public var failureReason: String?
-
-    public init(orderId: String, status: String, step: String?, attempt: Int?, failureReason: String?) {
-        self.orderId = orderId
-        self.status = status
-        self.step = step
-        self.attempt = attempt
-        self.failureReason = failureReason
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case orderId = "order_id"
-        case status, step, attempt
-        case failureReason = "failure_reason"
     }
 }
 

@@ -2,6 +2,8 @@ import Hummingbird
 import NIOCore
 import NIOPosix
 
+/// Hand-written because Hummingbird has nothing like it: its handlers run on the global executor.
+///
 /// Runs each request on its connection's event loop, awaits included.
 ///
 /// Swift concurrency's global executor is NIO's event loop group (see main.swift), but a task resumed

@@ -2,9 +2,13 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import OpsHTTP
 import OrderCore
 import PostgresClient
 
+/// Hand-written because Hummingbird answers an error as `application/json` `{"error":{"message":…}}`, not RFC 9457
+/// problem+json, and a known path with the wrong method as 404 without `Allow`.
+///
 /// Turns every error below it into an `application/problem+json` response, so clients
 /// never see Hummingbird's plain error bodies. Unknown routes become 404, a known path
 /// with the wrong method becomes 405 with `Allow`; anything unexpected is a logged 500.

@@ -2,6 +2,9 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
+/// Hand-written because Hummingbird 2.28 has no request-id middleware: it puts a generated `RequestID` in the
+/// logger (`hb.request.id`) but never takes the caller's `X-Request-Id` nor sends one back.
+///
 /// Gives every request an id: the caller's `X-Request-Id` when it is sane (so ids can be
 /// traced across services), otherwise Hummingbird's generated request id. The id is put
 /// in the logger metadata (`request_id`) and echoed in the `X-Request-Id` response header.

@@ -4,11 +4,12 @@ import Hummingbird
 import Metrics
 import Synchronization
 
+/// Hand-written because Hummingbird's `MetricsMiddleware` wraps every body in a post-write closure, which turns off
+/// the server's single write of head, body and end: two write syscalls per create instead of one. Measured per
+/// create at 1 connection (commit 1274283): 9.7 → 9.1 context switches and 0.06–0.14 ms less CPU with this one.
+///
 /// Requests by route, method and status, their latency and how many are in flight: the series of Hummingbird's
 /// `MetricsMiddleware`, under the same names, recorded when the handler has answered.
-///
-/// Hummingbird's middleware records once the body is written by wrapping the body in a closure, which turns off
-/// the server's single write of head, body and end: every response then left in separate writes and flushes.
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     private let series = RequestSeries()
 

@@ -4,6 +4,8 @@ import Metrics
 import OrderCore
 import RedisClient
 
+/// Hand-written because Hummingbird 2.28 ships no rate limiting.
+///
 /// Limits `POST /api/orders` per client with a token bucket (`RateLimiter`); everything else
 /// passes untouched. The client is the peer's IP address. Over the limit: 429 problem+json with
 /// `Retry-After` in seconds. If the limiter cannot answer (Redis down) the request passes and a

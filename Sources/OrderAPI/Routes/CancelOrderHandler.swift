@@ -1,5 +1,5 @@
-import Foundation
 import Hummingbird
+import OpsHTTP
 import OrderCore
 
 /// `POST /api/orders/{id}/cancel` with optional `{"reason": "..."}`: signals `cancelOrder`
@@ -23,8 +23,8 @@ struct CancelOrderHandler: Sendable {
         async let storedAnswer = try? repository.orderSummary(id: id)
         let (live, stored) = await (liveAnswer, storedAnswer)
 
-        if let live, let status = OrderStatus(rawValue: live.status), status.isTerminal {
-            throw Self.conflict(id, status)
+        if let live, live.status.isTerminal {
+            throw Self.conflict(id, live.status)
         }
         if live == nil, let stored, stored.status.isTerminal {
             throw Self.conflict(id, stored.status)
@@ -66,21 +66,23 @@ struct CancelOrderHandler: Sendable {
     /// is a string of at most 500 characters.
     static func reason(from body: [UInt8]) throws -> String? {
         guard !body.isEmpty else { return nil }
-        let object: Any
+        let document: JSONValue
         do {
-            object = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+            document = try JSONParser.parse(body)
         } catch {
             throw ProblemDetails(
-                .malformedJSON, status: .badRequest, detail: "The body is not valid JSON.",
+                .malformedJSON, status: .badRequest, detail: "The body is not valid JSON: \(error.description)",
                 errors: [FieldError(field: "body", message: "is not valid JSON")]
             )
         }
-        guard let fields = object as? [String: Any] else {
-            throw ProblemDetails.invalidField("body", "must be a JSON object")
+        guard case .object(let fields) = document else {
+            throw ProblemDetails.invalidField("body", "must be a JSON object, not \(document.kindName)")
         }
-        guard let value = fields["reason"], !(value is NSNull) else { return nil }
-        guard let reason = value as? String else {
-            throw ProblemDetails.invalidField("reason", "must be a string")
+        let reason: String
+        switch fields["reason"] {
+        case nil, .null?: return nil
+        case .string(let text)?: reason = text
+        case let other?: throw ProblemDetails.invalidField("reason", "must be a string, not \(other.kindName)")
         }
         guard reason.count <= maxReasonLength else {
             throw ProblemDetails.invalidField("reason", "must be at most \(maxReasonLength) characters")

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import Metrics
+import OpsHTTP
 import OrderCore
 
 /// `POST /api/orders`: validate, then start the workflow (Temporal's workflow-id uniqueness

@@ -1,4 +1,5 @@
 import Hummingbird
+import OpsHTTP
 import OrderCore
 
 /// `GET /api/orders/{id}` and `GET /api/orders?status=&limit=&cursor=`.

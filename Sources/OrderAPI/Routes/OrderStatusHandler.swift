@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import OpsHTTP
 import OrderCore
 
 /// `GET /api/orders/{id}/status`: the live `getStatus` answer while the workflow runs
@@ -21,7 +22,7 @@ struct OrderStatusHandler: Sendable {
         if case .success(let snapshot?) = live {
             return try JSONResponse.make(
                 OrderStatusResponse(
-                    orderId: id, status: snapshot.status, step: snapshot.step, attempt: snapshot.attempt,
+                    orderId: id, status: snapshot.status.rawValue, step: snapshot.step, attempt: snapshot.attempt,
                     failureReason: snapshot.failureReason, updatedAt: record?.updatedAt, source: .workflow
                 )
             )

@@ -1,4 +1,5 @@
 import Hummingbird
+import OpsHTTP
 
 /// `GET /api/products`: the catalog with price and stock.
 struct ProductsHandler: Sendable {

@@ -1,8 +1,12 @@
 import ArgumentParser
 import OrderCore
 
-/// Flags shared by the subcommands; each overrides the environment variable of the same meaning.
+/// Flags shared by the subcommands; each overrides the setting of the same meaning.
 struct CommonOptions: ParsableArguments {
+    /// The `--help` discussion of the command and its subcommands.
+    static let settingsHelp = OrderFlowConfig.helpText(
+        intro: "Settings come from the environment (flags override where offered):")
+
     @Option(name: .long, help: "Overrides LOG_LEVEL.")
     var logLevel: String?
 
@@ -15,14 +19,15 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Overrides POSTGRES_PORT.")
     var postgresPort: Int?
 
-    /// The configuration from the environment with these flags applied.
-    func loadConfig() throws -> OrderFlowConfig {
-        var environment = ProcessEnvironment.current
-        if let logLevel { environment["LOG_LEVEL"] = logLevel }
-        if let postgresHost { environment["POSTGRES_HOST"] = postgresHost }
-        if let postgresPort { environment["POSTGRES_PORT"] = String(postgresPort) }
+    /// The configuration from the environment with these flags, and a subcommand's `more`, taking precedence.
+    func loadConfig(more: [(setting: any SettingDescription, value: String?)] = []) throws -> OrderFlowConfig {
+        let flags: [(setting: any SettingDescription, value: String?)] =
+            [
+                (OrderFlowSettings.logLevel, logLevel), (OrderFlowSettings.postgresHost, postgresHost),
+                (OrderFlowSettings.postgresPort, postgresPort.map(String.init)),
+            ] + more
         do {
-            return try OrderFlowConfig(environment: environment)
+            return try OrderFlowConfig(flags: flags)
         } catch {
             throw ValidationError(error.description)
         }

@@ -9,7 +9,7 @@ struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Apply pending PostgreSQL migrations (recorded in schema_migrations).",
-        discussion: SettingsHelpText.discussion
+        discussion: CommonOptions.settingsHelp
     )
 
     @OptionGroup var options: CommonOptions

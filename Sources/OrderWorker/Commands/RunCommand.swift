@@ -17,7 +17,7 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the worker until SIGTERM or SIGINT (the default subcommand).",
-        discussion: SettingsHelpText.discussion
+        discussion: CommonOptions.settingsHelp
     )
 
     @OptionGroup var options: CommonOptions
@@ -32,9 +32,9 @@ struct RunCommand: AsyncParsableCommand {
     var migrate = true
 
     func run() async throws {
-        var config = try options.loadConfig()
-        if let temporalHostPort { config.temporal.hostPort = temporalHostPort }
-        if let taskQueue { config.temporal.taskQueue = taskQueue }
+        let config = try options.loadConfig(more: [
+            (OrderFlowSettings.temporalHostPort, temporalHostPort), (OrderFlowSettings.temporalTaskQueue, taskQueue),
+        ])
         LoggingSetup.bootstrap(level: config.logLevel)
         let logger = LoggingSetup.logger("order-worker", level: config.logLevel)
         print("order-worker: \(config.summary)")

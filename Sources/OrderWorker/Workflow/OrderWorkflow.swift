@@ -5,9 +5,6 @@ import TemporalBridge
 /// ProcessPayment → SendNotification, with the `getStatus` query, the `cancelOrder` signal and
 /// compensation.
 struct OrderWorkflow: Sendable {
-    static let name = "OrderWorkflow"
-    static let statusQuery = "getStatus"
-    static let cancelSignal = "cancelOrder"
     /// The patch that added ScreenFraud. Runs started before it keep the old path; once none is
     /// left, `Workflow.deprecatePatch` replaces the call, and later the call goes.
     static let fraudScreenPatch = "fraud-screen"
@@ -28,7 +25,7 @@ struct OrderWorkflow: Sendable {
     }
 
     var definition: WorkflowDefinition {
-        WorkflowDefinition(name: Self.name) { (received: ReceivedOrderWorkflowInput?) in
+        WorkflowDefinition(name: OrderWorkflowContract.workflowType) { (received: ReceivedOrderWorkflowInput?) in
             try await run(ReceivedOrderWorkflowInput.order(from: received))
         }
     }

@@ -37,12 +37,12 @@ final class OrderWorkflowState: @unchecked Sendable {
     /// Registers the `getStatus` query, the `cancelOrder` signal and the step tracking.
     func registerHandlers() {
         Workflow.setQueryHandler(
-            OrderWorkflow.statusQuery,
+            OrderWorkflowContract.statusQuery,
             description: "The order's status, the step in flight (or last done), its attempt and any failure reason, "
                 + "as JSON: {order_id, status, step, attempt, failure_reason}."
         ) { [self] in report }
         Workflow.setSignalHandler(
-            OrderWorkflow.cancelSignal, as: CancelOrderRequest.self,
+            OrderWorkflowContract.cancelSignal, as: CancelOrderRequest.self,
             description: "Cancel the order, optionally with {\"reason\": \"...\"}. Honoured until the order is "
                 + "completed, when the step in flight returns: payment refunded, stock released, order cancelled."
         ) { [self] request in

@@ -87,7 +87,7 @@ final class WorkerHarness: Sendable {
                     productId: $0.productId, productName: "as sent", quantity: $0.quantity, unitPrice: Money(cents: 1))
             })
         return try await client.start(
-            workflowType: OrderWorkflow.name, id: orderId, taskQueue: taskQueue, args: [input])
+            workflowType: OrderWorkflowContract.workflowType, id: orderId, taskQueue: taskQueue, args: [input])
     }
 
     func result(_ handle: WorkflowHandle) async throws -> OrderWorkflowResult {
@@ -106,7 +106,7 @@ final class WorkerHarness: Sendable {
     }
 
     func status(_ handle: WorkflowHandle) async throws -> OrderStatusReport {
-        try await client.query(handle, name: OrderWorkflow.statusQuery, as: OrderStatusReport.self)
+        try await client.query(handle, name: OrderWorkflowContract.statusQuery, as: OrderStatusReport.self)
     }
 
     /// Polls `getStatus` until `condition` holds (at most `timeout`).

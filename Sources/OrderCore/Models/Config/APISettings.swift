@@ -7,11 +7,4 @@ public struct APISettings: Sendable, Equatable {
         self.host = host
         self.port = port
     }
-
-    init(reading env: EnvironmentReader) throws(ConfigError) {
-        let defaults = APISettings()
-        self.init(
-            host: env.string("API_HOST", default: defaults.host), port: try env.port("API_PORT", default: defaults.port)
-        )
-    }
 }

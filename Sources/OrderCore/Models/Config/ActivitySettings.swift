@@ -21,12 +21,4 @@ public struct ActivitySettings: Sendable, Equatable {
         self.startToCloseTimeout = startToCloseTimeout
         self.localActivities = localActivities
     }
-
-    init(reading env: EnvironmentReader) throws(ConfigError) {
-        self.init(
-            // At least 1: Temporal reads 0 as "retry forever", which no one means by setting it.
-            maxAttempts: try env.integer("ACTIVITY_MAX_ATTEMPTS", default: 5, in: 1...1000),
-            initialInterval: try env.milliseconds("ACTIVITY_INITIAL_INTERVAL_MS", default: 1000, minimum: 1),
-            localActivities: try env.flag("LOCAL_ACTIVITIES", default: false))
-    }
 }

@@ -19,14 +19,4 @@ public struct FraudSettings: Sendable, Equatable {
         self.maxAmount = maxAmount
         self.windowSeconds = windowSeconds
     }
-
-    init(reading env: EnvironmentReader) throws(ConfigError) {
-        let defaults = FraudSettings()
-        self.init(
-            screenEnabled: try env.flag("FRAUD_SCREEN", default: defaults.screenEnabled),
-            maxOrders: try env.integer("FRAUD_VELOCITY_MAX_ORDERS", default: defaults.maxOrders, in: 1...100_000_000),
-            maxAmount: try env.money("FRAUD_VELOCITY_MAX_AMOUNT", default: defaults.maxAmount),
-            windowSeconds: try env.integer(
-                "FRAUD_VELOCITY_WINDOW_SECONDS", default: defaults.windowSeconds, in: 1...31_536_000))
-    }
 }

@@ -1,7 +1,9 @@
+import Configuration
 import Foundation
 import Logging
 
-/// Everything the worker and the API read from the environment, with the defaults of docs/configuration.md.
+/// Everything the worker and the API read from the environment through swift-configuration: the settings of
+/// `OrderFlowSettings`, with the defaults of docs/configuration.md.
 /// Properties are `var` so command-line flags can override what the environment said.
 public struct OrderFlowConfig: Sendable {
     public var postgres: PostgresSettings
@@ -18,26 +20,73 @@ public struct OrderFlowConfig: Sendable {
     public var activity: ActivitySettings
     public var fraud: FraudSettings
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) {
-        let env = EnvironmentReader(environment: environment)
-        postgres = try PostgresSettings(reading: env)
-        temporal = try TemporalSettings(reading: env)
-        api = try APISettings(reading: env)
-        workerMetrics = try WorkerMetricsSettings(reading: env)
-        logLevel = try Self.logLevel(reading: env)
-        redisURL = env.string("REDIS_URL")
-        if let redisURL {
-            do {
-                _ = try RedisSettings(url: redisURL)
-            } catch {
-                throw .invalidValue(
-                    variable: "REDIS_URL", value: Self.redactingCredentials(redisURL), expected: error.description)
-            }
+    /// Reads every setting of `OrderFlowSettings` from `config`; the first unusable value stops with its variable.
+    public init(reading config: ConfigReader) throws(ConfigError) {
+        typealias S = OrderFlowSettings
+        postgres = PostgresSettings(
+            host: try S.postgresHost.read(from: config), port: try S.postgresPort.read(from: config),
+            user: try S.postgresUser.read(from: config), password: try S.postgresPassword.read(from: config),
+            database: try S.postgresDatabase.read(from: config), poolSize: try S.postgresPoolSize.read(from: config),
+            limits: PostgresConnectionLimits(
+                statementTimeout: try S.postgresStatementTimeout.read(from: config),
+                lockTimeout: try S.postgresLockTimeout.read(from: config),
+                acquireTimeout: try S.postgresAcquireTimeout.read(from: config),
+                connectTimeoutSeconds: try S.postgresConnectTimeout.read(from: config),
+                keepalivesIdleSeconds: try S.postgresKeepalivesIdle.read(from: config),
+                keepalivesIntervalSeconds: try S.postgresKeepalivesInterval.read(from: config),
+                keepalivesCount: try S.postgresKeepalivesCount.read(from: config),
+                tcpUserTimeout: try S.postgresTCPUserTimeout.read(from: config)))
+        temporal = TemporalSettings(
+            hostPort: try S.temporalHostPort.read(from: config), namespace: try S.temporalNamespace.read(from: config),
+            taskQueue: try S.temporalTaskQueue.read(from: config), tlsCA: try S.temporalTLSCA.read(from: config),
+            tlsCert: try S.temporalTLSCert.read(from: config), tlsKey: try S.temporalTLSKey.read(from: config),
+            apiKey: try S.temporalAPIKey.read(from: config), uiURL: try S.temporalUIURL.read(from: config))
+        if (temporal.tlsCert == nil) != (temporal.tlsKey == nil) {
+            let missing = temporal.tlsCert == nil ? S.temporalTLSCert : S.temporalTLSKey
+            throw .invalidValue(
+                variable: missing.variable, value: "",
+                expected: "a PEM file path (TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together)")
         }
-        rateLimit = try RateLimitSettings(reading: env)
-        payment = try PaymentSettings(reading: env)
-        activity = try ActivitySettings(reading: env)
-        fraud = try FraudSettings(reading: env)
+        api = APISettings(host: try S.apiHost.read(from: config), port: try S.apiPort.read(from: config))
+        workerMetrics = WorkerMetricsSettings(
+            host: try S.workerMetricsHost.read(from: config), port: try S.workerMetricsPort.read(from: config))
+        logLevel = try S.logLevel.read(from: config)
+        redisURL = try S.redisURL.read(from: config)
+        rateLimit = RateLimitSettings(
+            perMinute: try S.rateLimitPerMinute.read(from: config), burst: try S.rateLimitBurst.read(from: config))
+        payment = PaymentSettings(
+            maxAmount: try S.paymentMaxAmount.read(from: config),
+            failureRate: try S.paymentFailureRate.read(from: config), delay: try S.paymentDelay.read(from: config))
+        activity = ActivitySettings(
+            maxAttempts: try S.activityMaxAttempts.read(from: config),
+            initialInterval: try S.activityInitialInterval.read(from: config),
+            localActivities: try S.localActivities.read(from: config))
+        fraud = FraudSettings(
+            screenEnabled: try S.fraudScreen.read(from: config), maxOrders: try S.fraudMaxOrders.read(from: config),
+            maxAmount: try S.fraudMaxAmount.read(from: config),
+            windowSeconds: try S.fraudWindowSeconds.read(from: config))
+    }
+
+    /// The settings from the environment, with `flags` (command-line values; nil = not given) taking precedence.
+    /// An empty variable counts as unset, so `FOO=` in a compose file falls back to the default.
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        flags: [(setting: any SettingDescription, value: String?)] = []
+    ) throws(ConfigError) {
+        var flagValues: [AbsoluteConfigKey: ConfigValue] = [:]
+        for flag in flags {
+            guard let value = flag.value else { continue }
+            flagValues[AbsoluteConfigKey(flag.setting.key)] = ConfigValue(
+                .string(value), isSecret: flag.setting.isSecret)
+        }
+        let secrets = Set(OrderFlowSettings.all.filter(\.isSecret).map(\.variable))
+        try self.init(
+            reading: ConfigReader(providers: [
+                InMemoryProvider(name: "command-line flags", values: flagValues),
+                EnvironmentVariablesProvider(
+                    environmentVariables: environment.filter { !$0.value.isEmpty },
+                    secretsSpecifier: .specific(secrets)),
+            ]))
     }
 
     /// Where Redis is, when REDIS_URL is set (validated when the configuration was read).
@@ -48,18 +97,10 @@ public struct OrderFlowConfig: Sendable {
                 return try RedisSettings(url: redisURL)
             } catch {
                 throw .invalidValue(
-                    variable: "REDIS_URL", value: Self.redactingCredentials(redisURL), expected: error.description)
+                    variable: OrderFlowSettings.redisURL.variable, value: Self.redactingCredentials(redisURL),
+                    expected: error.description)
             }
         }
-    }
-
-    private static func logLevel(reading env: EnvironmentReader) throws(ConfigError) -> Logger.Level {
-        guard let text = env.string("LOG_LEVEL") else { return .info }
-        let normalized = text.trimmingASCIIWhitespace().lowercased()
-        if let level = Logger.Level(rawValue: normalized) { return level }
-        if normalized == "warn" { return .warning }
-        let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
-        throw .invalidValue(variable: "LOG_LEVEL", value: text, expected: "one of \(names)")
     }
 
     /// One line for the startup log. Leaves out the database password, the Temporal API key and

@@ -12,12 +12,4 @@ public struct PaymentSettings: Sendable, Equatable {
         self.failureRate = failureRate
         self.delay = delay
     }
-
-    init(reading env: EnvironmentReader) throws(ConfigError) {
-        let defaults = PaymentSettings()
-        self.init(
-            maxAmount: try env.money("PAYMENT_MAX_AMOUNT", default: defaults.maxAmount),
-            failureRate: try env.fraction("PAYMENT_FAILURE_RATE", default: defaults.failureRate),
-            delay: try env.milliseconds("PAYMENT_DELAY_MS", default: 0, minimum: 0))
-    }
 }

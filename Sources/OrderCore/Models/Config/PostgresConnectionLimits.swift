@@ -38,27 +38,6 @@ public struct PostgresConnectionLimits: Sendable, Equatable {
         self.tcpUserTimeout = tcpUserTimeout
     }
 
-    init(reading env: EnvironmentReader) throws(ConfigError) {
-        let defaults = PostgresConnectionLimits()
-        self.init(
-            statementTimeout: try env.milliseconds(
-                "POSTGRES_STATEMENT_TIMEOUT_MS", default: Int(defaults.statementTimeout.milliseconds), minimum: 0),
-            lockTimeout: try env.milliseconds(
-                "POSTGRES_LOCK_TIMEOUT_MS", default: Int(defaults.lockTimeout.milliseconds), minimum: 0),
-            acquireTimeout: try env.milliseconds(
-                "POSTGRES_ACQUIRE_TIMEOUT_MS", default: Int(defaults.acquireTimeout.milliseconds), minimum: 1),
-            connectTimeoutSeconds: try env.integer(
-                "POSTGRES_CONNECT_TIMEOUT_S", default: defaults.connectTimeoutSeconds, in: 2...3600),
-            keepalivesIdleSeconds: try env.integer(
-                "POSTGRES_KEEPALIVES_IDLE_S", default: defaults.keepalivesIdleSeconds, in: 1...86_400),
-            keepalivesIntervalSeconds: try env.integer(
-                "POSTGRES_KEEPALIVES_INTERVAL_S", default: defaults.keepalivesIntervalSeconds, in: 1...86_400),
-            keepalivesCount: try env.integer(
-                "POSTGRES_KEEPALIVES_COUNT", default: defaults.keepalivesCount, in: 1...100),
-            tcpUserTimeout: try env.milliseconds(
-                "POSTGRES_TCP_USER_TIMEOUT_MS", default: Int(defaults.tcpUserTimeout.milliseconds), minimum: 0))
-    }
-
     /// How long the client waits for a statement's answer before dropping the connection; nil = unbounded.
     public var answerTimeout: Duration? {
         statementTimeout > .zero ? statementTimeout + Self.answerGrace : nil

@@ -24,19 +24,6 @@ public struct PostgresSettings: Sendable, Equatable {
         self.limits = limits
     }
 
-    init(reading env: EnvironmentReader) throws(ConfigError) {
-        let defaults = PostgresSettings()
-        self.init(
-            host: env.string("POSTGRES_HOST", default: defaults.host),
-            port: try env.port("POSTGRES_PORT", default: defaults.port),
-            user: env.string("POSTGRES_USER", default: defaults.user),
-            password: env.string("POSTGRES_PASSWORD", default: defaults.password),
-            database: env.string("POSTGRES_DB", default: defaults.database),
-            poolSize: env.string("POSTGRES_POOL_SIZE") == nil
-                ? nil : try env.integer("POSTGRES_POOL_SIZE", default: 1, in: 1...1000),
-            limits: try PostgresConnectionLimits(reading: env))
-    }
-
     /// The pool size to use: `POSTGRES_POOL_SIZE` when set, else `work` (what the process can have in flight).
     public func poolSize(default work: Int) -> Int {
         poolSize ?? max(1, work)

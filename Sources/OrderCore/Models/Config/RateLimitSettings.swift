@@ -15,11 +15,4 @@ public struct RateLimitSettings: Sendable, Equatable {
 
     /// Tokens added per second.
     public var refillPerSecond: Double { Double(perMinute) / 60 }
-
-    init(reading env: EnvironmentReader) throws(ConfigError) {
-        let defaults = RateLimitSettings()
-        self.init(
-            perMinute: try env.integer("RATE_LIMIT_PER_MINUTE", default: defaults.perMinute, in: 0...10_000_000),
-            burst: try env.integer("RATE_LIMIT_BURST", default: defaults.burst, in: 1...10_000_000))
-    }
 }

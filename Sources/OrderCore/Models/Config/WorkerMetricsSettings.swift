@@ -10,11 +10,4 @@ public struct WorkerMetricsSettings: Sendable, Equatable {
     }
 
     public var isEnabled: Bool { port != 0 }
-
-    init(reading env: EnvironmentReader) throws(ConfigError) {
-        let defaults = WorkerMetricsSettings()
-        self.init(
-            host: env.string("WORKER_METRICS_HOST", default: defaults.host),
-            port: try env.integer("WORKER_METRICS_PORT", default: defaults.port, in: 0...65535))
-    }
 }

@@ -1,4 +1,5 @@
-/// A strict RFC 8259 JSON parser over UTF-8 bytes.
+// Not JSONDecoder: on Swift 6.3.1 it keeps the first duplicate key, takes `{"a":1,}`, stops at the first bad field.
+/// A strict RFC 8259 JSON parser over UTF-8 bytes, the one way request bodies are read.
 ///
 /// Strict means: exactly one value with only JSON whitespace around it, no comments, no trailing
 /// commas, no leading `+`/`01`/`.5`/`1.` numbers, no raw control characters or invalid UTF-8 in

@@ -1,5 +1,3 @@
-import OrderCore
-
 /// The workflow input of docs/workflow.md (`{"order_id", "customer_id", "items": [...]}`).
 /// `order_id` may be left out by a hand-started workflow; the workflow ID is then the order ID,
 /// as the contract says they are the same.
@@ -7,10 +5,10 @@ import OrderCore
 /// An item needs only `product_id` and `quantity`: CreateOrder takes names and prices from the
 /// catalog, which is authoritative. `product_name` and `unit_price` are carried when they are
 /// valid and otherwise left empty (never trusted either way).
-struct OrderWorkflowInput: Codable, Sendable, Hashable {
-    var orderId: String?
-    var customerId: String
-    var items: [OrderItem]
+public struct OrderWorkflowInput: Codable, Sendable, Hashable {
+    public var orderId: String?
+    public var customerId: String
+    public var items: [OrderItem]
 
     enum CodingKeys: String, CodingKey {
         case orderId = "order_id"
@@ -18,24 +16,24 @@ struct OrderWorkflowInput: Codable, Sendable, Hashable {
         case items
     }
 
-    init(orderId: String?, customerId: String, items: [OrderItem]) {
+    public init(orderId: String?, customerId: String, items: [OrderItem]) {
         self.orderId = orderId
         self.customerId = customerId
         self.items = items
     }
 
-    init(_ input: OrderInput) {
+    public init(_ input: OrderInput) {
         self.init(orderId: input.orderId, customerId: input.customerId, items: input.items)
     }
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         orderId = try container.decodeIfPresent(String.self, forKey: .orderId)
         customerId = try container.decode(String.self, forKey: .customerId)
         items = try container.decode([Line].self, forKey: .items).map(\.item)
     }
 
-    func order(workflowId: String) -> OrderInput {
+    public func order(workflowId: String) -> OrderInput {
         let id = orderId.flatMap { $0.isEmpty ? nil : $0 } ?? workflowId
         return OrderInput(orderId: id, customerId: customerId, items: items)
     }

@@ -1,17 +1,17 @@
 import Foundation
 import Hummingbird
 
-/// Encodes response bodies the same way everywhere: snake_case keys are spelled out in
-/// the DTOs, dates are ISO 8601, output is sorted for stable diffs.
-enum JSONResponse {
-    static let encoder: JSONEncoder = {
+/// The one way both executables write a JSON body: snake_case keys are spelled out in the DTOs, dates are
+/// ISO 8601, keys are sorted for stable diffs.
+public enum JSONResponse {
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
 
-    static func make(
+    public static func make(
         _ value: some Encodable, status: HTTPResponse.Status = .ok,
         contentType: String = "application/json", headers: HTTPFields = [:]
     ) throws -> Response {

@@ -1,15 +1,21 @@
-import OrderCore
-
 /// The `getStatus` query's answer: `{"order_id", "status", "step", "attempt", "failure_reason"}`,
 /// every key always present (null when unknown).
-struct OrderStatusReport: Codable, Sendable, Hashable {
-    var orderId: String
-    var status: OrderStatus
+public struct OrderStatusReport: Codable, Sendable, Hashable {
+    public var orderId: String
+    public var status: OrderStatus
     /// The activity in flight, or the last one done; null before the first is scheduled.
-    var step: String?
+    public var step: String?
     /// Attempt of that activity as far as history tells (1 until a retry is recorded).
-    var attempt: Int
-    var failureReason: String?
+    public var attempt: Int
+    public var failureReason: String?
+
+    public init(orderId: String, status: OrderStatus, step: String?, attempt: Int, failureReason: String?) {
+        self.orderId = orderId
+        self.status = status
+        self.step = step
+        self.attempt = attempt
+        self.failureReason = failureReason
+    }
 
     enum CodingKeys: String, CodingKey {
         case orderId = "order_id"
@@ -17,7 +23,7 @@ struct OrderStatusReport: Codable, Sendable, Hashable {
         case failureReason = "failure_reason"
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(orderId, forKey: .orderId)
         try container.encode(status, forKey: .status)

@@ -1,4 +1,0 @@
-/// The optional payload of the `cancelOrder` signal: `{"reason": "..."}`.
-struct CancelOrderRequest: Codable, Sendable, Hashable {
-    var reason: String?
-}
