@@ -47,12 +47,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bench_psql() {
-    local database=$1; shift
-    PGPASSWORD="$POSTGRES_PASSWORD" PGOPTIONS="-c client_min_messages=warning" psql -h "$POSTGRES_HOST" \
-        -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d "$database" -v ON_ERROR_STOP=1 -Atq "$@"
-}
-
 # The stack under test: a private database and dev server, so nothing else's load or rows weigh in.
 export POSTGRES_DB="$BENCH_DB" TEMPORAL_HOST_PORT="127.0.0.1:$TEMPORAL_PORT_API" TEMPORAL_TASK_QUEUE="$QUEUE"
 export API_HOST=127.0.0.1 API_PORT="$API_PORT_BENCH" LOG_LEVEL=warning
@@ -61,10 +55,7 @@ export RATE_LIMIT_PER_MINUTE=10000000 RATE_LIMIT_BURST=10000000
 # Every benchmark order is customer "bench": above any sane fraud velocity limit.
 export FRAUD_VELOCITY_MAX_ORDERS=100000000 FRAUD_VELOCITY_MAX_AMOUNT=100000000.00
 
-if [ -z "$(bench_psql postgres -c "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'")" ]; then
-    bench_psql postgres -c "CREATE DATABASE $BENCH_DB"
-fi
-"$WORKER_BIN" migrate >"$LOGS/bench-api-migrate.log" 2>&1 || die "migrating $BENCH_DB failed; see $LOGS/bench-api-migrate.log"
+bench_migrated_database "$BENCH_DB" api
 bench_psql "$BENCH_DB" -c "TRUNCATE orders CASCADE" -c "VACUUM ANALYZE orders" >/dev/null
 
 # The dev server's frontend rate limits would throttle 50 callers (RESOURCE_EXHAUSTED) and measure them instead.

@@ -52,3 +52,24 @@ load_note() {
     echo "Load average (1 min) at the start and end of this section: $1 and $2 on $(nproc) cores$(
         awk -v a="$1" -v b="$2" -v n="$(nproc)" 'BEGIN { if (a > 2 * n || b > 2 * n) printf "; the machine was busy with other work, so absolute figures are slow and noisy and the ratios are what carries over" }')."
 }
+
+# bench_psql DATABASE [psql arguments...]: one quiet psql call on the shared PostgreSQL, stopping on errors.
+bench_psql() {
+    local database=$1; shift
+    PGPASSWORD="$POSTGRES_PASSWORD" PGOPTIONS="-c client_min_messages=warning" psql -h "$POSTGRES_HOST" \
+        -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d "$database" -v ON_ERROR_STOP=1 -Atq "$@"
+}
+
+# bench_migrated_database DATABASE NAME: creates DATABASE if it is missing (another section may be creating
+# it at the same moment) and migrates it with the order-worker under test; NAME names the log.
+bench_migrated_database() {
+    local database=$1 log="$LOGS/bench-$2-migrate.log"
+    local exists="SELECT 1 FROM pg_database WHERE datname = '$database'"
+    if [ -z "$(bench_psql postgres -c "$exists")" ]; then
+        say "creating database $database"
+        bench_psql postgres -c "CREATE DATABASE $database" 2>/dev/null \
+            || [ -n "$(bench_psql postgres -c "$exists")" ] || die "could not create database $database"
+    fi
+    POSTGRES_DB=$database "$BENCH_BIN/order-worker" migrate --log-level warning >"$log" 2>&1 \
+        || die "migrating $database failed; see $log"
+}

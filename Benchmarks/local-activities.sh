@@ -16,15 +16,12 @@ source "$ROOT/Benchmarks/lib.sh"
 : "${BENCH_LA_SINGLE:=$((BENCH_COUNT < 100 ? BENCH_COUNT : 100))}"
 : "${BENCH_WARMUP:=10}"
 BENCH_DB=orderflow_bench
-PRODUCT=BENCH-001
-STOCK=2000000000
+source "$ROOT/Benchmarks/order_workers.sh" # PRODUCT, STOCK, WORKER_BIN, PEER, the database
 PORT=7540
-WORKER_BIN="$BENCH_BIN/order-worker"
 DRIVER="$BENCH_BIN/orderflow-bench"
 WORK="$BENCH_OUT/local-activities"
 WORKER_PIDFILE="$BENCH_OUT/local-activities-worker.pid"
 
-[ -x "$WORKER_BIN" ] || die "no $WORKER_BIN (build: swift build -c release --static-swift-stdlib --product order-worker)"
 [ -x "$DRIVER" ] || die "no $DRIVER (build: swift build -c release --static-swift-stdlib --product orderflow-bench)"
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -34,27 +31,6 @@ cleanup() {
     bench_temporal_stop local-activities
 }
 trap cleanup EXIT
-
-bench_psql() {
-    local database=$1; shift
-    PGPASSWORD="$POSTGRES_PASSWORD" PGOPTIONS="-c client_min_messages=warning" psql -h "$POSTGRES_HOST" \
-        -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d "$database" -v ON_ERROR_STOP=1 -Atq "$@"
-}
-
-prepare_database() {
-    if [ -z "$(bench_psql "$POSTGRES_DB" -c "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'")" ]; then
-        bench_psql "$POSTGRES_DB" -c "CREATE DATABASE $BENCH_DB"
-    fi
-    POSTGRES_DB=$BENCH_DB "$WORKER_BIN" migrate --log-level warning >"$LOGS/bench-la-migrate.log" 2>&1 \
-        || die "migrating $BENCH_DB failed; see $LOGS/bench-la-migrate.log"
-    bench_psql "$BENCH_DB" -c "INSERT INTO products (id, name, price, stock)
-        VALUES ('$PRODUCT', 'Benchmark item', 10.00, $STOCK) ON CONFLICT (id) DO NOTHING"
-}
-
-reset_database() {
-    bench_psql "$BENCH_DB" -c "TRUNCATE orders, notifications CASCADE" \
-        -c "UPDATE products SET stock = $STOCK WHERE id = '$PRODUCT'" -c "VACUUM ANALYZE products" >/dev/null
-}
 
 # start_worker off|on QUEUE
 start_worker() {
@@ -87,7 +63,7 @@ print(len(types), count("WORKFLOW_TASK_COMPLETED"), count("ACTIVITY_TASK_SCHEDUL
 measure() {
     local mode=$1 run=$2
     local queue="bench-la-$mode-$run-$$" prefix="la-$mode-$run"
-    reset_database
+    reset_order_database
     start_worker "$mode" "$queue"
     local worker; worker=$(cat "$WORKER_PIDFILE")
     local server; server=$(cat "$BENCH_OUT/temporal-local-activities.pid")
@@ -120,7 +96,7 @@ print(load["per_s"], load["p50_ms"], load["p99_ms"], "%.2f" % (int(sys.argv[3]) 
 
 figure() { awk -v col="$2" '{ print $col }' "$WORK/$1" | median; }
 
-prepare_database
+prepare_order_database la
 bench_temporal_start local-activities "$PORT" --dynamic-config-value history.transferProcessorMaxPollRPS=1000
 for run in $(seq 1 "$BENCH_RUNS"); do
     if [ $((run % 2)) -eq 1 ]; then order=(off on); else order=(on off); fi

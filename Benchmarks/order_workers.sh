@@ -1,4 +1,4 @@
-# The order-worker benchmarks' shared stack (backlog.sh, workers.sh): the bench database and the two
+# The order-worker benchmarks' shared stack (orders.sh, backlog.sh, workers.sh, local-activities.sh): the bench database and the two
 # workers under test. Source it after scripts/lib.sh and Benchmarks/lib.sh; it sets BENCH_DB, PRODUCT,
 # WORKER_BIN, PEER and defines the functions below.
 #
@@ -18,22 +18,9 @@ PEER="$ROOT/Benchmarks/python/order_worker.py"
 [ -x "$WORKER_BIN" ] || die "no $WORKER_BIN (build: swift build -c release --static-swift-stdlib --product order-worker)"
 "$BENCH_PYTHON" -c 'import psycopg, temporalio' 2>/dev/null || die "the venv lacks psycopg or temporalio: make deps"
 
-bench_psql() {
-    local database=$1; shift
-    PGPASSWORD="$POSTGRES_PASSWORD" PGOPTIONS="-c client_min_messages=warning" psql -h "$POSTGRES_HOST" \
-        -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d "$database" -v ON_ERROR_STOP=1 -Atq "$@"
-}
-
 # prepare_order_database NAME: creates and migrates $BENCH_DB with a product whose stock never runs out.
 prepare_order_database() {
-    if [ -z "$(bench_psql "$POSTGRES_DB" -c "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'")" ]; then
-        say "creating database $BENCH_DB"
-        bench_psql "$POSTGRES_DB" -c "CREATE DATABASE $BENCH_DB" 2>/dev/null \
-            || [ -n "$(bench_psql "$POSTGRES_DB" -c "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'")" ] \
-            || die "could not create database $BENCH_DB"
-    fi
-    POSTGRES_DB=$BENCH_DB "$WORKER_BIN" migrate --log-level warning >"$LOGS/bench-$1-migrate.log" 2>&1 \
-        || die "migrating $BENCH_DB failed; see $LOGS/bench-$1-migrate.log"
+    bench_migrated_database "$BENCH_DB" "$1"
     bench_psql "$BENCH_DB" -c "INSERT INTO products (id, name, price, stock)
         VALUES ('$PRODUCT', 'Benchmark item', 10.00, $STOCK) ON CONFLICT (id) DO NOTHING"
 }

@@ -17,19 +17,14 @@ source "$ROOT/Benchmarks/lib.sh"
 : "${BENCH_SINGLE_COUNT:=$((BENCH_COUNT < 200 ? BENCH_COUNT : 200))}"
 : "${BENCH_WARMUP:=10}"
 BENCH_DB=orderflow_bench
-PRODUCT=BENCH-001
-STOCK=2000000000 # INTEGER column; far more than any run takes
+source "$ROOT/Benchmarks/order_workers.sh" # PRODUCT, STOCK, WORKER_BIN, PEER, the database
 LOAD_PORT=7304
 FAST_PORT=7305
-WORKER_BIN="$BENCH_BIN/order-worker"
 DRIVER="$BENCH_BIN/orderflow-bench"
-PEER="$ROOT/Benchmarks/python/order_worker.py"
 WORK="$BENCH_OUT/orders"
 WORKER_PIDFILE="$BENCH_OUT/orders-worker.pid"
 
-[ -x "$WORKER_BIN" ] || die "no $WORKER_BIN (build: swift build -c release --static-swift-stdlib --product order-worker)"
 [ -x "$DRIVER" ] || die "no $DRIVER (build: swift build -c release --static-swift-stdlib --product orderflow-bench)"
-"$BENCH_PYTHON" -c 'import psycopg, temporalio' 2>/dev/null || die "the venv lacks psycopg or temporalio: make deps"
 rm -rf "$WORK"
 mkdir -p "$WORK"
 
@@ -39,29 +34,6 @@ cleanup() {
     bench_temporal_stop orders-fast
 }
 trap cleanup EXIT
-
-bench_psql() {
-    local database=$1; shift
-    PGPASSWORD="$POSTGRES_PASSWORD" PGOPTIONS="-c client_min_messages=warning" psql -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" -U "$POSTGRES_USER" \
-        -d "$database" -v ON_ERROR_STOP=1 -Atq "$@"
-}
-
-prepare_database() {
-    if [ -z "$(bench_psql "$POSTGRES_DB" -c "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'")" ]; then
-        say "creating database $BENCH_DB"
-        bench_psql "$POSTGRES_DB" -c "CREATE DATABASE $BENCH_DB"
-    fi
-    POSTGRES_DB=$BENCH_DB "$WORKER_BIN" migrate --log-level warning >"$LOGS/bench-orders-migrate.log" 2>&1 \
-        || die "migrating $BENCH_DB failed; see $LOGS/bench-orders-migrate.log"
-    bench_psql "$BENCH_DB" -c "INSERT INTO products (id, name, price, stock)
-        VALUES ('$PRODUCT', 'Benchmark item', 10.00, $STOCK) ON CONFLICT (id) DO NOTHING"
-}
-
-# Every run starts from the same, empty order tables and a full stock.
-reset_database() {
-    bench_psql "$BENCH_DB" -c "TRUNCATE orders, notifications CASCADE" \
-        -c "UPDATE products SET stock = $STOCK WHERE id = '$PRODUCT'" -c "VACUUM ANALYZE products" >/dev/null
-}
 
 # start_worker ours|python PORT QUEUE: starts the worker under test in the background and waits until it
 # polls QUEUE.
@@ -87,7 +59,7 @@ start_worker() {
 measure() {
     local config=$1 port=$2 count=$3 concurrency=$4 run=$5 impl=$6
     local queue="bench-orders-$config-$impl-$run-$$"
-    reset_database
+    reset_order_database
     start_worker "$impl" "$port" "$queue"
     local pid; pid=$(cat "$WORKER_PIDFILE")
     local -a driver=("$DRIVER" order-load --address "127.0.0.1:$port" --task-queue "$queue"
@@ -120,7 +92,7 @@ run_config() {
 # figure CONFIG IMPL COLUMN: the median of one column over the runs.
 figure() { awk -v col="$3" '{ print $col }' "$WORK/$1-$2" | median; }
 
-prepare_database
+prepare_order_database orders
 
 say "orders: $BENCH_COUNT at $BENCH_CONCURRENCY concurrent on a default dev server (:$LOAD_PORT)"
 bench_temporal_start orders "$LOAD_PORT"

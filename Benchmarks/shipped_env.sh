@@ -24,25 +24,14 @@ command -v redis-server >/dev/null || die "redis-server not found; run 'make dep
 rm -rf "$WORK"
 mkdir -p "$WORK"
 
-shipped_psql() {
-    local database=$1; shift
-    PGPASSWORD="$POSTGRES_PASSWORD" PGOPTIONS="-c client_min_messages=warning" psql -h "$POSTGRES_HOST" \
-        -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d "$database" -v ON_ERROR_STOP=1 -Atq "$@"
-}
-
 prepare_database() {
-    if [ -z "$(shipped_psql "$POSTGRES_DB" -c "SELECT 1 FROM pg_database WHERE datname = '$SHIPPED_DB'")" ]; then
-        say "creating database $SHIPPED_DB"
-        shipped_psql "$POSTGRES_DB" -c "CREATE DATABASE $SHIPPED_DB"
-    fi
     # As `make run`: the worker migrates, which also adds the sample catalog.
-    POSTGRES_DB=$SHIPPED_DB "$WORKER_BIN" migrate --log-level warning >"$LOGS/bench-shipped-migrate.log" 2>&1 \
-        || die "migrating $SHIPPED_DB failed; see $LOGS/bench-shipped-migrate.log"
+    bench_migrated_database "$SHIPPED_DB" shipped
 }
 
 # Every run starts from empty order tables and a stock of the sample products that never runs out.
 reset_database() {
-    shipped_psql "$SHIPPED_DB" -c "TRUNCATE orders, notifications CASCADE" \
+    bench_psql "$SHIPPED_DB" -c "TRUNCATE orders, notifications CASCADE" \
         -c "UPDATE products SET stock = $STOCK WHERE id LIKE 'PROD-00_'" -c "VACUUM ANALYZE products" >/dev/null
 }
 
