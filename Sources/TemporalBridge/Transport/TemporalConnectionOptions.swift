@@ -61,27 +61,6 @@ public struct TemporalConnectionOptions: Sendable {
         "\(ProcessInfo.processInfo.processIdentifier)@\(ProcessInfo.processInfo.hostName)"
     }
 
-    /// Reads `TEMPORAL_HOST_PORT`, `TEMPORAL_NAMESPACE`, `TEMPORAL_TLS_CA`, `TEMPORAL_TLS_CERT`,
-    /// `TEMPORAL_TLS_KEY`, `TEMPORAL_TLS_SERVER_NAME` and `TEMPORAL_API_KEY` (unset = defaults, plaintext).
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Self {
-        func value(_ key: String) -> String? {
-            guard let v = env[key], !v.isEmpty else { return nil }
-            return v
-        }
-        var options = TemporalConnectionOptions()
-        if let target = value("TEMPORAL_HOST_PORT") { options.target = target }
-        if let namespace = value("TEMPORAL_NAMESPACE") { options.namespace = namespace }
-        options.apiKey = value("TEMPORAL_API_KEY")
-        let ca = value("TEMPORAL_TLS_CA")
-        let cert = value("TEMPORAL_TLS_CERT")
-        let key = value("TEMPORAL_TLS_KEY")
-        let serverName = value("TEMPORAL_TLS_SERVER_NAME")
-        if ca != nil || cert != nil || key != nil || serverName != nil {
-            options.tls = TLS(caFile: ca, certFile: cert, keyFile: key, serverNameOverride: serverName)
-        }
-        return options
-    }
-
     /// Metadata sent on every call.
     var callMetadata: [(key: String, value: String)] {
         var metadata: [(key: String, value: String)] = [
