@@ -79,6 +79,11 @@ import Testing
         try await Task.sleep(for: .milliseconds(100))
         #expect(cache.hasRoomForNewRun(idle: .milliseconds(50)))
         #expect(!cache.hasRoomForNewRun(idle: .seconds(10)))
+        // Not while tasks wait on the sticky queue: the run is idle because this worker is behind.
+        cache.recordStickyBacklog(3)
+        #expect(!cache.hasRoomForNewRun(idle: .milliseconds(50)))
+        cache.recordStickyBacklog(0)
+        #expect(cache.hasRoomForNewRun(idle: .milliseconds(50)))
         // One idle run makes room for one new run, not for every poll that asks.
         try await cache.admitNewRun(idle: .milliseconds(50))
         #expect(!cache.hasRoomForNewRun(idle: .milliseconds(50)))

@@ -136,6 +136,9 @@ public final class Worker: Sendable {
                         // poller, which backs off or stops the worker (`TaskPoller`).
                         let response = try await shared.service.pollWorkflowTaskQueue(
                             request, timeout: shared.options.longPollTimeout, retry: .default)
+                        if queue.kind == .sticky {
+                            shared.cache.recordStickyBacklog(response.taskToken.isEmpty ? 0 : response.backlogCountHint)
+                        }
                         if response.taskToken.isEmpty { return nil }
                         bringing = response.workflowExecution.runID
                         return response

@@ -46,6 +46,8 @@ final class WorkflowCache: @unchecked Sendable {
     private var admittedPolls = 0
     /// New runs a normal-queue poll brought that their task has not cached yet.
     private var arriving: Set<String> = []
+    /// Tasks waiting on this worker's sticky queue, as the latest sticky poll reported.
+    private var stickyBacklog: Int64 = 0
 
     init(capacity: Int) { self.capacity = max(0, capacity) }
 
@@ -110,9 +112,10 @@ final class WorkflowCache: @unchecked Sendable {
 
     /// Whether a new run may come in without evicting a run that is still in flight: there is room
     /// (counting admitted polls and arriving runs), or the least recently used idle run has been idle
-    /// longer than `idle`, so it waits for a timer, a signal or a slow activity and evicting it costs
-    /// one replay much later. `idle` is the sticky schedule-to-start timeout: a run touched more
-    /// recently is likely between two quick steps, its next task already on its way.
+    /// longer than `idle` while no task waits on the sticky queue, so it waits for a timer, a signal or
+    /// a slow activity and evicting it costs one replay much later. `idle` is the sticky
+    /// schedule-to-start timeout: a run touched more recently is likely between two quick steps, its
+    /// next task already on its way.
     func hasRoomForNewRun(idle: Duration) -> Bool {
         lock.withLock { roomForNewRun(idle: idle) }
     }
@@ -140,6 +143,13 @@ final class WorkflowCache: @unchecked Sendable {
         }
     }
 
+    /// The backlog the latest sticky poll reported (`backlog_count_hint`; 0 when it came back empty).
+    /// While tasks of cached runs wait there, a run idle for long is not waiting for the world but for
+    /// this worker, and makes no room for a new run.
+    func recordStickyBacklog(_ count: Int64) {
+        lock.withLock { stickyBacklog = count }
+    }
+
     /// The task for `runId` is done: it no longer holds room for a run it did not cache.
     func arrivalEnded(_ runId: String) {
         _ = lock.withLock { arriving.remove(runId) }
@@ -149,6 +159,7 @@ final class WorkflowCache: @unchecked Sendable {
         // Runs that must leave for one more to fit, the polls already admitted counted in.
         let overflow = entries.count + admittedPolls + arriving.count + 1 - capacity
         if overflow <= 0 { return true }
+        guard stickyBacklog == 0 else { return false }
         // Recency follows check-out and check-in, so when that many idle runs were last touched before
         // the cutoff, they are the least recently used ones `checkIn` evicts.
         let cutoff = ContinuousClock.now - idle
