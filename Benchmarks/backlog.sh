@@ -9,7 +9,8 @@
 #   service p99  first workflow task started → close, on a sample of 200 orders (how long an order takes once
 #                taken: it grows when a worker takes more runs than it keeps cached and replays them);
 #   worker CPU per order (user+sys from launch to drain) and peak RSS (VmHWM), which must stay flat as N grows
-#   because both sticky caches hold at most 1000 runs and evict the least recently used.
+#   because both sticky caches hold at most 1000 runs and evict the least recently used (order-worker takes a
+#   new run only when its cache has room: TemporalBridge's WorkflowCache.admitNewRun).
 # Sizes: BENCH_BACKLOG_SIZES (default "2000 5000 10000"; when unset and BENCH_COUNT < 1000, CI's small run,
 # "BENCH_COUNT/2 BENCH_COUNT"), BENCH_BACKLOG_RUNS runs per size (default 1: a 10k drain takes minutes);
 # BENCH_BACKLOG_UNTIL (epoch seconds, optional): no size starts after it, the report lists those left out;
@@ -151,7 +152,9 @@ figure() { if [ -s "$WORK/$1-$2" ]; then awk -v col="$3" '{ print $col }' "$WORK
     echo
     echo "Each worker caches at most 1000 runs and evicts the least recently used: below that, RSS grows with the runs"
     echo "a worker has taken on (order-worker's largest cache sampled is in the table); beyond it, RSS must stay flat"
-    echo "however long the backlog, and only time grows with N."
+    echo "however long the backlog, and only time grows with N. order-worker takes a new run only when its cache has"
+    echo "room for it (or its least recently used run has been idle over 10 s), so it does not evict runs in flight"
+    echo "and replay them: its cache misses replayed should stay near 0."
     left_out=$(for size in $BENCH_BACKLOG_SIZES; do [[ " $measured " == *" $size "* ]] || printf '%s ' "$size"; done)
     [ -z "$left_out" ] || { echo; echo "Not measured in this run (out of time): ${left_out% }."; }
     echo

@@ -117,6 +117,15 @@ public final class Worker: Sendable {
                     shared: shared,
                     figures: queue.kind == .sticky ? shared.stickyPollerFigures : shared.workflowPollerFigures,
                     poll: { [shared] in
+                        // New runs come from the normal queue: take one only when the cache has room
+                        // for it (`WorkflowCache.admitNewRun`); sticky polls go on, finish runs and so
+                        // make room.
+                        let admitting = queue.kind == .normal && shared.stickyExecution
+                        if admitting {
+                            try await shared.cache.admitNewRun(idle: shared.options.stickyScheduleToStartTimeout)
+                        }
+                        var bringing: String?
+                        defer { if admitting { shared.cache.endAdmission(bringing: bringing) } }
                         var request = Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueRequest()
                         request.namespace = shared.namespace
                         request.taskQueue = queue
@@ -127,7 +136,12 @@ public final class Worker: Sendable {
                         // poller, which backs off or stops the worker (`TaskPoller`).
                         let response = try await shared.service.pollWorkflowTaskQueue(
                             request, timeout: shared.options.longPollTimeout, retry: .default)
-                        return response.taskToken.isEmpty ? nil : response
+                        if queue.kind == .sticky {
+                            shared.cache.recordStickyBacklog(response.taskToken.isEmpty ? 0 : response.backlogCountHint)
+                        }
+                        if response.taskToken.isEmpty { return nil }
+                        bringing = response.workflowExecution.runID
+                        return response
                     },
                     handle: { task in await workflowHandler.handle(task) },
                     onFatal: { [weak self] error in self?.stopFatally(error) })

@@ -16,8 +16,10 @@ final class CachedWorkflow: @unchecked Sendable {
     /// Tasks holding this entry; guarded by the cache's lock. A held entry is never evicted to make
     /// room, so a task never finds its run torn down under it.
     fileprivate var holders = 0
-    /// Recency for LRU; guarded by the cache's lock.
+    /// Recency for LRU (the last check-out or check-in); guarded by the cache's lock.
     fileprivate var lastUse: UInt64 = 0
+    /// When a task last checked it out or in; guarded by the cache's lock.
+    fileprivate var lastTouched = ContinuousClock.now
     init(run: WorkflowRun, workflowTaskTimeout: Duration = .seconds(10)) {
         self.run = run
         self.workflowTaskTimeout = workflowTaskTimeout
@@ -29,12 +31,23 @@ final class CachedWorkflow: @unchecked Sendable {
 /// Tasks check an entry out while they work on it and check it in afterwards. Only entries no task
 /// holds are evicted, so the cache may briefly hold more than `capacity` runs when more tasks are in
 /// flight than it has room for; capacity 0 keeps no run past its task (sticky execution off).
+///
+/// New runs are admitted (`admitNewRun`): a poll of the normal queue, which is where new runs come
+/// from, waits for room first. Without that a worker facing a backlog takes new runs faster than it
+/// finishes the ones it has, evicts runs whose next task is already on its way, and each such task
+/// replays the run's whole history: CPU and memory then grow with the backlog instead of the cache.
 final class WorkflowCache: @unchecked Sendable {
     let capacity: Int
     private let lock = Lock()
     private var entries: [String: CachedWorkflow] = [:]
     private var clock: UInt64 = 0
     private var peak = 0
+    /// Normal-queue polls admitted and still waiting for their task.
+    private var admittedPolls = 0
+    /// New runs a normal-queue poll brought that their task has not cached yet.
+    private var arriving: Set<String> = []
+    /// Tasks waiting on this worker's sticky queue, as the latest sticky poll reported.
+    private var stickyBacklog: Int64 = 0
 
     init(capacity: Int) { self.capacity = max(0, capacity) }
 
@@ -56,6 +69,7 @@ final class WorkflowCache: @unchecked Sendable {
     func insertCheckedOut(_ runId: String, _ entry: CachedWorkflow) {
         let replaced: CachedWorkflow? = lock.withLock {
             let previous = entries.updateValue(entry, forKey: runId)
+            arriving.remove(runId)
             entry.holders += 1
             markUsed(entry)
             peak = max(peak, entries.count)
@@ -68,6 +82,7 @@ final class WorkflowCache: @unchecked Sendable {
     func checkIn(_ entry: CachedWorkflow) {
         let overflow: [CachedWorkflow] = lock.withLock {
             entry.holders -= 1
+            markUsed(entry)
             guard entries.count > capacity else { return [] }
             var idle = entries.filter { $0.value.holders == 0 }.sorted { $0.value.lastUse < $1.value.lastUse }
             var removed: [CachedWorkflow] = []
@@ -95,9 +110,71 @@ final class WorkflowCache: @unchecked Sendable {
         for entry in all { Self.evict(entry) }
     }
 
+    /// Whether a new run may come in without evicting a run that is still in flight: there is room
+    /// (counting admitted polls and arriving runs), or the least recently used idle run has been idle
+    /// longer than `idle` while no task waits on the sticky queue, so it waits for a timer, a signal or
+    /// a slow activity and evicting it costs one replay much later. `idle` is the sticky
+    /// schedule-to-start timeout: a run touched more recently is likely between two quick steps, its
+    /// next task already on its way.
+    func hasRoomForNewRun(idle: Duration) -> Bool {
+        lock.withLock { roomForNewRun(idle: idle) }
+    }
+
+    /// Waits (checking every `interval`) until `hasRoomForNewRun(idle:)`, then counts the caller's
+    /// poll as admitted until `endAdmission`. Throws when the caller is cancelled.
+    func admitNewRun(idle: Duration, interval: Duration = .milliseconds(20)) async throws {
+        while true {
+            let admitted: Bool = lock.withLock {
+                guard roomForNewRun(idle: idle) else { return false }
+                admittedPolls += 1
+                return true
+            }
+            if admitted { return }
+            try await Task.sleep(for: interval)
+        }
+    }
+
+    /// Ends an admitted poll; `runId` is the run of the task it brought (nil: none), which keeps its
+    /// room until its task caches it or `arrivalEnded`.
+    func endAdmission(bringing runId: String?) {
+        lock.withLock {
+            admittedPolls -= 1
+            if let runId, entries[runId] == nil { arriving.insert(runId) }
+        }
+    }
+
+    /// The backlog the latest sticky poll reported (`backlog_count_hint`; 0 when it came back empty).
+    /// While tasks of cached runs wait there, a run idle for long is not waiting for the world but for
+    /// this worker, and makes no room for a new run.
+    func recordStickyBacklog(_ count: Int64) {
+        lock.withLock { stickyBacklog = count }
+    }
+
+    /// The task for `runId` is done: it no longer holds room for a run it did not cache.
+    func arrivalEnded(_ runId: String) {
+        _ = lock.withLock { arriving.remove(runId) }
+    }
+
+    private func roomForNewRun(idle: Duration) -> Bool {
+        // Runs that must leave for one more to fit, the polls already admitted counted in.
+        let overflow = entries.count + admittedPolls + arriving.count + 1 - capacity
+        if overflow <= 0 { return true }
+        guard stickyBacklog == 0 else { return false }
+        // Recency follows check-out and check-in, so when that many idle runs were last touched before
+        // the cutoff, they are the least recently used ones `checkIn` evicts.
+        let cutoff = ContinuousClock.now - idle
+        var stale = 0
+        for entry in entries.values where entry.holders == 0 && entry.lastTouched < cutoff {
+            stale += 1
+            if stale >= overflow { return true }
+        }
+        return false
+    }
+
     private func markUsed(_ entry: CachedWorkflow) {
         clock += 1
         entry.lastUse = clock
+        entry.lastTouched = .now
     }
 
     private static func evict(_ entry: CachedWorkflow) {

@@ -19,6 +19,8 @@ final class WorkflowTaskHandler: Sendable {
     func handle(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse) async {
         shared.metrics.workflowSlots.taken()
         defer {
+            // A new run's room, if its task failed before caching it.
+            shared.cache.arrivalEnded(task.workflowExecution.runID)
             shared.metrics.workflowSlots.freed()
             shared.metrics.stickyCacheSize.record(shared.cache.count)
         }
