@@ -57,7 +57,9 @@ import Testing
         #expect(run.worker.faults.injectedCount("RespondWorkflowTaskCompleted") == 2)
         let types = try await Self.eventTypes(run)
         #expect(!types.contains(.workflowTaskFailed))
-        #expect(!types.contains(.workflowTaskTimedOut), "the retried response should have made it in time")
+        // Only the tasks after the signal had their responses failed; a slow machine may time out the first one.
+        let afterSignal = types.drop { $0 != .workflowExecutionSignaled }
+        #expect(!afterSignal.contains(.workflowTaskTimedOut), "the retried response should have made it in time")
     }
 
     @Test func aResponseThatCannotBeSentIsLeftToTimeOutNotFailed() async throws {
