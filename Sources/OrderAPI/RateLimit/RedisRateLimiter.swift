@@ -23,24 +23,28 @@ public final class RedisRateLimiter: RateLimiter {
         let arguments: [RedisArgument] = [
             "1", .string(keyPrefix + clientId), .string(String(settings.refillPerSecond)), .integer(settings.burst),
         ]
+        let sha = try await loadedScriptSHA()
         let reply: RedisReply
-        if let sha = scriptSHA.withLock({ $0 }) {
-            do {
-                reply = try await client.send(["EVALSHA", .string(sha)] + arguments)
-            } catch {
-                // Redis restarted and forgot the script: EVAL sends it again (and caches it).
-                guard error.code == "NOSCRIPT" else { throw error }
-                reply = try await client.send(["EVAL", .string(Self.script)] + arguments)
-            }
-        } else {
-            let loaded = try await client.send(["SCRIPT", "LOAD", .string(Self.script)])
-            guard let sha = loaded.string else {
-                throw RedisError(kind: .unexpectedReply, message: "SCRIPT LOAD answered \(loaded)")
-            }
-            scriptSHA.withLock { $0 = sha }
+        do {
             reply = try await client.send(["EVALSHA", .string(sha)] + arguments)
+        } catch {
+            // Redis restarted, or flushed its scripts, since the script was loaded (even just now): EVAL sends it
+            // again, and Redis caches it under the same SHA.
+            guard error.code == "NOSCRIPT" else { throw error }
+            reply = try await client.send(["EVAL", .string(Self.script)] + arguments)
         }
         return try Self.decision(reply)
+    }
+
+    /// The script's SHA1, as Redis reported it on the first `SCRIPT LOAD`.
+    private func loadedScriptSHA() async throws -> String {
+        if let sha = scriptSHA.withLock({ $0 }) { return sha }
+        let loaded = try await client.send(["SCRIPT", "LOAD", .string(Self.script)])
+        guard let sha = loaded.string else {
+            throw RedisError(kind: .unexpectedReply, message: "SCRIPT LOAD answered \(loaded)")
+        }
+        scriptSHA.withLock { $0 = sha }
+        return sha
     }
 
     static func decision(_ reply: RedisReply) throws(RedisError) -> RateLimitDecision {
