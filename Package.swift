@@ -134,7 +134,7 @@ let package = Package(
             path: "Benchmarks/OrderFlowBench"
         ),
         .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore"]),
-        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient"]),
+        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "ThreadConfinement"]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient"]),
         .testTarget(name: "OrderStoreTests", dependencies: ["OrderStore", "OrderCore", "PostgresClient"]),
         .testTarget(

@@ -9,46 +9,71 @@ public protocol ThreadOwnedConnection: AnyObject, SendableMetatype {
 /// A dedicated OS thread that owns one connection and runs jobs against it one at a time, in order.
 /// Callers suspend on a continuation while the C library blocks on this thread, so Swift's
 /// cooperative pool is never blocked by network I/O.
+///
+/// The thread starts with the first job: a pool sized for its busiest moment keeps no idle threads
+/// (each with its stack and, once it allocates, its own malloc arena) for slots it never uses.
 public final class ConnectionThread<Connection: ThreadOwnedConnection>: @unchecked Sendable {
     public typealias Job = (Connection) -> Void
 
-    // `condition` guards `jobs`, `stopping`, `stopped` and `stopWaiters`.
+    private let name: String
+    private let makeConnection: @Sendable () -> Connection
+    // `condition` guards `started`, `jobs`, `stopping`, `stopped` and `stopWaiters`.
     private let condition = NSCondition()
+    private var started = false
     private var jobs: [Job] = []
     private var stopping = false
     private var stopped = false
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
 
-    /// Starts the thread; `makeConnection` runs on it, so the connection never leaves it.
+    /// `makeConnection` runs on the thread once it starts, so the connection never leaves it.
     public init(name: String, makeConnection: @escaping @Sendable () -> Connection) {
-        let thread = Thread { [self] in
-            // Named from inside: on Linux a name set from another thread does not reach the OS thread.
-            Thread.current.name = name
-            self.serve(makeConnection())
-        }
-        thread.start()
+        self.name = name
+        self.makeConnection = makeConnection
     }
 
-    /// Queues `job`; false once the thread is stopping (the job will never run).
+    /// Queues `job`, starting the thread if this is its first; false once the thread is stopping (the job will
+    /// never run).
     public func enqueue(_ job: @escaping Job) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard !stopping else { return false }
         jobs.append(job)
-        condition.signal()
+        if started {
+            condition.signal()
+        } else {
+            started = true
+            startThread()
+        }
         return true
+    }
+
+    /// Whether the thread was ever started (it is started by the first job).
+    public var isStarted: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return started
+    }
+
+    private func startThread() {
+        let thread = Thread { [self] in
+            // Named from inside: on Linux a name set from another thread does not reach the OS thread.
+            Thread.current.name = self.name
+            self.serve(self.makeConnection())
+        }
+        thread.start()
     }
 
     /// Finishes the queued jobs, closes the connection and ends the thread; returns when done.
     public func stop() async {
         await withCheckedContinuation { continuation in
             condition.lock()
+            stopping = true
+            if !started { stopped = true }
             if stopped {
                 condition.unlock()
                 continuation.resume()
                 return
             }
-            stopping = true
             stopWaiters.append(continuation)
             condition.signal()
             condition.unlock()
@@ -58,6 +83,7 @@ public final class ConnectionThread<Connection: ThreadOwnedConnection>: @uncheck
     /// Asks the thread to end without waiting (from `deinit` of an unclosed owner).
     public func requestStop() {
         condition.lock()
+        if !started { stopped = true }
         stopping = true
         condition.signal()
         condition.unlock()
