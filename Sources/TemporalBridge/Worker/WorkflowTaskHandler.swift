@@ -56,38 +56,19 @@ final class WorkflowTaskHandler: Sendable {
             var currentReceived = received
             let liveActivities = await shared.liveActivityAttempts(
                 for: task.queries.values.map(\.queryType), of: task.workflowExecution)
-            let pending = shared.replayThreads.submit {
-                try Self.activate(entry, events: events, task: task, liveActivities: liveActivities)
-            }
             var activation: Activation
-            while true {
-                let beat = currentReceived + entry.workflowTaskTimeout * WorkflowTaskHeartbeat.fraction
-                if let outcome = await pending.wait(until: beat) {
-                    activation = try outcome.get()
-                    break
-                }
-                // Still running at 80 % of the task's timeout: complete it empty, keep the next one.
-                logger.info(
-                    "workflow task heartbeat: activation still running",
-                    metadata: ["elapsed_ms": "\((ContinuousClock.now - received).milliseconds)"])
-                shared.count { $0.workflowTaskHeartbeats += 1 }
-                let next: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse?
-                do {
-                    next = try await WorkflowTaskHeartbeat.send(
-                        current, shared: shared, until: currentReceived + entry.workflowTaskTimeout)
-                } catch {
-                    // The run must not be evicted under the activation still running on its thread.
-                    _ = await pending.value()
-                    throw error
-                }
-                guard let next else {
-                    logger.warning("workflow task heartbeat returned no new task; the next one comes by poll")
-                    _ = await pending.value()
+            if Self.activatesInline(events: events, replaying: replaying) {
+                activation = try Self.activate(entry, events: events, task: task, liveActivities: liveActivities)
+            } else {
+                guard
+                    let result = try await activateOnReplayThread(
+                        entry, events: events, task: task, liveActivities: liveActivities, received: received,
+                        current: &current, currentReceived: &currentReceived, logger: logger)
+                else {
                     shared.cache.remove(runId)
                     return
                 }
-                current = next
-                currentReceived = .now
+                activation = result
             }
             if current.taskToken != task.taskToken {
                 // The events of the heartbeat tasks (WorkflowTaskCompleted/Scheduled/Started, and
@@ -177,7 +158,7 @@ final class WorkflowTaskHandler: Sendable {
         var localActivities: [LocalActivityRequest] = []
     }
 
-    /// Applies `events` and runs the workflow code (on a replay thread).
+    /// Applies `events` and runs the workflow code (inline or on a replay thread: `activatesInline`).
     static func activate(
         _ entry: CachedWorkflow, events: [Temporal_Api_History_V1_HistoryEvent],
         task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse,
@@ -246,6 +227,58 @@ final class WorkflowTaskHandler: Sendable {
             if let startedAt = run.startedAt {
                 series.endToEndLatency.record(seconds: Date().timeIntervalSince(startedAt))
             }
+        }
+    }
+
+    /// A cached run's next events take tens of microseconds to apply: on the task's own thread that is cheaper than
+    /// the hand-over to a replay thread and back (two thread wake-ups and a heartbeat timer per workflow task). A
+    /// replay, or a long stretch of new events, goes to a replay thread, where it cannot hold up the pollers and the
+    /// task can be heartbeated while it runs.
+    static let inlineActivationEventLimit = 32
+
+    static func activatesInline(events: [Temporal_Api_History_V1_HistoryEvent], replaying: Bool) -> Bool {
+        !replaying && events.count <= inlineActivationEventLimit
+    }
+
+    /// Runs the activation on a replay thread and heartbeats the task (`WorkflowTaskHeartbeat`) while it runs long;
+    /// nil when a heartbeat brought no new task back (the next one comes by poll).
+    private func activateOnReplayThread(
+        _ entry: CachedWorkflow, events: [Temporal_Api_History_V1_HistoryEvent],
+        task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse,
+        liveActivities: [String: LiveActivityAttempt],
+        received: ContinuousClock.Instant,
+        current: inout Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse,
+        currentReceived: inout ContinuousClock.Instant, logger: Logger
+    ) async throws -> Activation? {
+        let pending = shared.replayThreads.submit {
+            try Self.activate(entry, events: events, task: task, liveActivities: liveActivities)
+        }
+        while true {
+            let beat = currentReceived + entry.workflowTaskTimeout * WorkflowTaskHeartbeat.fraction
+            if let outcome = await pending.wait(until: beat) {
+                return try outcome.get()
+            }
+            // Still running at 80 % of the task's timeout: complete it empty, keep the next one.
+            logger.info(
+                "workflow task heartbeat: activation still running",
+                metadata: ["elapsed_ms": "\((ContinuousClock.now - received).milliseconds)"])
+            shared.count { $0.workflowTaskHeartbeats += 1 }
+            let next: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse?
+            do {
+                next = try await WorkflowTaskHeartbeat.send(
+                    current, shared: shared, until: currentReceived + entry.workflowTaskTimeout)
+            } catch {
+                // The run must not be evicted under the activation still running on its thread.
+                _ = await pending.value()
+                throw error
+            }
+            guard let next else {
+                logger.warning("workflow task heartbeat returned no new task; the next one comes by poll")
+                _ = await pending.value()
+                return nil
+            }
+            current = next
+            currentReceived = .now
         }
     }
 
