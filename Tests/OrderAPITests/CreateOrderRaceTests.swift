@@ -111,7 +111,7 @@ struct CreateOrderRaceTests {
         let settings = (try? OrderFlowConfig().postgres) ?? PostgresSettings()
         var logger = Logger(label: "order-api-race-test")
         logger.logLevel = .critical
-        let pool = PostgresPool(settings: settings, maxConnections: 4, logger: logger)
+        let pool = PostgresPool(settings: settings, maxConnections: 4, acquireTimeout: .seconds(20), logger: logger)
         do {
             try await Migrator(pool: pool, logger: logger).migrate()
         } catch {

@@ -18,9 +18,12 @@ enum WorkerTestDatabase {
         return logger
     }
 
-    /// A migrated pool; fails with a clear message when PostgreSQL is down.
+    /// A migrated pool; fails with a clear message when PostgreSQL is down. Its acquire timeout is long (the
+    /// product's 2 s is for a loaded worker shedding work): tests that queue more callers than connections run
+    /// beside every other suite on a busy CI machine, where a connection may well take seconds to come free.
     static func pool(maxConnections: Int = 8) async throws -> PostgresPool {
-        let pool = PostgresPool(settings: settings, maxConnections: maxConnections, logger: logger)
+        let pool = PostgresPool(
+            settings: settings, maxConnections: maxConnections, acquireTimeout: .seconds(20), logger: logger)
         do {
             try await pool.ping()
         } catch {
