@@ -17,10 +17,13 @@ RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
 COPY Benchmarks/OrderFlowBench ./Benchmarks/OrderFlowBench
+COPY Linker ./Linker
 ARG OUT=/out
 # The same flags and build folders as scripts/lib.sh (swift_release): order-worker with the Swift runtime linked
-# statically, order-api with the shared runtime in a build folder of its own. docker-check compares the two.
-RUN swift build -c release --static-swift-stdlib --product order-worker \
+# statically and each function in a section of its own (for its code layout, Package.swift), order-api with the
+# shared runtime in a build folder of its own. docker-check compares the two.
+RUN swift build -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections \
+    --product order-worker \
  && swift build -c release --scratch-path .build-release-api --product order-api
 RUN mkdir -p "$OUT" \
  && cp "$(swift build -c release --static-swift-stdlib --show-bin-path)/order-worker" "$OUT/" \

@@ -193,3 +193,21 @@ for target in package.targets where ["OrderWorker", "OrderAPI"].contains(target.
                 .when(configuration: .release))
         ]
 }
+
+// order-worker's code layout: the functions a worker runs (Linker/order-worker.order, written by
+// Benchmarks/symbol-order.sh) first and together, then the compiler's nameless helpers (Linker/private-text.ld), so
+// the few MiB of code that run fill few pages instead of pulling in most of the text 64 KiB at a time. It takes
+// effect with every module compiled into sections of one function each (scripts/lib.sh's and the Dockerfile's
+// `-function-sections`); without them the same link still works, only with less gain.
+if let target = package.targets.first(where: { $0.name == "OrderWorker" }) {
+    let linker = Context.packageDirectory + "/Linker"
+    target.linkerSettings =
+        (target.linkerSettings ?? []) + [
+            .unsafeFlags(
+                [
+                    "-Xlinker", "--symbol-ordering-file=\(linker)/order-worker.order", "-Xlinker",
+                    "--no-warn-symbol-ordering", "-Xlinker", "-T", "-Xlinker", "\(linker)/private-text.ld",
+                ],
+                .when(configuration: .release))
+        ]
+}

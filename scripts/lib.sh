@@ -48,7 +48,9 @@ swift_release() { # swift_release PRODUCT ARGS...: `swift build` with PRODUCT's 
     if [ "$product" = order-api ]; then
         swift build -c release --scratch-path "$ROOT/.build-release-api" "$@"
     else
-        swift build -c release --static-swift-stdlib --scratch-path "$ROOT/.build" "$@"
+        # One section per function, so the link can lay out the code that runs together (Package.swift).
+        swift build -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections \
+            -Xcc -ffunction-sections --scratch-path "$ROOT/.build" "$@"
     fi
 }
 release_build() {
