@@ -38,8 +38,7 @@ struct OrderProcess: Sendable {
             try state.checkCancellation()
             try await steps.sendNotification(completedNotice(total: created.total))
             state.reached(.completed)
-            Workflow.logger.info("order completed", metadata: ["order_id": "\(orderId)", "total": "\(created.total)"])
-            return .completed(orderId: orderId, total: created.total, transactionId: payment.transactionId)
+            return completed(total: created.total, transactionId: payment.transactionId)
         } catch let cancellation as OrderCancellation {
             return try await cancel(cancellation, undoing: compensations)
         } catch let failure as ActivityFailure {
@@ -94,7 +93,14 @@ struct OrderProcess: Sendable {
         }
     }
 
-    private func completedNotice(total: Money) -> SendNotificationInput {
+    // The two helpers below are synchronous and never inlined: what they build (log metadata, messages) then lives
+    // on the thread's stack, not in run()'s async frame, which every suspended run holds for its whole life.
+    @inline(never) private func completed(total: Money, transactionId: String) -> OrderWorkflowResult {
+        Workflow.logger.info("order completed", metadata: ["order_id": "\(orderId)", "total": "\(total)"])
+        return .completed(orderId: orderId, total: total, transactionId: transactionId)
+    }
+
+    @inline(never) private func completedNotice(total: Money) -> SendNotificationInput {
         SendNotificationInput(
             orderId: orderId, customerId: order.customerId, kind: .orderCompleted,
             message: "Your order \(orderId) is confirmed: \(total) charged.", reason: nil)

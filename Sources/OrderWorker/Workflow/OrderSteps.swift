@@ -6,13 +6,16 @@ import TemporalBridge
 /// Each step gives the Web UI a one-line summary of what it does to this order, and passes its
 /// caller's `#fileID`/`#line` on, so the stack trace names the line in `OrderProcess` that waits
 /// rather than this file.
+///
+/// The steps are never inlined: a step's async frame (its input, summary, options) then exists only while the step
+/// runs, instead of being part of `OrderProcess.run`'s frame, which every suspended run holds for its whole life.
 struct OrderSteps: Sendable {
     let options: OrderActivityOptions
     /// The run's `local-activities` patch answer: CreateOrder and CheckInventory (database only,
     /// short, idempotent) run as local activities; payment and compensations stay remote.
     var runsDatabaseStepsLocally = false
 
-    func createOrder(_ order: OrderInput, file: StaticString = #fileID, line: UInt = #line) async throws
+    @inline(never) func createOrder(_ order: OrderInput, file: StaticString = #fileID, line: UInt = #line) async throws
         -> CreateOrderResult
     {
         let input = CreateOrderInput(order: order, workflowId: Workflow.info.workflowId, runId: Workflow.info.runId)
@@ -26,7 +29,9 @@ struct OrderSteps: Sendable {
             summary: OrderSummaries.createOrder(order), file: file, line: line)
     }
 
-    func checkInventory(_ order: OrderInput, file: StaticString = #fileID, line: UInt = #line) async throws {
+    @inline(never) func checkInventory(_ order: OrderInput, file: StaticString = #fileID, line: UInt = #line)
+        async throws
+    {
         if runsDatabaseStepsLocally {
             let _: CheckInventoryResult = try await Workflow.executeLocalActivity(
                 ActivityName.checkInventory.rawValue, input: OrderReference(orderId: order.orderId),
@@ -38,7 +43,9 @@ struct OrderSteps: Sendable {
             options: options.step, summary: OrderSummaries.checkInventory(order), file: file, line: line)
     }
 
-    func screenFraud(_ order: OrderInput, amount: Money, file: StaticString = #fileID, line: UInt = #line)
+    @inline(never) func screenFraud(
+        _ order: OrderInput, amount: Money, file: StaticString = #fileID, line: UInt = #line
+    )
         async throws
     {
         let input = ScreenFraudInput(orderId: order.orderId, customerId: order.customerId, amount: amount)
@@ -47,7 +54,9 @@ struct OrderSteps: Sendable {
             summary: OrderSummaries.screenFraud(order, amount: amount), file: file, line: line)
     }
 
-    func processPayment(_ orderId: String, amount: Money, file: StaticString = #fileID, line: UInt = #line)
+    @inline(never) func processPayment(
+        _ orderId: String, amount: Money, file: StaticString = #fileID, line: UInt = #line
+    )
         async throws -> ProcessPaymentResult
     {
         try await Workflow.executeActivity(
@@ -58,7 +67,7 @@ struct OrderSteps: Sendable {
 
     /// The completion notification is a forward step; failure and cancellation notices are
     /// part of compensation and retried until they land.
-    func sendNotification(
+    @inline(never) func sendNotification(
         _ notification: SendNotificationInput, file: StaticString = #fileID, line: UInt = #line
     ) async throws {
         let options = notification.kind == .orderCompleted ? options.step : options.compensation
@@ -67,13 +76,16 @@ struct OrderSteps: Sendable {
             summary: OrderSummaries.sendNotification(notification), file: file, line: line)
     }
 
-    func releaseInventory(_ orderId: String, file: StaticString = #fileID, line: UInt = #line) async throws {
+    @inline(never) func releaseInventory(_ orderId: String, file: StaticString = #fileID, line: UInt = #line)
+        async throws
+    {
         let _: ReleaseInventoryResult = try await Workflow.executeActivity(
             ActivityName.releaseInventory.rawValue, input: OrderReference(orderId: orderId),
             options: options.compensation, summary: OrderSummaries.releaseInventory(orderId), file: file, line: line)
     }
 
-    func refundPayment(_ orderId: String, file: StaticString = #fileID, line: UInt = #line) async throws {
+    @inline(never) func refundPayment(_ orderId: String, file: StaticString = #fileID, line: UInt = #line) async throws
+    {
         let _: RefundPaymentResult = try await Workflow.executeActivity(
             ActivityName.refundPayment.rawValue, input: OrderReference(orderId: orderId),
             options: options.compensation, summary: OrderSummaries.refundPayment(orderId), file: file, line: line)
