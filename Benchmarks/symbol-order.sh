@@ -4,16 +4,23 @@
 # code 64 KiB at a time around each page touched; with the ~2 MiB of code a worker runs spread over 24 MiB of
 # text, most of the text ended up resident. Laid out together, the code that runs fits in few pages (BENCHMARKS.md,
 # "Orders (as shipped)"). The list comes from `valgrind --tool=callgrind` over the worker's whole life: start-up,
-# WARM orders at WARM in flight, SYMBOL_ORDER_COUNT orders at 10 in flight through the API, shutdown. Functions
+# WARM orders at WARM in flight, SYMBOL_ORDER_COUNT orders at 10 in flight through the API, then a burst of
+# SYMBOL_ORDER_BURST created at once (a full cache, backpressure, replays and task heartbeats), shutdown. Functions
 # not in the list (errors, rare paths, code added since) are laid out after it, so a stale list costs memory, never
-# correctness: run this again (`bash Benchmarks/symbol-order.sh`, ~3 min) after large changes to the worker.
+# correctness: run this again (`bash Benchmarks/symbol-order.sh`, ~5 min) after large changes to the worker.
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$ROOT/Benchmarks/lib.sh"
 
 : "${SYMBOL_ORDER_COUNT:=60}"
+: "${SYMBOL_ORDER_BURST:=150}"
 WARM=30
 WORK="$BENCH_OUT/symbol-order"
 ORDER_FILE="$ROOT/Linker/order-worker.order"
+say "symbol order: release build of order-worker and order-api"
+release_build order-worker order-api
+BENCH_BIN="$BENCH_OUT/symbol-order-bin"
+mkdir -p "$BENCH_BIN"
+for product in order-worker order-api; do ln -sf "$(release_bin "$product")/$product" "$BENCH_BIN/$product"; done
 source "$ROOT/Benchmarks/shipped_env.sh"
 trap shipped_cleanup EXIT
 command -v valgrind >/dev/null || die "valgrind is not installed (apt-get install valgrind)"
@@ -36,6 +43,9 @@ driver=("$BENCH_PYTHON" "$DRIVER" --api "127.0.0.1:$API_PORT_SHIPPED" --redis "1
 say "symbol order: $WARM + $SYMBOL_ORDER_COUNT orders with order-worker under callgrind"
 "${driver[@]}" --count "$WARM" --concurrency "$WARM" --id-prefix symbol-warm >/dev/null || die "the warm-up failed"
 "${driver[@]}" --count "$SYMBOL_ORDER_COUNT" --concurrency 10 --id-prefix symbol >/dev/null || die "the orders failed"
+say "symbol order: a burst of $SYMBOL_ORDER_BURST orders"
+"${driver[@]}" --burst --count "$SYMBOL_ORDER_BURST" --concurrency 50 --id-prefix symbol-burst >/dev/null \
+    || die "the burst failed"
 stop_pidfile "$API_PIDFILE" "order-api" >/dev/null
 stop_pidfile "$WORKER_PIDFILE" "order worker under callgrind" >/dev/null
 [ -s "$OUT" ] || die "callgrind wrote no profile ($OUT)"
