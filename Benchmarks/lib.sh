@@ -30,6 +30,22 @@ bench_temporal_start() {
 
 bench_temporal_stop() { stop_pidfile "$BENCH_OUT/temporal-$1.pid" "bench Temporal dev server $1" >/dev/null; }
 
+# bench_link_binaries DIR PRODUCT...: DIR names the release binaries of PRODUCT..., wherever each was built
+# (scripts/lib.sh's release_bin).
+bench_link_binaries() {
+    local dir=$1 product; shift
+    mkdir -p "$dir"
+    for product in "$@"; do ln -sf "$(release_bin "$product")/$product" "$dir/$product"; done
+}
+
+# valgrind_copy BINARY DIR: copies BINARY into DIR without its debug info and prints the copy's path. Valgrind 3.19
+# cannot read the toolchain's DWARF 5; the symbol table, all callgrind needs for function names, stays.
+valgrind_copy() {
+    local copy
+    copy="$2/$(basename "$1")"
+    cp "$1" "$copy" && strip --strip-debug "$copy" && echo "$copy"
+}
+
 # proc_cpu_ms PID: user+sys CPU time the process has used so far, in milliseconds.
 proc_cpu_ms() {
     awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' "/proc/$1/stat"

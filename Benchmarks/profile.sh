@@ -34,11 +34,7 @@ if [ -n "${BENCH_PROFILE_DUMP:-}" ]; then
     # Tables again from a profile taken before (BENCH_PROFILE_COUNT must be the count it was taken with).
     dump=$BENCH_PROFILE_DUMP
 else
-    # Valgrind 3.19 cannot read the toolchain's DWARF 5: profile a copy without debug info (the symbol table,
-    # all callgrind needs for function names, stays).
-    cp "$WORKER_BIN" "$WORK/order-worker"
-    strip --strip-debug "$WORK/order-worker"
-    WORKER_BIN="$WORK/order-worker"
+    WORKER_BIN=$(valgrind_copy "$WORKER_BIN" "$WORK") || die "could not copy $WORKER_BIN for valgrind"
     WORKER_WRAPPER=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$OUT")
     prepare_database
     start_servers

@@ -5,9 +5,10 @@
 # text, most of the text ended up resident. Laid out together, the code that runs fits in few pages (BENCHMARKS.md,
 # "Orders (as shipped)"). The list comes from `valgrind --tool=callgrind` over the worker's whole life: start-up,
 # WARM orders at WARM in flight, SYMBOL_ORDER_COUNT orders at 10 in flight through the API, then a burst of
-# SYMBOL_ORDER_BURST created at once (a full cache, backpressure, replays and task heartbeats), shutdown. Functions
-# not in the list (errors, rare paths, code added since) are laid out after it, so a stale list costs memory, never
-# correctness: run this again (`bash Benchmarks/symbol-order.sh`, ~5 min) after large changes to the worker.
+# SYMBOL_ORDER_BURST created at once (a full cache, backpressure, replays and task heartbeats), shutdown, with
+# /metrics, /healthz and /readyz scraped throughout. Functions not in the list (errors, rare paths, code added since)
+# are laid out after it, so a stale list costs memory, never correctness: run this again
+# (`bash Benchmarks/symbol-order.sh`, ~5 min) after large changes to the worker.
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$ROOT/Benchmarks/lib.sh"
 
@@ -19,16 +20,12 @@ ORDER_FILE="$ROOT/Linker/order-worker.order"
 say "symbol order: release build of order-worker and order-api"
 release_build order-worker order-api
 BENCH_BIN="$BENCH_OUT/symbol-order-bin"
-mkdir -p "$BENCH_BIN"
-for product in order-worker order-api; do ln -sf "$(release_bin "$product")/$product" "$BENCH_BIN/$product"; done
+bench_link_binaries "$BENCH_BIN" order-worker order-api
 source "$ROOT/Benchmarks/shipped_env.sh"
 trap shipped_cleanup EXIT
 command -v valgrind >/dev/null || die "valgrind is not installed (apt-get install valgrind)"
 
-# Valgrind 3.19 cannot read the toolchain's DWARF 5: run a copy without debug info (symbols stay).
-cp "$WORKER_BIN" "$WORK/order-worker"
-strip --strip-debug "$WORK/order-worker"
-WORKER_BIN="$WORK/order-worker"
+WORKER_BIN=$(valgrind_copy "$WORKER_BIN" "$WORK") || die "could not copy $WORKER_BIN for valgrind"
 OUT="$WORK/callgrind.out"
 # As shipped, the fraud screen on (start_worker turns it off for the Python peer's sake; env here turns it back on).
 WORKER_WRAPPER=(env FRAUD_SCREEN=on valgrind --tool=callgrind --demangle=no --callgrind-out-file="$OUT")
@@ -40,12 +37,20 @@ start_worker ours "$queue" 300
 start_api "$queue"
 driver=("$BENCH_PYTHON" "$DRIVER" --api "127.0.0.1:$API_PORT_SHIPPED" --redis "127.0.0.1:$REDIS_PORT_SHIPPED"
     --temporal "127.0.0.1:$TEMPORAL_PORT_SHIPPED")
+# Scraped as Prometheus and a probe would be (every 2 s): rendering /metrics runs code no order does, and a first
+# scrape outside the list pulled ~4 MiB more of the text into memory.
+while sleep 2; do
+    for path in metrics healthz readyz; do curl -fsS -o /dev/null "http://127.0.0.1:$METRICS_PORT/$path" || true; done
+done &
+scraper=$!
+trap 'kill $scraper 2>/dev/null; shipped_cleanup' EXIT
 say "symbol order: $WARM + $SYMBOL_ORDER_COUNT orders with order-worker under callgrind"
 "${driver[@]}" --count "$WARM" --concurrency "$WARM" --id-prefix symbol-warm >/dev/null || die "the warm-up failed"
 "${driver[@]}" --count "$SYMBOL_ORDER_COUNT" --concurrency 10 --id-prefix symbol >/dev/null || die "the orders failed"
 say "symbol order: a burst of $SYMBOL_ORDER_BURST orders"
 "${driver[@]}" --burst --count "$SYMBOL_ORDER_BURST" --concurrency 50 --id-prefix symbol-burst >/dev/null \
     || die "the burst failed"
+kill $scraper 2>/dev/null
 stop_pidfile "$API_PIDFILE" "order-api" >/dev/null
 stop_pidfile "$WORKER_PIDFILE" "order worker under callgrind" >/dev/null
 [ -s "$OUT" ] || die "callgrind wrote no profile ($OUT)"

@@ -21,12 +21,8 @@ if [ -n "$PREBUILT_BIN" ]; then
 else
     say "building release binaries"
     release_build orderflow-bench order-worker order-api
-    # One folder naming the three, wherever each was built.
     BENCH_BIN="$BENCH_OUT/bin"
-    mkdir -p "$BENCH_BIN"
-    for product in orderflow-bench order-worker order-api; do
-        ln -sf "$(release_bin "$product")/$product" "$BENCH_BIN/$product"
-    done
+    bench_link_binaries "$BENCH_BIN" orderflow-bench order-worker order-api
 fi
 export BENCH_BIN
 
