@@ -125,6 +125,26 @@ let sampleWorkflow = WorkflowDefinition(name: "Sample") { (name: String) async t
         #expect(try WorkflowReplayer(workflows: [workflow]).replay(script.closedHistory()).isEmpty)
     }
 
+    @Test func requestOnlyCancellationLeavesTheActivityRunningAndRaisesTheFlag() throws {
+        let workflow = WorkflowDefinition(name: "RequestOnly", cancellation: .requestOnly) {
+            (_: String) async throws -> String in
+            try await Workflow.executeActivity("Reserve", input: 1, options: options)
+            guard Workflow.isCancellationRequested else { return "done" }
+            try await Workflow.executeActivity("Release", input: 1, options: options)
+            throw CancellationError()
+        }
+        var script = ScriptedRun(workflow, input: "x")
+        try script.task()
+        // No RequestCancelActivityTask: the activity in flight is left to finish.
+        var commands = try script.task { $0.cancelRequested() }
+        #expect(commands.isEmpty)
+        commands = try script.task { $0.activityCompleted("1", result: EmptyValue()) }
+        #expect(commands.map(\.activityType) == ["Release"])
+        commands = try script.task { $0.activityCompleted("2", result: EmptyValue()) }
+        #expect(commands.map(\.commandType) == [.cancelWorkflowExecution])
+        #expect(try WorkflowReplayer(workflows: [workflow]).replay(script.closedHistory()).isEmpty)
+    }
+
     @Test func builtInQueriesDescribeWaitsAndDefinitions() throws {
         var script = ScriptedRun(sampleWorkflow, input: "ann")
         try script.task()

@@ -25,7 +25,10 @@ struct OrderWorkflow: Sendable {
     }
 
     var definition: WorkflowDefinition {
-        WorkflowDefinition(name: OrderWorkflowContract.workflowType) { (received: ReceivedOrderWorkflowInput?) in
+        // A cancel request, like the cancelOrder signal, takes effect when the activity in flight returns, so
+        // compensation never races a step that is still running on some worker: nothing is cancelled under the code.
+        WorkflowDefinition(name: OrderWorkflowContract.workflowType, cancellation: .requestOnly) {
+            (received: ReceivedOrderWorkflowInput?) in
             try await run(ReceivedOrderWorkflowInput.order(from: received))
         }
     }
@@ -44,10 +47,6 @@ struct OrderWorkflow: Sendable {
         let order = input.order(workflowId: Workflow.info.workflowId)
         let state = OrderWorkflowState(order: order)
         state.registerHandlers()
-        let process = OrderProcess(order: order, steps: steps, state: state, screensFraud: screensFraud)
-        // Shielded from Temporal's cancellation: a cancel request, like the cancelOrder signal,
-        // takes effect when the activity in flight returns, so compensation never races a step
-        // that is still running on some worker.
-        return try await Workflow.nonCancellable { try await process.run() }
+        return try await OrderProcess(order: order, steps: steps, state: state, screensFraud: screensFraud).run()
     }
 }

@@ -143,7 +143,7 @@ final class WorkflowRun: @unchecked Sendable {
             guard let context, !context.cancelRequested else { return }
             context.cancelRequested = true
             // Cancels every structured child; their cancellation handlers emit the cancel commands.
-            rootTask?.cancel()
+            if definition.cancellation == .cancelsWorkflow { rootTask?.cancel() }
         default:
             break  // WorkflowTaskScheduled/Failed/TimedOut, Terminated, TimedOut...: nothing to do
         }
