@@ -155,7 +155,7 @@ final class PostgresConnection: ThreadOwnedConnection {
     // MARK: - private
 
     private func open() throws(PostgresError) {
-        let parameters: [(String, String)] = [
+        var parameters: [(String, String)] = [
             ("host", configuration.host),
             ("port", String(configuration.port)),
             ("user", configuration.user),
@@ -177,7 +177,8 @@ final class PostgresConnection: ThreadOwnedConnection {
             ("keepalives_interval", String(limits.keepalivesIntervalSeconds)),
             ("keepalives_count", String(limits.keepalivesCount)),
             ("tcp_user_timeout", String(Self.milliseconds(limits.tcpUserTimeout))),
-        ] + Self.gssEncryptionOff
+        ]
+        parameters += Self.gssEncryptionOff
         let connection = withCStrings(parameters.map(\.0) + [nil]) { keywords in
             withCStrings(parameters.map(\.1) + [nil]) { values in
                 PQconnectdbParams(keywords, values, 0)
