@@ -4,10 +4,7 @@ import TemporalBridge
 /// The options every order activity is scheduled with, from `ActivitySettings` (docs/workflow.md: max
 /// attempts, initial interval, backoff 2.0, max interval 30 s, start-to-close 10 s; business
 /// failure types never retried).
-///
-/// A class, shared by reference: every suspended run holds its steps in its async frames, and as a value these
-/// options (three policies, ~600 bytes) were copied into each of them, several times over.
-final class OrderActivityOptions: Sendable {
+struct OrderActivityOptions: Sendable {
     /// The forward steps: CreateOrder, CheckInventory, ProcessPayment, SendNotification.
     let step: ActivityOptions
     /// Compensations and the failure/cancellation notification. Same policy, but retried until

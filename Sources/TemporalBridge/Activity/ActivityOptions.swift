@@ -38,13 +38,46 @@ public enum ActivityCancellationType: Sendable, Equatable {
 /// `scheduleToCloseTimeout` must be set (the server rejects the command otherwise).
 public struct ActivityOptions: Sendable, Equatable {
     /// nil = the workflow's own task queue.
-    public var taskQueue: String?
-    public var scheduleToCloseTimeout: Duration?
-    public var scheduleToStartTimeout: Duration?
-    public var startToCloseTimeout: Duration?
-    public var heartbeatTimeout: Duration?
-    public var retryPolicy: RetryPolicy?
-    public var cancellationType: ActivityCancellationType
+    public var taskQueue: String? {
+        get { shared.fields.taskQueue }
+        set { shared = shared.updating { $0.taskQueue = newValue } }
+    }
+    public var scheduleToCloseTimeout: Duration? {
+        get { shared.fields.scheduleToCloseTimeout }
+        set { shared = shared.updating { $0.scheduleToCloseTimeout = newValue } }
+    }
+    public var scheduleToStartTimeout: Duration? {
+        get { shared.fields.scheduleToStartTimeout }
+        set { shared = shared.updating { $0.scheduleToStartTimeout = newValue } }
+    }
+    public var startToCloseTimeout: Duration? {
+        get { shared.fields.startToCloseTimeout }
+        set { shared = shared.updating { $0.startToCloseTimeout = newValue } }
+    }
+    public var heartbeatTimeout: Duration? {
+        get { shared.fields.heartbeatTimeout }
+        set { shared = shared.updating { $0.heartbeatTimeout = newValue } }
+    }
+    public var retryPolicy: RetryPolicy? {
+        get { shared.fields.retryPolicy }
+        set { shared = shared.updating { $0.retryPolicy = newValue } }
+    }
+    public var cancellationType: ActivityCancellationType {
+        get { shared.fields.cancellationType }
+        set { shared = shared.updating { $0.cancellationType = newValue } }
+    }
+
+    private var shared: SharedFields<Fields>
+
+    private struct Fields: Sendable, Equatable {
+        var taskQueue: String?
+        var scheduleToCloseTimeout: Duration?
+        var scheduleToStartTimeout: Duration?
+        var startToCloseTimeout: Duration?
+        var heartbeatTimeout: Duration?
+        var retryPolicy: RetryPolicy?
+        var cancellationType: ActivityCancellationType
+    }
 
     public init(
         taskQueue: String? = nil,
@@ -55,12 +88,14 @@ public struct ActivityOptions: Sendable, Equatable {
         retryPolicy: RetryPolicy? = nil,
         cancellationType: ActivityCancellationType = .tryCancel
     ) {
-        self.taskQueue = taskQueue
-        self.startToCloseTimeout = startToCloseTimeout
-        self.scheduleToCloseTimeout = scheduleToCloseTimeout
-        self.scheduleToStartTimeout = scheduleToStartTimeout
-        self.heartbeatTimeout = heartbeatTimeout
-        self.retryPolicy = retryPolicy
-        self.cancellationType = cancellationType
+        shared = SharedFields(
+            Fields(
+                taskQueue: taskQueue, scheduleToCloseTimeout: scheduleToCloseTimeout,
+                scheduleToStartTimeout: scheduleToStartTimeout, startToCloseTimeout: startToCloseTimeout,
+                heartbeatTimeout: heartbeatTimeout, retryPolicy: retryPolicy, cancellationType: cancellationType))
+    }
+
+    public static func == (lhs: ActivityOptions, rhs: ActivityOptions) -> Bool {
+        SharedFields.same(lhs.shared, rhs.shared)
     }
 }
