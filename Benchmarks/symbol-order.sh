@@ -43,7 +43,7 @@ while sleep 2; do
     for path in metrics healthz readyz; do curl -fsS -o /dev/null "http://127.0.0.1:$METRICS_PORT/$path" || true; done
 done &
 scraper=$!
-trap 'kill $scraper 2>/dev/null; shipped_cleanup' EXIT
+trap 'kill $scraper 2>/dev/null || true; shipped_cleanup' EXIT
 say "symbol order: $WARM + $SYMBOL_ORDER_COUNT orders with order-worker under callgrind"
 "${driver[@]}" --count "$WARM" --concurrency "$WARM" --id-prefix symbol-warm >/dev/null || die "the warm-up failed"
 "${driver[@]}" --count "$SYMBOL_ORDER_COUNT" --concurrency 10 --id-prefix symbol >/dev/null || die "the orders failed"
