@@ -37,6 +37,13 @@ reset_database() {
 
 start_servers() {
     say "shipped: redis-server on $REDIS_PORT_SHIPPED, Temporal dev server on $TEMPORAL_PORT_SHIPPED (history on disk)"
+    # A server left from an interrupted run would answer the readiness checks below in place of ours.
+    local port
+    for port in "$REDIS_PORT_SHIPPED" "$TEMPORAL_PORT_SHIPPED"; do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            die "port $port is taken (a shipped server left by an interrupted run?); stop what listens there first"
+        fi
+    done
     redis-server --port "$REDIS_PORT_SHIPPED" --bind 127.0.0.1 --save "" --appendonly no \
         >"$LOGS/bench-shipped-redis.log" 2>&1 &
     echo $! >"$REDIS_PIDFILE"
