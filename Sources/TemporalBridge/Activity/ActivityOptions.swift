@@ -94,8 +94,4 @@ public struct ActivityOptions: Sendable, Equatable {
                 scheduleToStartTimeout: scheduleToStartTimeout, startToCloseTimeout: startToCloseTimeout,
                 heartbeatTimeout: heartbeatTimeout, retryPolicy: retryPolicy, cancellationType: cancellationType))
     }
-
-    public static func == (lhs: ActivityOptions, rhs: ActivityOptions) -> Bool {
-        SharedFields.same(lhs.shared, rhs.shared)
-    }
 }

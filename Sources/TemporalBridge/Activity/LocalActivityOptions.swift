@@ -50,10 +50,6 @@ public struct LocalActivityOptions: Sendable, Equatable {
                 retryPolicy: retryPolicy, localRetryThreshold: localRetryThreshold))
     }
 
-    public static func == (lhs: LocalActivityOptions, rhs: LocalActivityOptions) -> Bool {
-        SharedFields.same(lhs.shared, rhs.shared)
-    }
-
     /// The per-attempt limit: start-to-close, clamped to schedule-to-close (as sdk-core does).
     var attemptTimeout: Duration? {
         switch (startToCloseTimeout, scheduleToCloseTimeout) {

@@ -4,7 +4,7 @@
 /// Why options types use it: an activity's options are copied into the async frame of each call on the way to
 /// scheduling it, and a workflow run suspended at that point keeps those frames for as long as it is cached.
 /// Inline, the fields (~200 bytes) made several of those frames outgrow the task allocator's 1 KB slabs.
-final class SharedFields<Fields: Sendable & Equatable>: Sendable {
+final class SharedFields<Fields: Sendable & Equatable>: Sendable, Equatable {
     let fields: Fields
 
     init(_ fields: Fields) { self.fields = fields }
@@ -16,7 +16,7 @@ final class SharedFields<Fields: Sendable & Equatable>: Sendable {
         return SharedFields(fields)
     }
 
-    static func same(_ lhs: SharedFields, _ rhs: SharedFields) -> Bool {
+    static func == (lhs: SharedFields, rhs: SharedFields) -> Bool {
         lhs === rhs || lhs.fields == rhs.fields
     }
 }
