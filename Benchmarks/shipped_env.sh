@@ -40,9 +40,8 @@ start_servers() {
     # A server left from an interrupted run would answer the readiness checks below in place of ours.
     local port
     for port in "$REDIS_PORT_SHIPPED" "$TEMPORAL_PORT_SHIPPED"; do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            die "port $port is taken (a shipped server left by an interrupted run?); stop what listens there first"
-        fi
+        ! port_busy "$port" \
+            || die "port $port is taken (a shipped server left by an interrupted run?); stop what listens there first"
     done
     redis-server --port "$REDIS_PORT_SHIPPED" --bind 127.0.0.1 --save "" --appendonly no \
         >"$LOGS/bench-shipped-redis.log" 2>&1 &

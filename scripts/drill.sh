@@ -118,7 +118,6 @@ worker_log() { echo "$LOGS/drill-worker-$1.log"; }
 as_postgres() { runuser -u postgres -- "$@"; }
 now_ms() { date +%s%3N; }
 seconds_since() { awk -v a="$1" -v b="$(now_ms)" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 dsql() {
     PGPASSWORD="$POSTGRES_PASSWORD" psql -h 127.0.0.1 -p "$DRILL_PG_PORT" -U "$POSTGRES_USER" -d "$POSTGRES_DB" \
         -X -q -A -t -F '|' -v ON_ERROR_STOP=1 "$@"

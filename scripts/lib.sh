@@ -68,6 +68,9 @@ need_temporal() { [ -x "$TEMPORAL_CLI" ] || die "the Temporal CLI is not at $TEM
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# port_busy PORT: something accepts connections on 127.0.0.1:PORT.
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 # stop_pidfile FILE NAME: stops the process recorded in FILE (never by name), waits for it to exit.
 stop_pidfile() {
     local file=$1 name=$2
