@@ -33,9 +33,10 @@ RUN mkdir -p "$OUT" \
 
 # --- runtime stage: Debian without a toolchain. Every library the binaries load comes from the apt-get line below
 # (with what apt pulls in) or from the Swift runtime files copied from the build stage; nothing else is assumed.
+# gRPC-core is linked into the binaries (Package.swift); libssl3 is the OpenSSL it and libpq use.
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libgrpc29 libpq5 libhiredis0.14 libstdc++6 libgcc-s1 ca-certificates tzdata curl \
+ && apt-get install -y --no-install-recommends libssl3 libpq5 libhiredis0.14 libstdc++6 libgcc-s1 ca-certificates tzdata curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home /app orderflow
 # order-api's shared Swift runtime (order-worker links it statically); the binary's run path is /usr/lib/swift/linux.

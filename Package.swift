@@ -1,6 +1,30 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+// gRPC-core and what it brings (abseil, upb, re2, c-ares, zlib) go into the release executables as static archives
+// (`pkg-config --static --libs grpc` lists them; libgrpc-dev pulls in the -dev packages that ship them): the link keeps
+// only the objects used, the loader resolves none of their symbols at start-up, and the code that runs joins
+// order-worker's ordered layout. An idle worker is ~2 MiB smaller than with the shared libgrpc, whose symbol tables
+// alone kept 1.4 MiB resident (BENCHMARKS.md, "Orders (as shipped)"), and the image needs no gRPC package. OpenSSL
+// stays shared: libpq loads it anyway.
+let grpcStaticArchives: [String] = {
+    let abseil = [
+        "throw_delegate", "raw_logging_internal", "raw_hash_set", "hashtablez_sampler", "hash", "city",
+        "low_level_hash", "random_distributions", "random_seed_sequences", "random_internal_pool_urbg",
+        "random_internal_randen", "random_internal_randen_hwaes", "random_internal_randen_hwaes_impl",
+        "random_internal_randen_slow", "random_internal_platform", "random_internal_seed_material",
+        "random_seed_gen_exception", "statusor", "status", "cord", "cordz_info", "cord_internal", "cordz_functions",
+        "exponential_biased", "cordz_handle", "bad_optional_access", "strerror", "str_format_internal",
+        "synchronization", "graphcycles_internal", "stacktrace", "symbolize", "debugging_internal",
+        "demangle_internal", "malloc_internal", "time", "civil_time", "strings", "strings_internal", "base",
+        "spinlock_wait", "int128", "time_zone", "bad_variant_access", "log_severity",
+    ].map { "absl_" + $0 }
+    let archives = ["grpc", "address_sorting", "re2", "upb", "cares", "z", "gpr"] + abseil
+    // A group, so the order of the archives does not matter to GNU ld or gold either.
+    let group = ["--start-group"] + archives.map { "-l:lib\($0).a" } + ["--end-group"]
+    return group.flatMap { ["-Xlinker", $0] }
+}()
+
 let package = Package(
     name: "OrderFlow",
     platforms: [.macOS(.v15)],
@@ -33,10 +57,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", exact: "1.4.0", traits: []),
     ],
     targets: [
-        // The only code that touches gRPC-core.
+        // The only code that touches gRPC-core: shared libraries in debug builds, the static archives (below) in
+        // release builds.
         .target(
             name: "CGRPCShim",
-            linkerSettings: [.linkedLibrary("grpc"), .linkedLibrary("gpr")]
+            linkerSettings: [
+                .linkedLibrary("grpc", .when(configuration: .debug)),
+                .linkedLibrary("gpr", .when(configuration: .debug)),
+                .unsafeFlags(grpcStaticArchives, .when(configuration: .release)),
+                .linkedLibrary("ssl", .when(configuration: .release)),
+                .linkedLibrary("crypto", .when(configuration: .release)),
+                .linkedLibrary("stdc++", .when(configuration: .release)),
+            ]
         ),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // No pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM refuses with a warning on every build.
