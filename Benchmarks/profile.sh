@@ -121,7 +121,7 @@ table() { # table yes|no
     echo
     table no
     echo
-    echo "Self cost by object file (the executable holds our code, the Swift runtime and Foundation):"
+    echo "Self cost by object file (the executable holds our code, the Swift runtime, Foundation and gRPC-core):"
     echo
     echo "| object | instructions per order | share |"
     echo "|---|---:|---:|"
