@@ -29,6 +29,7 @@ struct OrderAPICommand: AsyncParsableCommand {
     var publicDirectory: String?
 
     func run() async throws {
+        DefaultTimeZone.useGMT()
         let flags: [(setting: any SettingDescription, value: String?)] = [
             (OrderFlowSettings.apiHost, host), (OrderFlowSettings.apiPort, port.map(String.init)),
             (OrderFlowSettings.logLevel, logLevel),
