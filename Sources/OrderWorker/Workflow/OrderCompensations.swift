@@ -15,6 +15,10 @@ struct OrderCompensations: Sendable {
     /// Runs a step that `compensation` undoes. The compensation is owed unless the step failed
     /// with a business failure (its transaction was rolled back, so nothing happened): after a
     /// timeout or exhausted retries the step may well have committed.
+    ///
+    /// Never inlined: inlined, its frame and its step's closure would join `OrderProcess.run()`'s async frame, which
+    /// every suspended run holds for its whole life.
+    @inline(never)
     mutating func track<T>(_ compensation: Compensation, _ step: () async throws -> T) async throws -> T {
         do {
             let result = try await step()

@@ -3,12 +3,22 @@ import TemporalBridge
 
 /// One order's way through the steps, written the way the steps read. Between steps it checks
 /// for cancellation; business failures and cancellations both end in compensation.
-struct OrderProcess: Sendable {
+///
+/// A class, so the steps' closures and `run()`'s async frame, which every suspended run holds for its whole life,
+/// carry a reference to it rather than copies of the order and the steps.
+final class OrderProcess: Sendable {
     let order: OrderInput
     let steps: OrderSteps
     let state: OrderWorkflowState
     /// The `fraud-screen` patch's answer for this run.
     let screensFraud: Bool
+
+    init(order: OrderInput, steps: OrderSteps, state: OrderWorkflowState, screensFraud: Bool) {
+        self.order = order
+        self.steps = steps
+        self.state = state
+        self.screensFraud = screensFraud
+    }
 
     private var orderId: String { order.orderId }
 
@@ -39,10 +49,20 @@ struct OrderProcess: Sendable {
             try await steps.sendNotification(completedNotice(total: created.total))
             state.reached(.completed)
             return completed(total: created.total, transactionId: payment.transactionId)
-        } catch let cancellation as OrderCancellation {
-            return try await cancel(cancellation, undoing: compensations)
-        } catch let failure as ActivityFailure {
-            throw try await fail(failure, undoing: compensations)
+        } catch {
+            return try await settle(error, undoing: compensations)
+        }
+    }
+
+    /// Compensates after a cancellation or a step's business failure; any other error ends the run as it is. Never
+    /// inlined: the cast targets would otherwise take room in `run()`'s async frame for the run's whole life.
+    @inline(never) private func settle(_ error: any Error, undoing compensations: OrderCompensations) async throws
+        -> OrderWorkflowResult
+    {
+        switch error {
+        case let cancellation as OrderCancellation: return try await cancel(cancellation, undoing: compensations)
+        case let failure as ActivityFailure: throw try await fail(failure, undoing: compensations)
+        default: throw error
         }
     }
 

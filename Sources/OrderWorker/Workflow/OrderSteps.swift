@@ -18,7 +18,7 @@ struct OrderSteps: Sendable {
     @inline(never) func createOrder(_ order: OrderInput, file: StaticString = #fileID, line: UInt = #line) async throws
         -> CreateOrderResult
     {
-        let input = CreateOrderInput(order: order, workflowId: Workflow.info.workflowId, runId: Workflow.info.runId)
+        let input = Self.createOrderInput(order)
         if runsDatabaseStepsLocally {
             return try await Workflow.executeLocalActivity(
                 ActivityName.createOrder.rawValue, input: input, options: options.localStep,
@@ -27,6 +27,13 @@ struct OrderSteps: Sendable {
         return try await Workflow.executeActivity(
             ActivityName.createOrder.rawValue, input: input, options: options.step,
             summary: OrderSummaries.createOrder(order), file: file, line: line)
+    }
+
+    /// Synchronous and never inlined, so the run's `WorkflowInfo` is read on the thread's stack, not copied into
+    /// `createOrder`'s async frame.
+    @inline(never) private static func createOrderInput(_ order: OrderInput) -> CreateOrderInput {
+        let info = Workflow.info
+        return CreateOrderInput(order: order, workflowId: info.workflowId, runId: info.runId)
     }
 
     @inline(never) func checkInventory(_ order: OrderInput, file: StaticString = #fileID, line: UInt = #line)

@@ -34,6 +34,12 @@ struct OrderWorkflow: Sendable {
     }
 
     func run(_ input: OrderWorkflowInput) async throws -> OrderWorkflowResult {
+        try await process(input).run()
+    }
+
+    /// Synchronous and never inlined, so what the set-up builds (the patch answers, the handlers) lives on the
+    /// thread's stack, not in `run`'s async frame, which a suspended run holds for its whole life.
+    @inline(never) private func process(_ input: OrderWorkflowInput) -> OrderProcess {
         // Decided at the start, so an order keeps the path of the build that started it: a run
         // begun before the upgrade replays without the marker and never screens, even when a new
         // worker carries it past CheckInventory.
@@ -47,6 +53,6 @@ struct OrderWorkflow: Sendable {
         let order = input.order(workflowId: Workflow.info.workflowId)
         let state = OrderWorkflowState(order: order)
         state.registerHandlers()
-        return try await OrderProcess(order: order, steps: steps, state: state, screensFraud: screensFraud).run()
+        return OrderProcess(order: order, steps: steps, state: state, screensFraud: screensFraud)
     }
 }

@@ -65,8 +65,9 @@ final class OrderWorkflowState: @unchecked Sendable {
         cancelReason = (trimmed?.isEmpty ?? true) ? "cancelled on request" : trimmed
     }
 
-    /// Throws `OrderCancellation` when the order was asked to stop, by signal or by Temporal.
-    func checkCancellation() throws(OrderCancellation) {
+    /// Throws `OrderCancellation` when the order was asked to stop, by signal or by Temporal. Untyped: a typed throw
+    /// would reserve a slot for the error at every call site in `OrderProcess.run()`'s async frame.
+    func checkCancellation() throws {
         if let cancelReason { throw OrderCancellation(reason: cancelReason, requestedByTemporal: false) }
         if Workflow.isCancellationRequested {
             throw OrderCancellation(reason: "cancellation requested through Temporal", requestedByTemporal: true)
