@@ -124,7 +124,9 @@ done
     echo "temporal_long_request counters (ours: its /metrics; the peer: the SDK core's Prometheus exporter);"
     echo "workflow tasks (WorkflowTaskCompleted) and history events from the histories of $BENCH_HISTORY_SAMPLE orders."
     echo "Burst: $BENCH_BURST orders created at once, then awaited (first $BENCH_BURST_RUNS run(s)); its RSS is the"
-    echo "worker's peak (VmHWM) over the whole run, the cached count the peak of temporal_sticky_cache_size."
+    echo "worker's peak (VmHWM) over the whole run, the cached count the peak of temporal_sticky_cache_size. Each"
+    echo "worker starts with its code read from disk: its executable (the peer: the interpreter, its modules and the"
+    echo "SDK's native library) is dropped from the page cache first, as \`Benchmarks/python/drop_page_cache.py\` explains."
     echo "Medians of $BENCH_RUNS runs; ratio = ours / Python."
     echo
     echo "| figure | order-worker | Python SDK | ratio | target |"

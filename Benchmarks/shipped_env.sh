@@ -68,6 +68,12 @@ shipped_environment() {
 # metrics on METRICS_PORT. Ours runs under the command in WORKER_WRAPPER (an array) when set, e.g. valgrind.
 start_worker() {
     local impl=$1 queue=$2 seconds=${3:-60} log="$LOGS/bench-shipped-$1.log"
+    # Each worker reads its code from disk, not from what the linker or pip just wrote (drop_page_cache.py says why).
+    if [ "$impl" = ours ]; then
+        "$BENCH_PYTHON" "$ROOT/Benchmarks/python/drop_page_cache.py" "$WORKER_BIN"
+    else
+        "$BENCH_PYTHON" "$ROOT/Benchmarks/python/drop_page_cache.py" --python
+    fi
     # shellcheck disable=SC2046 # the environment is words
     if [ "$impl" = ours ]; then
         # The peer runs OrderWorkflow as it was before the fraud screen; FRAUD_SCREEN=off is that code path.
