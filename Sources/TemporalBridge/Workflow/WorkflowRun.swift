@@ -180,7 +180,9 @@ final class WorkflowRun: @unchecked Sendable {
     private func startRootTask(_ context: WorkflowContext) {
         let definition = self.definition
         let input = startInput
-        rootTask = Task(executorPreference: executor) {
+        // Detached: the run's task takes no copy of the task-locals of the workflow task that starts it (workflow code
+        // sees only its WorkflowContext), a copy every cached run would otherwise hold in its first task-allocator slab.
+        rootTask = Task.detached(executorPreference: executor) {
             await WorkflowContext.$current.withValue(context) {
                 do {
                     let output = try await definition.run(input)
