@@ -6,7 +6,8 @@ import PackageDescription
 // only the objects used, the loader resolves none of their symbols at start-up, and the code that runs joins
 // order-worker's ordered layout. An idle worker is ~2 MiB smaller than with the shared libgrpc, whose symbol tables
 // alone kept 1.4 MiB resident (BENCHMARKS.md, "Orders (as shipped)"), and the image needs no gRPC package. OpenSSL
-// stays shared: libpq loads it anyway.
+// stays shared: libpq loads it anyway. CGRPCShim's core_configuration.cc registers only the plugins a client of one
+// frontend uses, so the link leaves out xDS, RLS and grpclb as well.
 let grpcStaticArchives: [String] = {
     let abseil = [
         "throw_delegate", "raw_logging_internal", "raw_hash_set", "hashtablez_sampler", "hash", "city",
