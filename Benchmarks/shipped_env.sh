@@ -69,17 +69,15 @@ shipped_environment() {
 start_worker() {
     local impl=$1 queue=$2 seconds=${3:-60} log="$LOGS/bench-shipped-$1.log"
     # Each worker reads its code from disk, not from what the linker or pip just wrote (drop_page_cache.py says why).
-    if [ "$impl" = ours ]; then
-        "$BENCH_PYTHON" "$ROOT/Benchmarks/python/drop_page_cache.py" "$WORKER_BIN"
-    else
-        "$BENCH_PYTHON" "$ROOT/Benchmarks/python/drop_page_cache.py" --python
-    fi
+    local drop_page_cache=("$BENCH_PYTHON" "$ROOT/Benchmarks/python/drop_page_cache.py")
     # shellcheck disable=SC2046 # the environment is words
     if [ "$impl" = ours ]; then
+        "${drop_page_cache[@]}" "$WORKER_BIN"
         # The peer runs OrderWorkflow as it was before the fraud screen; FRAUD_SCREEN=off is that code path.
         env $(shipped_environment "$queue") FRAUD_SCREEN=off ${WORKER_WRAPPER[@]+"${WORKER_WRAPPER[@]}"} \
             "$WORKER_BIN" run --no-migrate >"$log" 2>&1 &
     else
+        "${drop_page_cache[@]}" --python
         env $(shipped_environment "$queue") PEER_METRICS_BIND="127.0.0.1:$METRICS_PORT" \
             "$BENCH_PYTHON" "$PEER" >"$log" 2>&1 &
     fi
