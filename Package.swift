@@ -65,6 +65,8 @@ let package = Package(
             linkerSettings: [
                 .linkedLibrary("grpc", .when(configuration: .debug)),
                 .linkedLibrary("gpr", .when(configuration: .debug)),
+                // core_configuration.cc turns abseil's deadlock detector off.
+                .linkedLibrary("absl_synchronization", .when(configuration: .debug)),
                 .unsafeFlags(grpcStaticArchives, .when(configuration: .release)),
                 .linkedLibrary("ssl", .when(configuration: .release)),
                 .linkedLibrary("crypto", .when(configuration: .release)),
