@@ -28,11 +28,12 @@ public struct PayloadConverter: Sendable {
         if let data = unwrapped as? Data {
             return Self.payload(.binaryPlain, data: data)
         }
-        if let bytes = unwrapped as? [UInt8] {
+        // By type, not by cast: any empty array casts to [UInt8], and `[String]()` is JSON's `[]`.
+        if type(of: unwrapped) == [UInt8].self, let bytes = unwrapped as? [UInt8] {
             return Self.payload(.binaryPlain, data: Data(bytes))
         }
         do {
-            return Self.payload(.jsonPlain, data: try PayloadJSON.encoder().encode(value))
+            return Self.payload(.jsonPlain, data: try PayloadJSON.encode(value))
         } catch {
             throw PayloadConversionError.encodingFailed(type: "\(T.self)", reason: "\(error)")
         }
@@ -81,7 +82,7 @@ public struct PayloadConverter: Sendable {
             throw PayloadConversionError.unsupportedEncoding(encoding: encodingName, type: "\(T.self)")
         case .jsonPlain:
             do {
-                return try PayloadJSON.decoder().decode(T.self, from: payload.data)
+                return try PayloadJSON.decode(T.self, from: payload.data)
             } catch {
                 throw PayloadConversionError.decodingFailed(
                     encoding: encodingName, type: "\(T.self)", reason: "\(error)")
