@@ -51,3 +51,57 @@ struct MoneyCodableTests {
         #expect(throws: DecodingError.self) { try decode(#"{"amount":\#(literal)}"#) }
     }
 }
+
+@Suite("Money's Double path against its exact digits")
+struct MoneyDoublePathTests {
+    private struct Wrapper: Codable, Equatable { var amount: Money }
+
+    /// Every cent value near zero, around each power of ten and up to the Double path's bound, then past it.
+    private static var samples: [Int64] {
+        var values = Array(Int64(-20_000)...20_000)
+        var power: Int64 = 100
+        while power < Int64.max / 10 {
+            values += [power - 1, power, power + 1, power * 9 + 99, -power - 7]
+            power *= 10
+        }
+        let bound: Int64 = 1 << 52
+        values += [bound - 1, bound, bound + 1, -(bound - 1), Int64.max, Int64.min + 1]
+        var generator = SplitMix64(seed: 18)
+        values += (0..<20_000).map { _ in Int64.random(in: -(bound * 2)...(bound * 2), using: &generator) }
+        return values
+    }
+
+    /// Seeded, so a failing amount fails again on the next run.
+    private struct SplitMix64: RandomNumberGenerator {
+        var seed: UInt64
+
+        mutating func next() -> UInt64 {
+            seed &+= 0x9E37_79B9_7F4A_7C15
+            var z = seed
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test("JSONEncoder writes each amount as its shortest digits and JSONDecoder reads it back")
+    func encodesExactDigits() throws {
+        let encoder = JSONEncoder()
+        let decoder = JSONDecoder()
+        for cents in Self.samples {
+            let money = Money(cents: cents)
+            let json = String(decoding: try encoder.encode(Wrapper(amount: money)), as: UTF8.self)
+            #expect(json == #"{"amount":\#(money.jsonNumberText)}"#)
+            #expect(try decoder.decode(Wrapper.self, from: Data(json.utf8)).amount == money)
+        }
+    }
+
+    @Test("a number one digit past two decimals is refused even where a Double cannot tell it apart")
+    func refusesWhatTheDoubleHides() {
+        for json in ["1.0000000000000001", "45035996273704.961", "0.0100000000000000001", "12.345"] {
+            #expect(throws: DecodingError.self, "\(json)") {
+                try JSONDecoder().decode(Wrapper.self, from: Data(#"{"amount":\#(json)}"#.utf8))
+            }
+        }
+    }
+}

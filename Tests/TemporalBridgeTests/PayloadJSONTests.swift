@@ -153,6 +153,21 @@ struct PayloadJSONTests {
     }
 
     @Test(
+        "a Decimal reads as Decimal(string:) reads the number",
+        arguments: [
+            "1299.99", "0.10", "-5", "0", "-0", "0.00", "10.50", "1e2", "-1.2345E+2", "9999999999999999999",
+            "12345678901234567890.5", "0.0000000000000000001", "18446744073709551615",
+        ])
+    func decimals(_ text: String) throws {
+        var payload = try converter.toPayload(0)
+        payload.data = Data(text.utf8)
+        let decoded = try converter.fromPayload(payload, as: Decimal.self)
+        let expected = try #require(Decimal(string: text))
+        #expect(decoded == expected)
+        #expect(decoded.description == expected.description)
+    }
+
+    @Test(
         "malformed JSON and wrong types are refused with the reason",
         arguments: [
             #"{"a":1"#, #"{"a":01}"#, #"[1,]"#, #""\x""#, "\"\u{01}\"", #"{"a":1} x"#, #"nul"#, #""\ud800""#,

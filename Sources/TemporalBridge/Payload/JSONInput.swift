@@ -6,7 +6,7 @@ indirect enum JSONInput {
     case number(String)
     case string(String)
     case array([JSONInput])
-    case object([String: JSONInput])
+    case object(JSONInputObject)
 
     /// The kind of value, as error messages name it.
     var kind: String {
@@ -29,6 +29,32 @@ indirect enum JSONInput {
         parser.skipWhitespace()
         guard parser.atEnd else { throw parser.error("unexpected text after the JSON value") }
         return value
+    }
+}
+
+/// A parsed object's members. Payload objects are small, and comparing a few short keys costs less than
+/// hashing them, so a dictionary is built only for large objects.
+struct JSONInputObject {
+    private let members: [(key: String, value: JSONInput)]
+    private let positions: [String: Int]?
+
+    init(_ members: [(key: String, value: JSONInput)]) {
+        self.members = members
+        positions =
+            members.count > 16
+            ? Dictionary(members.indices.map { (members[$0].key, $0) }, uniquingKeysWith: { $1 }) : nil
+    }
+
+    /// The value of `key`; the last of repeated keys wins.
+    subscript(key: String) -> JSONInput? {
+        if let positions { return positions[key].map { members[$0].value } }
+        return members.last { $0.key == key }?.value
+    }
+
+    /// Each key once, in document order.
+    var keys: [String] {
+        var seen = Set<String>()
+        return members.compactMap { seen.insert($0.key).inserted ? $0.key : nil }
     }
 }
 
@@ -86,11 +112,11 @@ private struct JSONInputParser {
     private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONInput {
         guard depth <= Self.maximumDepth else { throw error("too deeply nested") }
         index += 1
-        var members: [String: JSONInput] = [:]
+        var members: [(key: String, value: JSONInput)] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return .object(JSONInputObject(members))
         }
         while true {
             skipWhitespace()
@@ -100,14 +126,14 @@ private struct JSONInputParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue(depth: depth)
+            members.append((key, try parseValue(depth: depth)))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of data") }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "}"):
                 index += 1
-                return .object(members)
+                return .object(JSONInputObject(members))
             default: throw error("expected ',' or '}'")
             }
         }
