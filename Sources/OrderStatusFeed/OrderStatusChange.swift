@@ -33,36 +33,38 @@ public struct OrderStatusChange: Codable, Sendable, Equatable {
     /// `.sortedKeys` and `.withoutEscapingSlashes`: keys in order, absent fields left out
     /// (`OrderStatusChangeCodingTests` compares the two).
     public func encoded() -> [UInt8] {
-        var json = "{"
-        if let failureReason { json += #""failure_reason":\#(Self.quoted(failureReason)),"# }
-        json += #""order_id":\#(Self.quoted(orderId)),"status":\#(Self.quoted(status.rawValue)),"#
-        if let step { json += #""step":\#(Self.quoted(step)),"# }
-        json += #""updated_at":"\#(Self.timestamp.format(updatedAt))"}"#
-        return Array(json.utf8)
+        var json: [UInt8] = []
+        json.reserveCapacity(192)
+        json.append(UInt8(ascii: "{"))
+        if let failureReason { Self.append("failure_reason", failureReason, to: &json) }
+        Self.append("order_id", orderId, to: &json)
+        Self.append("status", status.rawValue, to: &json)
+        if let step { Self.append("step", step, to: &json) }
+        Self.append("updated_at", Self.timestamp.format(updatedAt), to: &json, last: true)
+        json.append(UInt8(ascii: "}"))
+        return json
     }
 
-    /// `text` as a JSON string, escaped as JSONEncoder escapes: quote, backslash and control characters.
-    private static func quoted(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-            return "\"\(text)\""
-        }
-        var quoted = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": quoted += #"\""#
-            case "\\": quoted += #"\\"#
-            case "\n": quoted += #"\n"#
-            case "\r": quoted += #"\r"#
-            case "\t": quoted += #"\t"#
-            case "\u{08}": quoted += #"\b"#
-            case "\u{0C}": quoted += #"\f"#
-            case "\u{00}"..."\u{1F}":
-                let hex = String(scalar.value, radix: 16)
-                quoted += #"\u00"# + (hex.count == 1 ? "0" : "") + hex
-            default: quoted.unicodeScalars.append(scalar)
+    /// Appends `"key":"value"` and a comma unless `last`, the value escaped as JSONEncoder escapes a string.
+    private static func append(_ key: StaticString, _ value: String, to json: inout [UInt8], last: Bool = false) {
+        json.append(UInt8(ascii: "\""))
+        json.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        json.append(contentsOf: #"":""#.utf8)
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): json.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): json.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\n"): json.append(contentsOf: #"\n"#.utf8)
+            case UInt8(ascii: "\r"): json.append(contentsOf: #"\r"#.utf8)
+            case UInt8(ascii: "\t"): json.append(contentsOf: #"\t"#.utf8)
+            case 0x08: json.append(contentsOf: #"\b"#.utf8)
+            case 0x0C: json.append(contentsOf: #"\f"#.utf8)
+            case 0x00..<0x20: json.append(contentsOf: String(format: #"\u%04x"#, byte).utf8)
+            default: json.append(byte)
             }
         }
-        return quoted + "\""
+        json.append(UInt8(ascii: "\""))
+        if !last { json.append(UInt8(ascii: ",")) }
     }
 
     private static let timestamp = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
