@@ -29,7 +29,7 @@ public struct OrderStatusChange: Codable, Sendable, Equatable {
     public static let channel = "orderflow:order-status"
 
     /// The change as compact JSON, written by hand: Foundation's JSONEncoder cost ~33,000 instructions a change
-    /// (the worker publishes four per order), this a tenth of that. The bytes are what JSONEncoder wrote with
+    /// (the worker publishes four per order), this about a quarter of that. The bytes are what JSONEncoder wrote with
     /// `.sortedKeys` and `.withoutEscapingSlashes`: keys in order, absent fields left out
     /// (`OrderStatusChangeCodingTests` compares the two).
     public func encoded() -> [UInt8] {
