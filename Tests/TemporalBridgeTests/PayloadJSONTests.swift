@@ -100,6 +100,7 @@ struct PayloadJSONTests {
         try expectSameBytes([[Int]]([[], [1]]))
         try expectSameBytes(["b": 1, "a": 2, "c": 3])
         try expectSameBytes([1: "one", 10: "ten", 2: "two"])
+        try expectSameBytes(["b": 1, "B": 2, "a": 3, "_": 4, "A_1": 5, "a10": 6, "a9": 7, "é": 8, "z": 9])
     }
 
     @Test("a value that encodes nothing is an empty object inside another and refused alone, as in Foundation")

@@ -20,12 +20,10 @@ public final class ActivityContext: Sendable {
 
     init(info: ActivityInfo, logger: Logger, heartbeater: ActivityHeartbeater) {
         self.info = info
-        var logger = logger
-        logger[metadataKey: "activity_type"] = .string(info.activityType)
-        logger[metadataKey: "activity_id"] = .string(info.activityId)
-        logger[metadataKey: "workflow_id"] = .string(info.workflowId)
-        logger[metadataKey: "attempt"] = .string(String(info.attempt))
-        self.logger = logger
+        self.logger = logger.adding([
+            "activity_type": .string(info.activityType), "activity_id": .string(info.activityId),
+            "workflow_id": .string(info.workflowId), "attempt": .string(String(info.attempt)),
+        ])
         self.heartbeater = heartbeater
     }
 

@@ -39,9 +39,9 @@ final class WorkflowTaskHandler: Sendable {
                 seconds: task.startedTime.timeIntervalSince1970 - task.scheduledTime.timeIntervalSince1970)
         }
         let runId = task.workflowExecution.runID
-        var logger = shared.logger
-        logger[metadataKey: "workflow_id"] = .string(task.workflowExecution.workflowID)
-        logger[metadataKey: "run_id"] = .string(runId)
+        let logger = shared.logger.adding([
+            "workflow_id": .string(task.workflowExecution.workflowID), "run_id": .string(runId),
+        ])
         var held: CachedWorkflow?
         defer { if let held { shared.cache.checkIn(held) } }
         // The task being answered: a heartbeat replaces it with the one the server hands back.

@@ -85,13 +85,11 @@ final class WorkflowContext: @unchecked Sendable {
     private func makeWorkflowLogger() -> Logger {
         let upstream = baseLogger.handler
         let flag = replayFlag
-        var logger = Logger(label: baseLogger.label) { _ in
-            ReplayAwareLogHandler(wrapping: upstream, flag: flag)
-        }
-        logger[metadataKey: "workflow_id"] = .string(info.workflowId)
-        logger[metadataKey: "run_id"] = .string(info.runId)
-        logger[metadataKey: "workflow_type"] = .string(info.workflowType)
-        return logger
+        return Logger(label: baseLogger.label) { _ in ReplayAwareLogHandler(wrapping: upstream, flag: flag) }
+            .adding([
+                "workflow_id": .string(info.workflowId), "run_id": .string(info.runId),
+                "workflow_type": .string(info.workflowType),
+            ])
     }
 
     func setReplaying(_ replaying: Bool) {
