@@ -66,9 +66,10 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 
 extension Money: Codable {
     /// Below this many cents (4.5 × 10¹³ in units) the gap between neighbouring doubles is under a cent, so the
-    /// double nearest an amount (cents / 100, correctly rounded) belongs to that amount alone, and its
-    /// shortest form, which JSONEncoder writes, is the amount's own digits. Coding goes through a `Double` only below it, because
-    /// `Decimal.description` costs ~15,000 instructions a call (the worker codes ~13 amounts per order).
+    /// double nearest an amount (cents / 100, correctly rounded) belongs to that amount alone, and its shortest
+    /// form, which JSONEncoder writes, is the amount's own digits. Amounts go through a `Double` only below it;
+    /// the `Decimal` way costs ~15,000 instructions an amount in `Decimal.description` (the worker codes ~13
+    /// amounts per order).
     private static let exactInDouble: UInt64 = 1 << 52
 
     /// Decodes from a JSON number. Foundation's JSONDecoder hands `Decimal` over built from the

@@ -24,19 +24,20 @@ final class PayloadJSONEncoder: Encoder {
 
     /// Encodes `value` as a JSON document. A value that encodes nothing is refused, as Foundation refuses it.
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        var root = fixedForm(of: value)
-        if root == nil {
-            let encoder = PayloadJSONEncoder(codingPath: [])
-            try value.encode(to: encoder)
-            guard let storage = encoder.storage else {
-                throw EncodingError.invalidValue(
-                    value, .init(codingPath: [], debugDescription: "Top-level \(T.self) did not encode any values."))
-            }
-            root = storage
-        }
         var writer = JSONOutputWriter()
-        writer.write(root!)
+        writer.write(try rootOutput(of: value))
         return writer.bytes
+    }
+
+    private static func rootOutput<T: Encodable>(of value: T) throws -> JSONOutput {
+        if let fixed = fixedForm(of: value) { return fixed }
+        let encoder = PayloadJSONEncoder(codingPath: [])
+        try value.encode(to: encoder)
+        guard let storage = encoder.storage else {
+            throw EncodingError.invalidValue(
+                value, .init(codingPath: [], debugDescription: "Top-level \(T.self) did not encode any values."))
+        }
+        return storage
     }
 
     /// `value` as a JSON value.
