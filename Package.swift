@@ -76,6 +76,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // No pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM refuses with a warning on every build.
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(
             name: "TemporalBridge",
             dependencies: [
@@ -131,7 +132,7 @@ let package = Package(
             name: "OrderWorker",
             dependencies: [
                 "OrderCore", "OrderStore", "OrderStatusFeed", "PostgresClient", "RedisClient", "TemporalBridge",
-                "OpsHTTP",
+                "OpsHTTP", "CMalloc",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

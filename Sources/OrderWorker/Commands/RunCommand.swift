@@ -32,6 +32,7 @@ struct RunCommand: AsyncParsableCommand {
     var migrate = true
 
     func run() async throws {
+        MallocArenas.limitToCores()
         DefaultTimeZone.useGMT()
         let config = try options.loadConfig(more: [
             (OrderFlowSettings.temporalHostPort, temporalHostPort), (OrderFlowSettings.temporalTaskQueue, taskQueue),
