@@ -1,5 +1,5 @@
 import CMalloc
-import Foundation
+import Glibc
 
 /// How many heaps glibc's malloc keeps in the worker.
 enum MallocArenas {
@@ -10,9 +10,15 @@ enum MallocArenas {
     ///
     /// Call it first thing, before other threads allocate. An operator's own `MALLOC_ARENA_MAX` or
     /// `GLIBC_TUNABLES=glibc.malloc.arena_max=` wins.
+    ///
+    /// Plain `getenv` and `sysconf`, not `ProcessInfo`: its environment and processor count run Foundation code the
+    /// worker uses nowhere else, which kept ~0.8 MiB more of the executable resident.
     static func limitToCores() {
-        let process = ProcessInfo.processInfo
-        guard let limit = limit(environment: process.environment, cores: process.activeProcessorCount) else { return }
+        var environment: [String: String] = [:]
+        for name in ["MALLOC_ARENA_MAX", "GLIBC_TUNABLES"] {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
+        guard let limit = limit(environment: environment, cores: sysconf(Int32(_SC_NPROCESSORS_ONLN))) else { return }
         _ = mallopt(M_ARENA_MAX, Int32(limit))
     }
 
