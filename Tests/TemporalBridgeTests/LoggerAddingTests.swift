@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import Testing
 
@@ -8,40 +7,17 @@ import Testing
 /// the handler did: the line's own metadata first, then the added, then the handler's.
 @Suite("Logger.adding")
 struct LoggerAddingTests {
-    /// What a line would print: the handler's metadata under the event's, as StreamLogHandler merges them.
-    final class Lines: @unchecked Sendable {
-        private let lock = NSLock()
-        private var lines: [Logger.Metadata] = []
-        var all: [Logger.Metadata] { lock.withLock { lines } }
-        func append(_ line: Logger.Metadata) { lock.withLock { lines.append(line) } }
-    }
-
-    struct Recording: LogHandler {
-        let lines: Lines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .info
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            lines.append(metadata.merging(event.metadata ?? [:]) { _, own in own })
-        }
-    }
-
     @Test("added metadata reaches each line, under the line's own and over the handler's")
     func merges() throws {
-        let lines = Lines()
-        var base = Logger(label: "test") { _ in Recording(lines: lines) }
+        let log = CapturedLog()
+        var base = log.logger
         base[metadataKey: "queue"] = "q"
         base[metadataKey: "run_id"] = "old"
         let logger = base.adding(["run_id": "r1", "workflow_id": "w1"]).adding(["attempt": "2"])
         logger.info("one", metadata: ["attempt": "3"])
         logger.debug("below the level")
-        let line = try #require(lines.all.first)
-        #expect(lines.all.count == 1)
+        let line = try #require(log.metadata.first)
+        #expect(log.metadata.count == 1)
         #expect(line == ["queue": "q", "run_id": "r1", "workflow_id": "w1", "attempt": "3"])
         #expect(logger[metadataKey: "workflow_id"] == "w1")
         #expect(logger.handler.metadata == ["queue": "q", "run_id": "r1", "workflow_id": "w1", "attempt": "2"])
@@ -50,13 +26,13 @@ struct LoggerAddingTests {
 
     @Test("a key set or removed afterwards wins over both")
     func laterChanges() throws {
-        let lines = Lines()
-        var base = Logger(label: "test") { _ in Recording(lines: lines) }
+        let log = CapturedLog()
+        var base = log.logger
         base[metadataKey: "queue"] = "q"
         var logger = base.adding(["workflow_id": "w1"])
         logger[metadataKey: "workflow_id"] = "w2"
         logger[metadataKey: "queue"] = nil
         logger.info("two")
-        #expect(try #require(lines.all.first) == ["workflow_id": "w2"])
+        #expect(try #require(log.metadata.first) == ["workflow_id": "w2"])
     }
 }

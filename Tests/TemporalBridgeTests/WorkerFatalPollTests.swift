@@ -71,14 +71,22 @@ import Testing
 final class CapturedLog: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []
+    private var lineMetadata: [Logger.Metadata] = []
 
     var messages: [String] { lock.withLock { lines } }
+    /// Each line's metadata as a handler prints it: the logger's own, overridden by the line's.
+    var metadata: [Logger.Metadata] { lock.withLock { lineMetadata } }
 
     var logger: Logger {
         Logger(label: "captured") { _ in CapturingLogHandler(log: self) }
     }
 
-    fileprivate func append(_ line: String) { lock.withLock { lines.append(line) } }
+    fileprivate func append(_ line: String, metadata: Logger.Metadata) {
+        lock.withLock {
+            lines.append(line)
+            lineMetadata.append(metadata)
+        }
+    }
 }
 
 private struct CapturingLogHandler: LogHandler {
@@ -92,6 +100,8 @@ private struct CapturingLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        log.append("\(event.level) \(event.message) \(event.metadata ?? [:])")
+        log.append(
+            "\(event.level) \(event.message) \(event.metadata ?? [:])",
+            metadata: metadata.merging(event.metadata ?? [:]) { _, own in own })
     }
 }
