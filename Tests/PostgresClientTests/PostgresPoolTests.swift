@@ -29,6 +29,37 @@ extension PostgresServerIntegration {
             #expect(try null.first?.bool("isnull") == true)
         }
 
+        @Test("several parameters of one statement keep their places: NULL, empty, non-ASCII and long text")
+        func mixedParametersKeepTheirPlaces() async throws {
+            let pool = try await TestPostgres.pool(maxConnections: 1)
+            defer { Task { await pool.close() } }
+            let long = String(repeating: "ß0", count: 20_000)
+            let row = try #require(
+                try await pool.query(
+                    "SELECT $1::text AS a, $2::text IS NULL AS b_null, $3::text AS c, $4::text AS d, $5::text AS e",
+                    [.string("first"), .null, .string(""), .string(long), .string("✓ last")]
+                ).first)
+            #expect(try row.string("a") == "first")
+            #expect(try row.bool("b_null") == true)
+            #expect(try row.string("c") == "")
+            #expect(try row.string("d") == long)
+            #expect(try row.string("e") == "✓ last")
+        }
+
+        @Test("a parameter holding a NUL character is refused before anything is sent, naming the parameter")
+        func nulCharacterIsRefused() async throws {
+            let pool = try await TestPostgres.pool(maxConnections: 1)
+            defer { Task { await pool.close() } }
+            let error = try #require(
+                await #expect(throws: PostgresError.self) {
+                    try await pool.query("SELECT $1::text, $2::text", [.string("fine"), .string("a\u{0}b")])
+                })
+            #expect(error.sqlState == "22021")
+            #expect(error.message.contains("$2"))
+            // The connection is still good.
+            #expect(try await pool.query("SELECT $1::text AS v", [.string("after")]).first?.string("v") == "after")
+        }
+
         @Test("typed getters: NUMERIC as its exact text, timestamptz to Date, NULLs")
         func typedGetters() async throws {
             let pool = try await TestPostgres.pool(maxConnections: 1)
