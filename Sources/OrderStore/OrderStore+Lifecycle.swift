@@ -69,15 +69,20 @@ extension OrderStore {
     /// committed, so the workflow can still mark that row failed.
     public func createOrder(_ input: OrderInput, workflowId: String, runId: String) async throws -> Money {
         let outcome = try await pool.withSynchronousTransaction { transaction -> Result<Money, OrderBusinessError> in
-            try transaction.execute(
+            // Inserting or updating the row locks it as `SELECT ... FOR UPDATE` would, and returns it as stored.
+            let rows = try transaction.query(
                 """
                 INSERT INTO orders (id, customer_id, status, workflow_id, run_id)
                 VALUES ($1, $2, 'pending', $3, $4)
                 ON CONFLICT (id) DO UPDATE
                    SET workflow_id = COALESCE(orders.workflow_id, EXCLUDED.workflow_id),
                        run_id = COALESCE(orders.run_id, EXCLUDED.run_id)
+                RETURNING status, total
                 """, [.string(input.orderId), .string(input.customerId), .string(workflowId), .string(runId)])
-            let order = try lockExistingOrder(input.orderId, in: transaction)
+            guard let row = rows.first else {
+                throw PostgresError(kind: .decoding, message: "the order upsert returned no row")
+            }
+            let order = LockedOrder(status: try Self.status(row), total: try row.optionalMoney("total"))
             if order.status != .pending {
                 // Already created by an earlier attempt: same answer, nothing written.
                 guard let total = order.total else {
@@ -112,18 +117,17 @@ extension OrderStore {
             if total > Self.maximumTotal {
                 return .failure(OrderBusinessError(type: .invalidOrder, message: "order total \(total) is too large"))
             }
-            for line in lines {
-                let product = catalog[line.productId]!
-                try transaction.execute(
-                    """
-                    INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price)
-                    VALUES ($1, $2, $3, $4, $5)
-                    """,
-                    [
-                        .string(input.orderId), .string(line.productId), .string(product.name),
-                        .int(line.quantity), .money(product.price),
-                    ])
-            }
+            // Every item in one statement, the columns as arrays.
+            let products = lines.map { catalog[$0.productId]! }
+            try transaction.execute(
+                """
+                INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price)
+                SELECT $1::text, item.* FROM unnest($2::text[], $3::text[], $4::integer[], $5::numeric[]) AS item
+                """,
+                [
+                    .string(input.orderId), .textArray(lines.map(\.productId)), .textArray(products.map(\.name)),
+                    .textArray(lines.map { String($0.quantity) }), .textArray(products.map(\.price.description)),
+                ])
             _ = try order.status.transitioned(to: .created)
             try transaction.execute(
                 "UPDATE orders SET status = 'created', total = $2, updated_at = now() WHERE id = $1",
