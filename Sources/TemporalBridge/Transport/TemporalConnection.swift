@@ -18,7 +18,7 @@ public final class TemporalConnection: Sendable {
 
     public let options: TemporalConnectionOptions
     private let channel: GRPCChannel
-    private let metadata: [(key: String, value: String)]
+    private let metadata: CallMetadata
     private let logger: Logger
     private let metrics: RequestMetrics
     private let transportFailure = Mutex<TemporalRPCError?>(nil)
@@ -29,7 +29,7 @@ public final class TemporalConnection: Sendable {
     ) throws {
         self.options = options
         self.channel = try GRPCChannel(target: options.target, tls: options.tls)
-        self.metadata = options.callMetadata
+        self.metadata = CallMetadata(options.callMetadata)
         self.logger = logger
         self.metrics = RequestMetrics(namespace: options.namespace)
     }

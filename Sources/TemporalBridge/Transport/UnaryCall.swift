@@ -20,7 +20,7 @@ enum UnaryCall {
         channel: GRPCChannel,
         path: String,
         request: Data,
-        metadata: [(key: String, value: String)],
+        metadata: CallMetadata,
         timeout: Duration
     ) async throws -> UnaryCallResult {
         let handle = CallHandle()
@@ -49,16 +49,12 @@ enum UnaryCall {
     }
 
     private static func start(
-        channel: GRPCChannel, path: String, request: Data, metadata: [(key: String, value: String)],
+        channel: GRPCChannel, path: String, request: Data, metadata: CallMetadata,
         timeout: Duration, context: UnsafeMutableRawPointer
     ) -> OpaquePointer? {
-        // The shim copies everything during cgrpc_unary_start, so these buffers only
-        // need to outlive that one call.
-        let keys = metadata.map { strdup($0.key) }
-        let values = metadata.map { Array($0.value.utf8) }
-        defer { keys.forEach { free($0) } }
+        // The shim copies everything during cgrpc_unary_start, so the buffers only need to outlive that one call.
         let deadlineMs = max(Int64(1), timeout.milliseconds)
-        return withMetadataArray(keys: keys, values: values) { md in
+        return metadata.withEntries { md in
             request.withUnsafeBytes { body in
                 cgrpc_unary_start(
                     channel.pointer, path,
@@ -67,22 +63,6 @@ enum UnaryCall {
                     deadlineMs, unaryCallCompleted, context)
             }
         }
-    }
-
-    private static func withMetadataArray<R>(
-        keys: [UnsafeMutablePointer<CChar>?], values: [[UInt8]],
-        _ body: (UnsafeBufferPointer<cgrpc_metadata>) -> R
-    ) -> R {
-        var entries: [cgrpc_metadata] = []
-        entries.reserveCapacity(keys.count)
-        func build(_ index: Int) -> R {
-            guard index < keys.count else { return entries.withUnsafeBufferPointer(body) }
-            return values[index].withUnsafeBufferPointer { value in
-                entries.append(cgrpc_metadata(key: keys[index], value: value.baseAddress, value_len: value.count))
-                return build(index + 1)
-            }
-        }
-        return build(0)
     }
 }
 
