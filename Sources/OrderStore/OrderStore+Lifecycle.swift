@@ -82,7 +82,7 @@ extension OrderStore {
             guard let row = rows.first else {
                 throw PostgresError(kind: .decoding, message: "the order upsert returned no row")
             }
-            let order = LockedOrder(status: try Self.status(row), total: try row.optionalMoney("total"))
+            let order = try LockedOrder(row)
             if order.status != .pending {
                 // Already created by an earlier attempt: same answer, nothing written.
                 guard let total = order.total else {

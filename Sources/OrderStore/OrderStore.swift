@@ -21,8 +21,7 @@ public struct OrderStore: Sendable {
     func lockOrder(_ orderId: String, in transaction: PostgresSynchronousTransaction) throws -> LockedOrder? {
         let rows = try transaction.query(
             "SELECT status, total FROM orders WHERE id = $1 FOR UPDATE", [.string(orderId)])
-        guard let row = rows.first else { return nil }
-        return LockedOrder(status: try Self.status(row), total: try row.optionalMoney("total"))
+        return try rows.first.map(LockedOrder.init)
     }
 
     /// Locks the order row or fails with `InvalidOrder` when it does not exist.
@@ -52,4 +51,10 @@ public struct OrderStore: Sendable {
 struct LockedOrder: Sendable {
     var status: OrderStatus
     var total: Money?
+
+    /// From a row with the order's `status` and `total`.
+    init(_ row: PostgresRow) throws {
+        status = try OrderStore.status(row)
+        total = try row.optionalMoney("total")
+    }
 }

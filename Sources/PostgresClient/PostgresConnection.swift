@@ -361,7 +361,7 @@ final class PostgresConnection: ThreadOwnedConnection {
 
 /// Calls `body` with NUL-terminated C copies of `strings` (nil entries stay NULL) that live for the call. The
 /// copies share one temporary buffer (on the stack when small): a copy per string, through `utf8CString` or
-/// `strdup`, cost ~1,500 instructions per statement in allocations alone.
+/// `strdup`, cost ~1,300 instructions per statement in allocations alone.
 private func withCStrings<R>(_ strings: [String?], _ body: (UnsafeBufferPointer<UnsafePointer<CChar>?>) -> R) -> R {
     let size = strings.reduce(0) { $0 + ($1.map { $0.utf8.count + 1 } ?? 0) }
     return withUnsafeTemporaryAllocation(of: CChar.self, capacity: max(size, 1)) { buffer in
