@@ -15,8 +15,8 @@ struct RedisRateLimiterTests {
 
     @Test func burstThenRefusedWithASaneRetryAfter() async throws {
         let client = RedisClient(endpoint: RedisAPITestSupport.endpoint, logger: RedisAPITestSupport.logger)
-        // 6 a minute: a token every 10 s, so no refill can sneak in between these calls.
-        let subject = limiter(client, prefix: RedisAPITestSupport.unique("rl") + ":", perMinute: 6, burst: 3)
+        // 1 a minute: a token every 60 s, so no refill sneaks in between these calls even on a loaded machine.
+        let subject = limiter(client, prefix: RedisAPITestSupport.unique("rl") + ":", perMinute: 1, burst: 3)
         var remaining: [Int] = []
         for _ in 0..<3 {
             let decision = try await subject.acquire(client: "10.0.0.1")
@@ -26,20 +26,25 @@ struct RedisRateLimiterTests {
         #expect(remaining == [2, 1, 0])
         let refused = try await subject.acquire(client: "10.0.0.1")
         #expect(!refused.allowed)
-        #expect(refused.retryAfter > .seconds(9) && refused.retryAfter <= .seconds(10))
-        #expect(refused.retryAfterSeconds == 10)
+        // The next token is due 60 s after the first acquire, less the time these calls took.
+        #expect(refused.retryAfter > .seconds(30) && refused.retryAfter <= .seconds(60))
+        let (seconds, attoseconds) = refused.retryAfter.components
+        let exact = Double(seconds) + Double(attoseconds) / 1e18
+        let whole = Double(refused.retryAfterSeconds)
+        #expect(whole >= exact && whole < exact + 1, "Retry-After is the wait in whole seconds, rounded up")
         #expect(try await subject.acquire(client: "10.0.0.2").allowed, "another client has its own bucket")
         await client.close()
     }
 
     @Test func tokensComeBackAtTheConfiguredRate() async throws {
         let client = RedisClient(endpoint: RedisAPITestSupport.endpoint, logger: RedisAPITestSupport.logger)
-        // 60 a minute = one token a second: the refusal right after the burst cannot be a refill.
-        let subject = limiter(client, prefix: RedisAPITestSupport.unique("rl") + ":", perMinute: 60, burst: 1)
+        // 12 a minute = a token every 5 s: the refusal right after the burst cannot be a refill, even when the
+        // machine is busy enough to delay the second call by seconds.
+        let subject = limiter(client, prefix: RedisAPITestSupport.unique("rl") + ":", perMinute: 12, burst: 1)
         #expect(try await subject.acquire(client: "c").allowed)
         let refused = try await subject.acquire(client: "c")
         #expect(!refused.allowed)
-        #expect(refused.retryAfter <= .seconds(1))
+        #expect(refused.retryAfter <= .seconds(5))
         try await Task.sleep(for: refused.retryAfter + .milliseconds(20))
         #expect(try await subject.acquire(client: "c").allowed)
         await client.close()
@@ -69,17 +74,18 @@ struct RedisRateLimiterTests {
     @Test func anIdleBucketExpires() async throws {
         let client = RedisClient(endpoint: RedisAPITestSupport.endpoint, logger: RedisAPITestSupport.logger)
         let prefix = RedisAPITestSupport.unique("rl") + ":"
-        let subject = limiter(client, prefix: prefix, perMinute: 600, burst: 2)
+        let subject = limiter(client, prefix: prefix, perMinute: 6, burst: 2)
         _ = try await subject.acquire(client: "c")
         let ttl = try #require(try await client.send(["PTTL", .string(prefix + "c")]).integer)
-        // One token missing at 10 a second: full again after 100 ms, kept one second longer.
-        #expect(ttl > 0 && ttl <= 1100)
+        // One token missing at one per 10 s: full again after 10 s, kept one second longer.
+        #expect(ttl > 0 && ttl <= 11_000)
         await client.close()
     }
 
     @Test func aForgottenScriptIsSentAgain() async throws {
         let client = RedisClient(endpoint: RedisAPITestSupport.endpoint, logger: RedisAPITestSupport.logger)
-        let subject = limiter(client, prefix: RedisAPITestSupport.unique("rl") + ":", perMinute: 60, burst: 2)
+        // 1 a minute: no refill comes between the two acquires, however slow the machine.
+        let subject = limiter(client, prefix: RedisAPITestSupport.unique("rl") + ":", perMinute: 1, burst: 2)
         #expect(try await subject.acquire(client: "c").allowed)
         // What a Redis restart does to the script cache (other limiters on this server just send theirs again).
         try await client.send(["SCRIPT", "FLUSH"])

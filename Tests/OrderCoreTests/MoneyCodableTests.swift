@@ -56,9 +56,11 @@ struct MoneyCodableTests {
 struct MoneyDoublePathTests {
     private struct Wrapper: Codable, Equatable { var amount: Money }
 
-    /// Every cent value near zero, around each power of ten and up to the Double path's bound, then past it.
+    /// Every cent value near zero, around each power of ten and up to the Double path's bound, then past it. Sized to
+    /// run in about a second: the loop holds one of the test run's cooperative threads, and on two cores a longer
+    /// hold delayed every other suite's tests by seconds (the Redis rate limiter's timing tests among them).
     private static var samples: [Int64] {
-        var values = Array(Int64(-20_000)...20_000)
+        var values = Array(Int64(-5_000)...5_000)
         var power: Int64 = 100
         while power < Int64.max / 10 {
             values += [power - 1, power, power + 1, power * 9 + 99, -power - 7]
@@ -67,7 +69,7 @@ struct MoneyDoublePathTests {
         let bound: Int64 = 1 << 52
         values += [bound - 1, bound, bound + 1, -(bound - 1), Int64.max, Int64.min + 1]
         var generator = SplitMix64(seed: 18)
-        values += (0..<20_000).map { _ in Int64.random(in: -(bound * 2)...(bound * 2), using: &generator) }
+        values += (0..<5_000).map { _ in Int64.random(in: -(bound * 2)...(bound * 2), using: &generator) }
         return values
     }
 
