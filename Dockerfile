@@ -51,9 +51,7 @@ COPY --from=build /out/order-worker /out/order-api /app/
 COPY --from=build /out/OrderFlow_OrderStore.resources /app/OrderFlow_OrderStore.resources
 COPY --from=build /out/OrderFlow_OrderAPI.resources /app/OrderFlow_OrderAPI.resources
 USER orderflow
-# GNUTLS_NO_IMPLICIT_INIT: GnuTLS (loaded by libpq through libldap, never used here) would initialise itself at load,
-# ~1 MiB of resident memory in each daemon.
-ENV API_HOST=0.0.0.0 API_PORT=8080 GNUTLS_NO_IMPLICIT_INIT=1
+ENV API_HOST=0.0.0.0 API_PORT=8080
 EXPOSE 8080
 ENTRYPOINT []
 CMD ["/app/order-api"]

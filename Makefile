@@ -4,9 +4,6 @@ SHELL := /bin/bash
 SCRIPTS := scripts
 VENV := .venv
 SWIFT_BUILD_FLAGS ?=
-# GnuTLS (loaded by libpq through libldap, never used here) initialises itself at load unless told not to:
-# ~1 MiB of resident memory in each daemon. scripts/lib.sh and the Dockerfile set the same.
-export GNUTLS_NO_IMPLICIT_INIT ?= 1
 # Generated protobuf code is left as protoc-gen-swift writes it.
 SWIFT_SOURCES = $(shell find Sources Tests Benchmarks -name '*.swift' -not -path '*/Generated/*')
 

@@ -77,6 +77,11 @@ let package = Package(
         // No pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM refuses with a warning on every build.
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        // Tells GnuTLS's library constructor, in both executables, to skip its work (skip_init.c).
+        .target(
+            name: "CGnuTLSSkipInit",
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=_gnutls_global_init_skip"])]
+        ),
         .target(
             name: "TemporalBridge",
             dependencies: [
@@ -132,7 +137,7 @@ let package = Package(
             name: "OrderWorker",
             dependencies: [
                 "OrderCore", "OrderStore", "OrderStatusFeed", "PostgresClient", "RedisClient", "TemporalBridge",
-                "OpsHTTP", "CMalloc",
+                "OpsHTTP", "CMalloc", "CGnuTLSSkipInit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -145,7 +150,7 @@ let package = Package(
             name: "OrderAPI",
             dependencies: [
                 "OrderCore", "OrderStore", "OrderStatusFeed", "PostgresClient", "RedisClient", "TemporalBridge",
-                "OpsHTTP",
+                "OpsHTTP", "CGnuTLSSkipInit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

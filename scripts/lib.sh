@@ -10,10 +10,6 @@ mkdir -p "$LOGS"
 : "${TEMPORAL_HOST_PORT:=localhost:7233}" "${TEMPORAL_NAMESPACE:=default}"
 : "${API_HOST:=127.0.0.1}" "${API_PORT:=8080}"
 export POSTGRES_HOST POSTGRES_PORT POSTGRES_USER POSTGRES_PASSWORD POSTGRES_DB TEMPORAL_HOST_PORT TEMPORAL_NAMESPACE API_HOST API_PORT
-# GnuTLS (loaded by libpq through libldap, never used here) initialises itself at load unless told not to: ~1 MiB
-# of resident memory in each daemon. The Makefile and the Dockerfile set the same.
-: "${GNUTLS_NO_IMPLICIT_INIT:=1}"
-export GNUTLS_NO_IMPLICIT_INIT
 
 PG_BIN="$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || true)"
 PG_DATA="$DATA/postgres"
