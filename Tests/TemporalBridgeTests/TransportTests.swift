@@ -99,7 +99,9 @@ struct TransportTests {
                 try await connection.unary("PollWorkflowTaskQueue", request, timeout: .seconds(3), retry: .none)
             }
         #expect(response.taskToken.isEmpty)
-        #expect(took < .seconds(3))
+        // The server answers about a second before the deadline (an answer after it would have thrown
+        // DEADLINE_EXCEEDED); the margin is for a loaded machine resuming the caller late (3.1 s once beside a build).
+        #expect(took < .seconds(4))
     }
 
     @Test func cancellingTheTaskCancelsALongPollWithinOneSecond() async throws {
