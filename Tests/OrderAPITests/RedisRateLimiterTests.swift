@@ -28,8 +28,7 @@ struct RedisRateLimiterTests {
         #expect(!refused.allowed)
         // The next token is due 60 s after the first acquire, less the time these calls took.
         #expect(refused.retryAfter > .seconds(30) && refused.retryAfter <= .seconds(60))
-        let (seconds, attoseconds) = refused.retryAfter.components
-        let exact = Double(seconds) + Double(attoseconds) / 1e18
+        let exact = refused.retryAfter / .seconds(1)
         let whole = Double(refused.retryAfterSeconds)
         #expect(whole >= exact && whole < exact + 1, "Retry-After is the wait in whole seconds, rounded up")
         #expect(try await subject.acquire(client: "10.0.0.2").allowed, "another client has its own bucket")
