@@ -106,6 +106,14 @@ enum WorkerTestSupport {
     }
 }
 
+/// How long an activity ran before it was stopped.
+final class StoppedAfter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var elapsed: Duration?
+    func set(_ value: Duration) { lock.withLock { elapsed = value } }
+    var value: Duration? { lock.withLock { elapsed } }
+}
+
 final class OutputBox: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
@@ -229,6 +237,46 @@ final class OutputBox: @unchecked Sendable {
         #expect(types.contains(.timerCanceled))
         #expect(types.contains(.activityTaskCompleted))
         #expect(types.last == .workflowExecutionCanceled)
+    }
+
+    /// The worker stops an attempt's code at its start-to-close (`ActivityDeadlines`) and leaves the timeout to the
+    /// server: no result is reported for it, the history records ActivityTaskTimedOut.
+    @Test func anAttemptPastItsStartToCloseIsStoppedAndTimedOutByTheServer() async throws {
+        let connection = try await TransportTestSupport.connect()
+        let client = WorkflowClient(connection: connection)
+        let queue = TransportTestSupport.uniqueName("runtime-it")
+        let stoppedAfter = StoppedAfter()
+        let stall = ActivityDefinition(name: "Stall") { (_: String, _: ActivityContext) -> String in
+            let started = ContinuousClock.now
+            do {
+                try await Task.sleep(for: .seconds(30))
+            } catch {
+                stoppedAfter.set(ContinuousClock.now - started)
+                throw error
+            }
+            return "finished"
+        }
+        let workflow = WorkflowDefinition(name: "Stalling") { (input: String) async throws -> String in
+            let options = ActivityOptions(
+                startToCloseTimeout: .seconds(1), retryPolicy: RetryPolicy(maximumAttempts: 1))
+            do {
+                return try await Workflow.executeActivity("Stall", input: input, options: options)
+            } catch let failure as ActivityFailure {
+                throw ApplicationFailure(type: "Stalled", message: failure.message, nonRetryable: true)
+            }
+        }
+        let (_, runTask) = WorkerTestSupport.startWorker(
+            connection, queue: queue, workflows: [workflow], activities: [stall])
+        defer { runTask.cancel() }
+        let handle = try await client.start(
+            workflowType: "Stalling", id: TransportTestSupport.uniqueName("stall"), taskQueue: queue, args: ["x"])
+        _ = try await client.awaitCloseEvent(handle)
+        let stopped = try #require(stoppedAfter.value, "the activity's code was never stopped")
+        #expect(stopped >= .milliseconds(900) && stopped < .seconds(5), "stopped after \(stopped)")
+        let types = try await client.history(handle).map(\.eventType)
+        #expect(types.contains(.activityTaskTimedOut))
+        #expect(!types.contains(.activityTaskFailed) && !types.contains(.activityTaskCompleted))
+        #expect(types.last == .workflowExecutionFailed)
     }
 
     @Test func nonDeterministicChangeFailsTheWorkflowTask() async throws {

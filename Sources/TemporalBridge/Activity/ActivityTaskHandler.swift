@@ -67,48 +67,22 @@ final class ActivityTaskHandler: Sendable {
         await respond(task, outcome: outcome.result, heartbeater: heartbeater, logger: context.logger)
     }
 
-    /// How the activity's code ended, and whether the worker's own deadline stopped it.
-    private struct Outcome {
-        var result: Result<Temporal_Api_Common_V1_Payload, any Error>
-        var deadlinePassed = false
-    }
-
     private func execute(
         _ task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse, info: ActivityInfo,
         context: ActivityContext, heartbeater: ActivityHeartbeater
-    ) async -> Outcome {
+    ) async -> ActivityAttempt.Outcome {
         guard let definition = shared.activities[info.activityType] else {
-            return Outcome(
+            return ActivityAttempt.Outcome(
                 result: .failure(
                     ApplicationFailure(
                         type: "NotFoundError",
                         message: "activity type \(info.activityType) is not registered on this worker; registered: "
-                            + "[\(shared.activities.keys.sorted().joined(separator: " "))]")))
+                            + "[\(shared.activities.keys.sorted().joined(separator: " "))]")),
+                deadlinePassed: false)
         }
-        let arguments = WorkflowArguments(task.input.payloads)
-        let work = Task {
-            try await ActivityContext.$current.withValue(context) {
-                try await definition.run(arguments, context)
-            }
-        }
-        // Also runs at once when a cancel was seen before this line (see ActivityHeartbeater).
-        heartbeater.onCancelRequested { work.cancel() }
-        // Past its deadline the server has given up on this attempt: stop the code too.
-        let deadlinePassed = DeadlineMark()
-        let deadlineWatch = info.deadline.map { deadline in
-            Task {
-                try? await Task.sleep(for: .seconds(max(0, deadline.timeIntervalSinceNow)))
-                guard !Task.isCancelled else { return }
-                deadlinePassed.mark()
-                work.cancel()
-            }
-        }
-        let tracker = Task { _ = await work.result }
-        let id = shared.inFlightActivities.add(task: tracker) { work.cancel() }
-        let result = await work.result
-        shared.inFlightActivities.remove(id)
-        deadlineWatch?.cancel()
-        return Outcome(result: result, deadlinePassed: deadlinePassed.isMarked)
+        return await ActivityAttempt.run(
+            definition, arguments: WorkflowArguments(task.input.payloads), context: context, heartbeater: heartbeater,
+            shared: shared)
     }
 
     private func respond(
@@ -155,12 +129,4 @@ final class ActivityTaskHandler: Sendable {
             logger.warning("cannot report activity result", metadata: ["error": "\(error)"])
         }
     }
-}
-
-/// Set once by the deadline watch, read after the activity ended.
-private final class DeadlineMark: @unchecked Sendable {
-    private let lock = Lock()
-    private var marked = false
-    func mark() { lock.withLock { marked = true } }
-    var isMarked: Bool { lock.withLock { marked } }
 }

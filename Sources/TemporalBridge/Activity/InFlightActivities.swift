@@ -1,6 +1,6 @@
 /// Activities being executed, so shutdown can wait for them and fail the leftovers.
 ///
-/// Two counts: the activity code running (`tasks`, which shutdown cancels after its grace) and the
+/// Two counts: the activity code running (`running`, which shutdown cancels after its grace) and the
 /// activity tasks being handled from start to response (`handling`). Shutdown waits for the second:
 /// a result computed but never reported would leave the server to time the attempt out.
 final class InFlightActivities: @unchecked Sendable {
@@ -9,24 +9,23 @@ final class InFlightActivities: @unchecked Sendable {
     static let responseGrace: Duration = .seconds(5)
 
     private let lock = Lock()
-    private var tasks: [Int: Task<Void, Never>] = [:]
-    private var cancels: [Int: @Sendable () -> Void] = [:]
+    /// Per running attempt: what waits for its code to end, and what cancels it.
+    private var running: [Int: (finished: @Sendable () async -> Void, cancel: @Sendable () -> Void)] = [:]
     private var lastId = 0
     private var handling = 0
     private(set) var shuttingDown = false
 
     /// Returns the id to remove it with.
-    func add(task: Task<Void, Never>, cancel: @escaping @Sendable () -> Void) -> Int {
+    func add(finished: @escaping @Sendable () async -> Void, cancel: @escaping @Sendable () -> Void) -> Int {
         lock.withLock {
             lastId += 1
-            tasks[lastId] = task
-            cancels[lastId] = cancel
+            running[lastId] = (finished, cancel)
             return lastId
         }
     }
 
     func remove(_ id: Int) {
-        _ = lock.withLock { (tasks.removeValue(forKey: id), cancels.removeValue(forKey: id)) }
+        _ = lock.withLock { running.removeValue(forKey: id) }
     }
 
     /// An activity task is being handled until the matching `handlingEnded()` (after its response).
@@ -34,7 +33,7 @@ final class InFlightActivities: @unchecked Sendable {
     func handlingEnded() { lock.withLock { handling -= 1 } }
 
     var isShuttingDown: Bool { lock.withLock { shuttingDown } }
-    var count: Int { lock.withLock { tasks.count } }
+    var count: Int { lock.withLock { running.count } }
     var handlingCount: Int { lock.withLock { handling } }
 
     /// Waits up to `grace` for the activity tasks being handled to finish and report, then cancels
@@ -45,9 +44,9 @@ final class InFlightActivities: @unchecked Sendable {
         while handlingCount > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        let (remaining, cancels) = lock.withLock { (Array(tasks.values), Array(self.cancels.values)) }
-        for cancel in cancels { cancel() }
-        for task in remaining { await task.value }
+        let remaining = lock.withLock { Array(running.values) }
+        for attempt in remaining { attempt.cancel() }
+        for attempt in remaining { await attempt.finished() }
         let responseDeadline = ContinuousClock.now.advanced(by: responseGrace)
         while handlingCount > 0 && ContinuousClock.now < responseDeadline {
             try? await Task.sleep(for: .milliseconds(20))

@@ -87,34 +87,13 @@ enum LocalActivityExecution {
         let info = ActivityInfo(local: request, attempt: attempt, started: started, deadline: limit)
         let heartbeater = ActivityHeartbeater(heartbeatTimeout: nil, logger: shared.logger) { _ in false }
         let context = ActivityContext(info: info, logger: shared.logger, heartbeater: heartbeater)
-        let arguments = WorkflowArguments(request.input)
-        let work = Task {
-            try await ActivityContext.$current.withValue(context) {
-                try await definition.run(arguments, context)
-            }
-        }
-        let timedOut = LocalDeadlineMark()
-        let watch = limit.map { limit in
-            Task {
-                try? await Task.sleep(for: .seconds(max(0, limit.timeIntervalSinceNow)))
-                guard !Task.isCancelled else { return }
-                timedOut.mark()
-                work.cancel()
-            }
-        }
-        let tracker = Task { _ = await work.result }
-        let id = shared.inFlightActivities.add(task: tracker) { work.cancel() }
-        let result = await withTaskCancellationHandler {
-            await work.result
-        } onCancel: {
-            work.cancel()
-        }
-        shared.inFlightActivities.remove(id)
-        watch?.cancel()
+        let outcome = await ActivityAttempt.run(
+            definition, arguments: WorkflowArguments(request.input), context: context, heartbeater: heartbeater,
+            shared: shared)
         heartbeater.stop()
-        switch result {
+        switch outcome.result {
         case .success(let payload): return .success(payload)
-        case .failure where timedOut.isMarked: return .failure(.timedOut(limitKind))
+        case .failure where outcome.deadlinePassed: return .failure(.timedOut(limitKind))
         case .failure where Task.isCancelled: return .failure(.stopped)
         case .failure(let error):
             shared.logger.debug(
@@ -155,12 +134,4 @@ extension ActivityInfo {
         heartbeatTimeout = nil
         heartbeatDetails = WorkflowArguments([])
     }
-}
-
-/// Set once by an attempt's deadline watch, read after the attempt ended.
-private final class LocalDeadlineMark: @unchecked Sendable {
-    private let lock = Lock()
-    private var marked = false
-    func mark() { lock.withLock { marked = true } }
-    var isMarked: Bool { lock.withLock { marked } }
 }

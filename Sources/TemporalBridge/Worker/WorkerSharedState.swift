@@ -27,6 +27,7 @@ final class WorkerSharedState: @unchecked Sendable {
     let activitySlots: AsyncSemaphore
     let stickyTaskQueue: Temporal_Api_Taskqueue_V1_TaskQueue
     let inFlightActivities = InFlightActivities()
+    let activityDeadlines = ActivityDeadlines()
     /// Names this worker in heartbeats, polls and ShutdownWorker (unique per worker, like sdk-core's).
     let instanceKey = UUID().uuidString.lowercased()
     // What worker heartbeats report: pollers at work and tasks handled, per kind.
