@@ -35,15 +35,17 @@ public final class ConnectionThread<Connection: ThreadOwnedConnection>: @uncheck
     /// never run).
     public func enqueue(_ job: @escaping Job) -> Bool {
         condition.lock()
-        defer { condition.unlock() }
-        guard !stopping else { return false }
-        jobs.append(job)
-        if started {
-            condition.signal()
-        } else {
-            started = true
-            startThread()
+        guard !stopping else {
+            condition.unlock()
+            return false
         }
+        jobs.append(job)
+        let starting = !started
+        started = true
+        condition.unlock()
+        // Signalled after unlocking: a thread woken while the lock is still held would only wake to block on it,
+        // and unlocking would then cost a second wake-up (a futex call on each side, per job).
+        if starting { startThread() } else { condition.signal() }
         return true
     }
 

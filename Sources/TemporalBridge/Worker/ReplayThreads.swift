@@ -63,8 +63,8 @@ final class ReplayThreads: @unchecked Sendable {
     private func enqueue(_ job: @escaping () -> Void) {
         pthread_mutex_lock(mutex)
         jobs.append(job)
-        pthread_cond_signal(condition)
         pthread_mutex_unlock(mutex)
+        pthread_cond_signal(condition)  // after unlocking, so the woken thread does not wake only to wait for the lock
     }
 
     fileprivate func work() {
