@@ -20,10 +20,11 @@ public final class RedisOrderStatusPublisher: OrderStatusPublisher {
         self.logger = logger
     }
 
+    /// Queues the change and returns: the step's result need not wait for Redis. One order's changes share a
+    /// connection, so they are published in the order they happened.
     public func publish(_ change: OrderStatusChange) async {
-        do {
-            try await client.publish(change.encoded(), to: channel)
-        } catch {
+        client.publishQueued(change.encoded(), to: channel, orderKey: change.orderId) {
+            [outageWarning, logger] error in
             if outageWarning.isDue() {
                 logger.warning(
                     "could not publish order status change; the live feed misses it",

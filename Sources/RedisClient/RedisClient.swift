@@ -44,6 +44,28 @@ public final class RedisClient: Sendable {
         return Int(receivers)
     }
 
+    /// `PUBLISH channel message` without waiting for the answer (for a caller that would ignore it anyway): the
+    /// command is queued on the connection `orderKey` maps to, so messages queued with one key go out in the order
+    /// they were queued. A failure is handed to `onFailure`, on the connection's thread.
+    public func publishQueued(
+        _ message: [UInt8], to channel: String, orderKey: String,
+        onFailure: @escaping @Sendable (RedisError) -> Void
+    ) {
+        let command = [Array("PUBLISH".utf8), Array(channel.utf8), message]
+        let thread = threads[Int(UInt(bitPattern: orderKey.hashValue) % UInt(threads.count))]
+        let queued = thread.submit { connection in
+            do throws(RedisError) {
+                let reply = try connection.command(command)
+                if reply.integer == nil {
+                    onFailure(RedisError(kind: .unexpectedReply, message: "PUBLISH answered \(reply)"))
+                }
+            } catch {
+                onFailure(error)
+            }
+        }
+        if !queued { onFailure(RedisError(kind: .closed, message: "the Redis client is closed")) }
+    }
+
     /// Finishes queued commands, closes every connection and ends the threads.
     public func close() async {
         for thread in threads { await thread.stop() }

@@ -29,6 +29,11 @@ final class RedisConnectionThread: Sendable {
         return try result.get()
     }
 
+    /// Queues `work` on this thread without waiting for it; false when the thread is stopping (it will never run).
+    func submit(_ work: @escaping @Sendable (RedisConnection) -> Void) -> Bool {
+        thread.enqueue(work)
+    }
+
     /// Finishes the queued commands, closes the connection and ends the thread; returns when done.
     func stop() async { await thread.stop() }
 

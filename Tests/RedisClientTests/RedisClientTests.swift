@@ -1,5 +1,6 @@
 import Foundation
 import RedisClient
+import Synchronization
 import Testing
 
 /// The RESP client against the real redis-server of `services.sh up`.
@@ -115,6 +116,51 @@ struct RedisClientTests {
         await #expect {
             try await client.ping()
         } throws: { ($0 as? RedisError)?.kind == .closed }
+    }
+
+    /// Queued publishes with one order key keep their order, even with several connections and several keys
+    /// interleaved; a closed client or an unreachable server reports each failure instead.
+    @Test func queuedPublishesKeepTheOrderOfTheirKey() async throws {
+        let channel = RedisTestSupport.uniqueKey("queued")
+        let subscriber = RedisSubscriber(
+            endpoint: RedisTestSupport.endpoint, channels: [channel], logger: RedisTestSupport.logger)
+        var events = subscriber.events.makeAsyncIterator()
+        #expect(await RedisTestSupport.next(&events) { $0 == .subscribed } != nil)
+
+        let client = RedisTestSupport.client(options: RedisClientOptions(connections: 3))
+        let failures = Mutex(0)
+        let keys = (0..<8).map { "order-\($0)" }
+        for index in 0..<25 {
+            for key in keys {
+                client.publishQueued(Array("\(key):\(index)".utf8), to: channel, orderKey: key) { _ in
+                    failures.withLock { $0 += 1 }
+                }
+            }
+        }
+        var received: [String: [Int]] = [:]
+        for _ in 0..<(25 * keys.count) {
+            guard
+                case .message(_, let payload)? = await RedisTestSupport.next(
+                    &events, where: { if case .message = $0 { true } else { false } })
+            else { break }
+            let parts = String(decoding: payload, as: UTF8.self).split(separator: ":")
+            received[String(parts[0]), default: []].append(Int(parts[1])!)
+        }
+        #expect(received.count == keys.count)
+        for key in keys { #expect(received[key] == Array(0..<25), "\(key)") }
+        #expect(failures.withLock { $0 } == 0)
+        await subscriber.stop()
+        await client.close()
+
+        let reported = Mutex<[RedisError.Kind]>([])
+        client.publishQueued([1], to: channel, orderKey: "x") { error in reported.withLock { $0.append(error.kind) } }
+        let unreachable = RedisTestSupport.client(
+            RedisEndpoint(host: "127.0.0.1", port: 6399), options: RedisClientOptions(reconnectDelay: .seconds(30)))
+        unreachable.publishQueued([1], to: channel, orderKey: "x") { error in
+            reported.withLock { $0.append(error.kind) }
+        }
+        await unreachable.close()  // runs what was queued first
+        #expect(reported.withLock { $0 } == [.closed, .connection])
     }
 
     @Test func publishedMessagesReachTheSubscriberInOrder() async throws {
