@@ -34,7 +34,7 @@ final class ActivityDeadlines: @unchecked Sendable {
                 // cancellation, or it is done with the state before this runs.
                 timer?.cancel()
                 armedFor = instant
-                timer = Task { [self] in await fire(from: instant) }
+                timer = Task.detached { [self] in await fire(from: instant) }  // no task-locals of the attempt kept
             }
             return lastId
         }
