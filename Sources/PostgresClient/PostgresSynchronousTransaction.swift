@@ -1,52 +1,71 @@
 /// The statements of one `PostgresPool.withSynchronousTransaction` call. They run straight on the
 /// connection's own thread (the body is that thread's job), so a whole transaction costs its
-/// caller one hand-over to that thread and back instead of one per statement. Valid only while the
-/// body runs.
-public struct PostgresSynchronousTransaction {
+/// caller one hand-over to that thread and back instead of one per statement. BEGIN goes with the
+/// first statement, in the same round trip. Valid only while the body runs.
+public final class PostgresSynchronousTransaction {
     let connection: PostgresConnection
-    /// The connection generation BEGIN ran on; statements refuse to run on any other.
-    let generation: Int
+    /// The connection generation the transaction runs on; statements refuse to run on any other.
+    private var generation: Int
+    /// BEGIN has been sent (with the first statement), so the transaction must end with COMMIT or ROLLBACK.
+    private var begun = false
+
+    init(connection: PostgresConnection) {
+        self.connection = connection
+        self.generation = connection.generation
+    }
 
     @discardableResult
     public func query(_ sql: String, _ params: [PostgresBind] = []) throws -> [PostgresRow] {
-        try connection.execute(sql, params, pinnedTo: generation).rows
+        try run(sql, params).rows
     }
 
     @discardableResult
     public func execute(_ sql: String, _ params: [PostgresBind] = []) throws -> Int {
-        try connection.execute(sql, params, pinnedTo: generation).affectedRows
+        try run(sql, params).affectedRows
+    }
+
+    private func run(_ sql: String, _ params: [PostgresBind]) throws(PostgresError) -> PostgresQueryResult {
+        if begun { return try connection.execute(sql, params, pinnedTo: generation) }
+        begun = true
+        do {
+            return try connection.execute(sql, params, pinnedTo: generation, beginning: true)
+        } catch let error where error.breaksConnection {
+            // Nothing was committed on the dead connection: BEGIN and the statement go once more, on a fresh one.
+            try connection.ensureOpen()
+            generation = connection.generation
+            return try connection.execute(sql, params, pinnedTo: generation, beginning: true)
+        }
+    }
+
+    func commit() throws(PostgresError) {
+        guard begun else { return }
+        _ = try connection.execute("COMMIT", [], pinnedTo: generation)
+    }
+
+    /// Rolls back what BEGIN opened, if its connection is still there; one that cannot roll back is dropped.
+    func rollBack() {
+        guard begun, connection.isOpen, connection.generation == generation else { return }
+        do {
+            _ = try connection.execute("ROLLBACK", [], pinnedTo: generation)
+        } catch {
+            connection.drop(reason: "ROLLBACK failed: \(error)")
+        }
     }
 }
 
 extension PostgresConnection {
-    /// BEGIN, `body`, COMMIT on this connection, all on the calling (connection) thread. Any error
-    /// rolls back and is rethrown. A BEGIN that fails on a dead connection has run nothing, so it
-    /// is tried once more on a fresh one.
+    /// `body` between BEGIN (sent with its first statement) and COMMIT on this connection, all on the calling
+    /// (connection) thread. Any error rolls back and is rethrown.
     func runTransaction<T>(_ body: (PostgresSynchronousTransaction) throws -> T) throws -> T {
-        try begin()
-        let transaction = PostgresSynchronousTransaction(connection: self, generation: generation)
+        try ensureOpen()
+        let transaction = PostgresSynchronousTransaction(connection: self)
         do {
             let result = try body(transaction)
-            _ = try execute("COMMIT", [], pinnedTo: transaction.generation)
+            try transaction.commit()
             return result
         } catch {
-            if isOpen, generation == transaction.generation {
-                do {
-                    _ = try execute("ROLLBACK", [], pinnedTo: transaction.generation)
-                } catch let rollbackError {
-                    drop(reason: "ROLLBACK failed: \(rollbackError)")
-                }
-            }
+            transaction.rollBack()
             throw error
-        }
-    }
-
-    private func begin() throws(PostgresError) {
-        do {
-            _ = try execute("BEGIN", [])
-        } catch {
-            guard error.breaksConnection else { throw error }
-            _ = try execute("BEGIN", [])
         }
     }
 }

@@ -61,6 +61,32 @@ extension PostgresServerIntegration {
             #expect(try ids[0].int("pid") == ids[1].int("pid"))
         }
 
+        @Test("a first statement that fails beside BEGIN throws its own error and keeps the connection")
+        func failingFirstStatementKeepsTheConnection() async throws {
+            let pool = try await TestPostgres.pool(maxConnections: 1)
+            defer { Task { await pool.close() } }
+            let backend = try await pool.withSynchronousTransaction { transaction in
+                try transaction.query("SELECT pg_backend_pid() AS pid")[0].int("pid")
+            }
+            let id = TestPostgres.uniqueId("TEST-P")
+            let error = await #expect(throws: PostgresError.self) {
+                try await pool.withSynchronousTransaction { transaction in
+                    try transaction.execute(
+                        "INSERT INTO postgres_client_items (id, name, price, stock) VALUES ($1, 'x', 1, -1)",
+                        [.string(id)])
+                }
+            }
+            #expect(error?.sqlState == "23514")  // the stock check, not a pipeline failure
+            // Same backend, out of the failed transaction: the next statement runs and sees no row.
+            let after = try await pool.withSynchronousTransaction { transaction in
+                try transaction.query(
+                    "SELECT pg_backend_pid() AS pid, count(*) AS count FROM postgres_client_items WHERE id = $1",
+                    [.string(id)])[0]
+            }
+            #expect(try after.int("pid") == backend)
+            #expect(try after.int("count") == 0)
+        }
+
         @Test("after the server ends the idle connection, the next transaction runs on a fresh one")
         func survivesTerminatedConnection() async throws {
             let pool = try await TestPostgres.pool(maxConnections: 1)
