@@ -37,7 +37,11 @@ public final class RedisClient: Sendable {
     /// `PUBLISH channel message`; returns how many subscribers received it.
     @discardableResult
     public func publish(_ message: [UInt8], to channel: String) async throws(RedisError) -> Int {
-        let reply = try await send(["PUBLISH", .string(channel), .bytes(message)])
+        try Self.receivers(try await send(["PUBLISH", .string(channel), .bytes(message)]))
+    }
+
+    /// PUBLISH's answer: how many subscribers the message reached.
+    private static func receivers(_ reply: RedisReply) throws(RedisError) -> Int {
         guard let receivers = reply.integer else {
             throw RedisError(kind: .unexpectedReply, message: "PUBLISH answered \(reply)")
         }
@@ -55,10 +59,7 @@ public final class RedisClient: Sendable {
         let thread = threads[Int(UInt(bitPattern: orderKey.hashValue) % UInt(threads.count))]
         let queued = thread.submit { connection in
             do throws(RedisError) {
-                let reply = try connection.command(command)
-                if reply.integer == nil {
-                    onFailure(RedisError(kind: .unexpectedReply, message: "PUBLISH answered \(reply)"))
-                }
+                _ = try Self.receivers(try connection.command(command))
             } catch {
                 onFailure(error)
             }
