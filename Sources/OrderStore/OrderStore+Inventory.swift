@@ -50,7 +50,7 @@ extension OrderStore {
                     type: .insufficientInventory,
                     message: "insufficient stock for \(shortfalls.joined(separator: ", "))")
             }
-            try setStatus(orderId, next, in: transaction)
+            try commitStatus(orderId, next, in: transaction)
         }
     }
 

@@ -129,7 +129,7 @@ extension OrderStore {
                     .textArray(lines.map { String($0.quantity) }), .textArray(products.map(\.price.description)),
                 ])
             _ = try order.status.transitioned(to: .created)
-            try transaction.execute(
+            try transaction.executeAndCommit(
                 "UPDATE orders SET status = 'created', total = $2, updated_at = now() WHERE id = $1",
                 [.string(input.orderId), .money(total)])
             return .success(total)

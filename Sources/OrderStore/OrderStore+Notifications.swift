@@ -10,7 +10,7 @@ extension OrderStore {
     public func recordNotification(orderId: String, kind: String, channel: String, message: String) async throws -> Bool
     {
         try await pool.withSynchronousTransaction { transaction in
-            try insertNotification(
+            try commitNotification(
                 orderId: orderId, kind: kind, channel: channel, message: message, in: transaction)
         }
     }
@@ -34,17 +34,18 @@ extension OrderStore {
                     """, [.string(orderId), .string(customerId)])
             }
             let status = try finish(orderId, as: target, reason: reason, in: transaction)
-            let recorded = try insertNotification(
+            let recorded = try commitNotification(
                 orderId: orderId, kind: kind, channel: channel, message: message, in: transaction)
             return FinishedOrder(status: status, isFirstNotice: recorded)
         }
     }
 
+    /// Records the notification as the transaction's last statement, committing it in the same round trip.
     @discardableResult
-    private func insertNotification(
+    private func commitNotification(
         orderId: String, kind: String, channel: String, message: String, in transaction: PostgresSynchronousTransaction
     ) throws -> Bool {
-        try transaction.execute(
+        try transaction.executeAndCommit(
             """
             INSERT INTO notifications (order_id, kind, channel, message)
             VALUES ($1, $2, $3, $4)

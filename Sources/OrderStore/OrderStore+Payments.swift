@@ -21,7 +21,7 @@ extension OrderStore {
                 return .alreadyPaid(transactionId: existing)
             }
             _ = try order.status.transitioned(to: .paymentProcessed)
-            try transaction.execute(
+            try transaction.executeAndCommit(
                 """
                 INSERT INTO payment_intents (order_id, idempotency_key, amount) VALUES ($1, $2, $3)
                 ON CONFLICT (order_id) DO NOTHING
@@ -43,7 +43,7 @@ extension OrderStore {
                 INSERT INTO payments (order_id, amount, status, transaction_id)
                 VALUES ($1, $2, 'completed', $3)
                 """, [.string(orderId), .money(amount), .string(transactionId)])
-            try setStatus(orderId, next, in: transaction)
+            try commitStatus(orderId, next, in: transaction)
             return transactionId
         }
     }

@@ -32,8 +32,9 @@ public struct OrderStore: Sendable {
         return order
     }
 
-    func setStatus(_ orderId: String, _ status: OrderStatus, in transaction: PostgresSynchronousTransaction) throws {
-        try transaction.execute(
+    /// Moves the order to `status` as the transaction's last statement, committing it in the same round trip.
+    func commitStatus(_ orderId: String, _ status: OrderStatus, in transaction: PostgresSynchronousTransaction) throws {
+        try transaction.executeAndCommit(
             "UPDATE orders SET status = $2, updated_at = now() WHERE id = $1",
             [.string(orderId), .string(status.rawValue)])
     }

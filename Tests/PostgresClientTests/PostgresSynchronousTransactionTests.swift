@@ -87,6 +87,40 @@ extension PostgresServerIntegration {
             #expect(try after.int("count") == 0)
         }
 
+        @Test("executeAndCommit commits with its statement; nothing runs after it")
+        func executeAndCommitEndsTheTransaction() async throws {
+            let pool = try await TestPostgres.pool(maxConnections: 1)
+            defer { Task { await pool.close() } }
+            let insert = "INSERT INTO postgres_client_items (id, name, price, stock) VALUES ($1, 'x', 1, $2)"
+            let count = "SELECT count(*) AS count FROM postgres_client_items WHERE id = ANY($1)"
+            // First and last at once (BEGIN, the statement and COMMIT in one round trip), then after another one.
+            let alone = TestPostgres.uniqueId("TEST-P")
+            let inserted = try await pool.withSynchronousTransaction { transaction in
+                try transaction.executeAndCommit(insert, [.string(alone), .int(1)])
+            }
+            #expect(inserted == 1)
+            let (first, last) = (TestPostgres.uniqueId("TEST-P"), TestPostgres.uniqueId("TEST-P"))
+            await #expect(throws: PostgresError.self) {
+                try await pool.withSynchronousTransaction { transaction in
+                    try transaction.execute(insert, [.string(first), .int(1)])
+                    try transaction.executeAndCommit(insert, [.string(last), .int(1)])
+                    try transaction.execute(insert, [.string(TestPostgres.uniqueId("TEST-P")), .int(1)])
+                }
+            }
+            #expect(try await TestPostgres.count(pool, count, [.textArray([alone, first, last])]) == 3)
+
+            // A failing last statement commits nothing of the transaction, and the connection serves on.
+            let (kept, failing) = (TestPostgres.uniqueId("TEST-P"), TestPostgres.uniqueId("TEST-P"))
+            let error = await #expect(throws: PostgresError.self) {
+                try await pool.withSynchronousTransaction { transaction in
+                    try transaction.execute(insert, [.string(kept), .int(1)])
+                    try transaction.executeAndCommit(insert, [.string(failing), .int(-1)])
+                }
+            }
+            #expect(error?.sqlState == "23514")
+            #expect(try await TestPostgres.count(pool, count, [.textArray([kept, failing])]) == 0)
+        }
+
         @Test("after the server ends the idle connection, the next transaction runs on a fresh one")
         func survivesTerminatedConnection() async throws {
             let pool = try await TestPostgres.pool(maxConnections: 1)
