@@ -6,8 +6,12 @@ import Logging
     import Foundation
 #endif
 
+/// Work a handled task leaves behind, run in the same task once its slot is free: the eager activity a
+/// workflow task's completion brought back.
+typealias TaskFollowUp = @Sendable () async -> Void
+
 /// One long-poll loop: take a slot, poll, hand the task to `handle` in its own task (which frees
-/// the slot), repeat until cancelled. Transient errors back off (see `PollBackoff`); a fatal one
+/// the slot, then runs what `handle` left to follow), repeat until cancelled. Transient errors back off (see `PollBackoff`); a fatal one
 /// (`WorkerFatalError.isFatal`) ends the loop and is handed to `onFatal`. Each poll is counted in
 /// `temporal_num_pollers` while it waits, and its outcome reported to the worker's poll health.
 struct TaskPoller<Response: Sendable>: Sendable {
@@ -18,7 +22,7 @@ struct TaskPoller<Response: Sendable>: Sendable {
     /// Polls in flight and the last one that brought a task, for worker heartbeats.
     let figures: PollerFigures
     let poll: @Sendable () async throws -> Response?
-    let handle: @Sendable (Response) async -> Void
+    let handle: @Sendable (Response) async -> TaskFollowUp?
     let onFatal: @Sendable (TemporalRPCError) -> Void
 
     func run() async {
@@ -50,8 +54,9 @@ struct TaskPoller<Response: Sendable>: Sendable {
                 }
                 backoff.reset()
                 Task { [slots, handle] in
-                    defer { slots.release() }
-                    await handle(task)
+                    let followUp = await handle(task)
+                    slots.release()
+                    await followUp?()
                 }
             } catch {
                 slots.release()

@@ -32,10 +32,8 @@ public final class Worker: Sendable {
         let shared = self.shared
         let activityHandler = ActivityTaskHandler(shared: shared)
         shared.runActivity = { task in
-            Task {
-                defer { shared.activitySlots.release() }
-                await activityHandler.handle(task)
-            }
+            defer { shared.activitySlots.release() }
+            await activityHandler.handle(task)
         }
     }
 
@@ -164,7 +162,10 @@ public final class Worker: Sendable {
                             request, timeout: shared.options.longPollTimeout, retry: .default)
                         return response.taskToken.isEmpty ? nil : response
                     },
-                    handle: { task in await activityHandler.handle(task) },
+                    handle: { task in
+                        await activityHandler.handle(task)
+                        return nil
+                    },
                     onFatal: { [weak self] error in self?.stopFatally(error) })
                 tasks.append(Task { await poller.run() })
             }

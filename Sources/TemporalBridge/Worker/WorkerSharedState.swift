@@ -40,8 +40,9 @@ final class WorkerSharedState: @unchecked Sendable {
     let faults: RPCFaults
     /// Where workflow code runs (see `ReplayThreads`); stopped by the worker's shutdown.
     let replayThreads: ReplayThreads
-    /// Set by the worker so eager activity tasks reach the activity handler.
-    var runActivity: (@Sendable (Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse) -> Void)?
+    /// Set by the worker so eager activity tasks reach the activity handler: runs one in the calling task, then
+    /// frees the activity slot reserved for it.
+    var runActivity: (@Sendable (Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse) async -> Void)?
 
     private let statsLock = Lock()
     private var stats = WorkerStatistics()

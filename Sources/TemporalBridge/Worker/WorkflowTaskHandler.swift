@@ -16,7 +16,10 @@ final class WorkflowTaskHandler: Sendable {
     /// Until the server has seen a WorkflowExecutionStarted for the run: its default task timeout.
     static let defaultWorkflowTaskTimeout: Duration = .seconds(10)
 
-    func handle(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse) async {
+    /// Returns the eager activity the completion brought back, for the caller to run once the task's slot is free.
+    func handle(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse) async
+        -> TaskFollowUp?
+    {
         shared.metrics.workflowSlots.taken()
         defer {
             // A new run's room, if its task failed before caching it.
@@ -26,7 +29,7 @@ final class WorkflowTaskHandler: Sendable {
         }
         if task.hasQuery {
             await handleQueryTask(task)
-            return
+            return nil
         }
         let received = ContinuousClock.now
         let series = shared.metrics.workflow(task.workflowType.name)
@@ -66,7 +69,7 @@ final class WorkflowTaskHandler: Sendable {
                         current: &current, currentReceived: &currentReceived, logger: logger)
                 else {
                     shared.cache.remove(runId)
-                    return
+                    return nil
                 }
                 activation = result
             }
@@ -88,7 +91,7 @@ final class WorkflowTaskHandler: Sendable {
                         logger: logger)
                 else {
                     shared.cache.remove(runId)
-                    return
+                    return nil
                 }
             }
             if replaying { series.taskReplayLatency.record(ContinuousClock.now - applying) }
@@ -125,8 +128,8 @@ final class WorkflowTaskHandler: Sendable {
                 throw error
             }
             if entry.run.isFinished { shared.cache.remove(runId) }
-            eager?.dispatch(response)
             Self.countRunEnd(commands, run: entry.run, series: series)
+            return eager?.dispatch(response)
         } catch let error as TemporalRPCError where error.code == .notFound {
             logger.info("workflow task no longer exists (stale token)", metadata: ["error": "\(error.message)"])
             shared.cache.remove(runId)
@@ -146,6 +149,7 @@ final class WorkflowTaskHandler: Sendable {
             failed = true
             await fail(current, error: error, logger: logger)
         }
+        return nil
     }
 
     /// What one activation produced: the commands to send and the answers to the task's queries.
