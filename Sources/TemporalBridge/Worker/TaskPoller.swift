@@ -11,9 +11,10 @@ import Logging
 typealias TaskFollowUp = @Sendable () async -> Void
 
 /// One long-poll loop: take a slot, poll, hand the task to `handle` in its own task (which frees
-/// the slot, then runs what `handle` left to follow), repeat until cancelled. Transient errors back off (see `PollBackoff`); a fatal one
-/// (`WorkerFatalError.isFatal`) ends the loop and is handed to `onFatal`. Each poll is counted in
-/// `temporal_num_pollers` while it waits, and its outcome reported to the worker's poll health.
+/// the slot, then runs what `handle` left to follow), repeat until cancelled. Transient errors back
+/// off (see `PollBackoff`); a fatal one (`WorkerFatalError.isFatal`) ends the loop and is handed to
+/// `onFatal`. Each poll is counted in `temporal_num_pollers` while it waits, and its outcome
+/// reported to the worker's poll health.
 struct TaskPoller<Response: Sendable>: Sendable {
     let name: String
     let kind: PollerKind
