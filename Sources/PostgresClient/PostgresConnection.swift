@@ -108,8 +108,8 @@ final class PostgresConnection: ThreadOwnedConnection {
 
     /// The statement framed by BEGIN and/or COMMIT in one round trip, through libpq's pipeline mode: all are sent
     /// with one sync, and after a failure the server skips the rest (a failed statement is not committed). A
-    /// transaction's BEGIN and COMMIT then cost no round trips of their own: of the ~25 an order made, 10 were
-    /// theirs. A connection left in doubt is dropped.
+    /// transaction's BEGIN and COMMIT then cost no round trips of their own: of the 30 an order made, 10 were
+    /// theirs (strace of the worker as shipped: 30 → 20 per order). A connection left in doubt is dropped.
     private func runPipelined(
         _ sql: String, _ statement: String?, _ params: [PostgresBind], framing: StatementFraming,
         handle: OpaquePointer
