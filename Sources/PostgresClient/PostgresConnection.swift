@@ -130,12 +130,10 @@ final class PostgresConnection: ThreadOwnedConnection {
             PQexitPipelineMode(handle) == 1
         else { throw brokenPipeline(handle) }
         // In order: a failed BEGIN or statement is the error to report, not the commands the server then skipped.
-        var statementResult = PostgresQueryResult(rows: [], affectedRows: 0)
-        for index in 0..<commands {
-            let decoded = try decode(results[index], handle: handle)
-            if index == statementIndex { statementResult = decoded }
+        let decoded = try results[..<commands].map { result throws(PostgresError) in
+            try decode(result, handle: handle)
         }
-        return statementResult
+        return decoded[statementIndex]
     }
 
     /// A pipeline libpq refused or the server left unfinished: the connection's state is unknown, so it goes.
