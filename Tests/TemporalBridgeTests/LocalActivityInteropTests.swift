@@ -148,7 +148,9 @@ enum LocalActivityInterop {
 
     /// A local activity running past 80 % of the task timeout: the worker heartbeats the task
     /// (an empty completion, the next task handed straight back), the activity keeps running and
-    /// its marker lands in the later task. Both replayers accept the history.
+    /// its marker lands in the later task. Both replayers accept the history. The task timeout
+    /// leaves the heartbeat 0.8 s of slack: with 2 s (0.4 s) a loaded CI machine once let the first
+    /// task time out before its heartbeat arrived.
     @Test func aLocalActivityLongerThanTheTaskTimeoutHeartbeatsTheTask() async throws {
         let slow = WorkflowDefinition(name: "SlowLocalActivity") { (name: String) async throws -> String in
             try await Workflow.executeLocalActivity(
@@ -156,7 +158,7 @@ enum LocalActivityInterop {
                 summary: "slow", returning: String.self)
         }
         let activity = ActivityDefinition(name: "Slow") { (name: String, _: ActivityContext) in
-            try await Task.sleep(for: .milliseconds(2_600))
+            try await Task.sleep(for: .milliseconds(3_800))
             return "slow \(name)"
         }
         let connection = try await TransportTestSupport.connect()
@@ -167,7 +169,7 @@ enum LocalActivityInterop {
         defer { runTask.cancel() }
         let handle = try await client.start(
             workflowType: "SlowLocalActivity", id: TransportTestSupport.uniqueName("local-activity-heartbeat"),
-            taskQueue: queue, args: ["swift"], options: WorkflowStartOptions(taskTimeout: .seconds(2)))
+            taskQueue: queue, args: ["swift"], options: WorkflowStartOptions(taskTimeout: .seconds(4)))
         let result: String = try await client.result(handle)
         #expect(result == "slow swift")
         var history = Temporal_Api_History_V1_History()
