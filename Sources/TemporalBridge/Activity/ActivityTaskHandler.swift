@@ -64,7 +64,13 @@ final class ActivityTaskHandler: Sendable {
                 "activity stopped at its deadline (start-to-close or schedule-to-close); the server times it out")
             return
         }
-        await respond(task, outcome: outcome.result, heartbeater: heartbeater, logger: context.logger)
+        if Task.isCancelled {
+            // A stop cancelled this task along with the code (see ActivityAttempt.runInCallingTask).
+            let result = outcome.result
+            await Task { await respond(task, outcome: result, heartbeater: heartbeater, logger: context.logger) }.value
+        } else {
+            await respond(task, outcome: outcome.result, heartbeater: heartbeater, logger: context.logger)
+        }
     }
 
     private func execute(
@@ -80,7 +86,7 @@ final class ActivityTaskHandler: Sendable {
                             + "[\(shared.activities.keys.sorted().joined(separator: " "))]")),
                 deadlinePassed: false)
         }
-        return await ActivityAttempt.run(
+        return await ActivityAttempt.runInCallingTask(
             definition, arguments: WorkflowArguments(task.input.payloads), context: context, heartbeater: heartbeater,
             shared: shared)
     }

@@ -87,7 +87,7 @@ enum LocalActivityExecution {
         let info = ActivityInfo(local: request, attempt: attempt, started: started, deadline: limit)
         let heartbeater = ActivityHeartbeater(heartbeatTimeout: nil, logger: shared.logger) { _ in false }
         let context = ActivityContext(info: info, logger: shared.logger, heartbeater: heartbeater)
-        let outcome = await ActivityAttempt.run(
+        let outcome = await ActivityAttempt.runInOwnTask(
             definition, arguments: WorkflowArguments(request.input), context: context, heartbeater: heartbeater,
             shared: shared)
         heartbeater.stop()
