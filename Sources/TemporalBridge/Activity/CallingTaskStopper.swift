@@ -7,7 +7,7 @@ final class CallingTaskStopper: @unchecked Sendable {
     private let lock = Lock()
     private var task: UnsafeCurrentTask?
     private var stopRequested = false
-    private var ended = false
+    private var bodyEnded = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     func run<T>(_ body: () async -> T) async -> T {
@@ -20,7 +20,7 @@ final class CallingTaskStopper: @unchecked Sendable {
         let result = await body()
         let waiting = lock.withLock {
             task = nil
-            ended = true
+            bodyEnded = true
             defer { waiters = [] }
             return waiters
         }
@@ -39,7 +39,7 @@ final class CallingTaskStopper: @unchecked Sendable {
     func ended() async {
         await withCheckedContinuation { continuation in
             let now = lock.withLock {
-                if ended { return true }
+                if bodyEnded { return true }
                 waiters.append(continuation)
                 return false
             }
