@@ -10,7 +10,9 @@
 # measuring (it would compete for the CPUs); one runs briefly first to complete the order whose status is read.
 # The 1-connection figure is robust to drift: each 1-connection create run sits between two bare runs at 1 caller
 # and the report gives the median of the differences; the Temporal Python SDK client's start_workflow at 1 caller
-# runs in the same sequence, for the Python figure beside ours.
+# runs in the same sequence, for the Python figure beside ours. For those same 1-connection requests the report splits
+# their mean time: wrk's whole request against order-api's own latency metrics for the route and for its
+# StartWorkflowExecution (sums and counts from /metrics around each run), so the dev server's drift cancels.
 # Sizes: BENCH_WRK_SECONDS per wrk run (default 10; CI passes 2), BENCH_CONCURRENCY, BENCH_RUNS (median),
 # BENCH_API_PAIRS bracketed 1-connection runs per run (3), BENCH_API_BARE_COUNT starts per bracketing bare run
 # (300), BENCH_COUNT (starts per bare-client phase at BENCH_CONCURRENCY). Writes "$BENCH_OUT/api.md".
@@ -84,9 +86,9 @@ stop_pidfile "$WORKER_PIDFILE" "benchmark order-worker" >/dev/null
 cat >"$WORK/report.lua" <<'LUA'
 done = function(summary, latency, requests)
     local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-    io.write(string.format("RESULT requests=%d seconds=%.3f p50_ms=%.3f p99_ms=%.3f non2xx=%d socket_errors=%d\n",
+    io.write(string.format("RESULT requests=%d seconds=%.3f p50_ms=%.3f p99_ms=%.3f mean_ms=%.4f non2xx=%d socket_errors=%d\n",
         summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-        summary.errors.status, errors))
+        latency.mean / 1000, summary.errors.status, errors))
 end
 LUA
 cat >"$WORK/post.lua" <<LUA
@@ -146,6 +148,16 @@ python_1() {
         --count "$BENCH_API_BARE_COUNT" --unary-count 20 --concurrency 1 --json >"$WORK/$1.json" \
         || die "client_bench.py failed"
 }
+# latency_totals: from order-api's /metrics, the sums (seconds) and counts of its StartWorkflowExecution calls and of
+# its 201 answers to POST /api/orders, as "rpc_sum rpc_count route_sum route_count".
+latency_totals() {
+    curl -fsS "$API_URL/metrics" | awk '
+        /^temporal_request_latency_sum\{.*operation="StartWorkflowExecution"/ { rs = $2 }
+        /^temporal_request_latency_count\{.*operation="StartWorkflowExecution"/ { rc = $2 }
+        /^http_server_request_duration_sum\{http_route="\/api\/orders",http_request_method="POST",http_response_status_code="201"/ { hs = $2 }
+        /^http_server_request_duration_count\{http_route="\/api\/orders",http_request_method="POST",http_response_status_code="201"/ { hc = $2 }
+        END { printf "%.9f %d %.9f %d\n", rs, rc, hs, hc }'
+}
 json_key() { grep -o "\"$2\": *[-0-9.eE+]*" "$WORK/$1.json" | sed 's/.*: *//'; }
 
 # The 1-connection overhead is a difference of two ~2 ms medians on a machine whose load moves them by more than
@@ -155,12 +167,17 @@ for run in $(seq 1 "$BENCH_RUNS"); do
     say "api: run $run/$BENCH_RUNS (wrk ${BENCH_WRK_SECONDS}s each; $BENCH_API_PAIRS bracketed 1-connection pairs)"
     bare_1 "bare1-$run-0"
     for pair in $(seq 1 "$BENCH_API_PAIRS"); do
+        totals_before=$(latency_totals)
         post post-1 "$run$pair" 1 "$BENCH_WRK_SECONDS"
+        # The same requests' means, whole (wrk) and in parts (the API's metrics): "client route rpc", in ms.
+        echo "$(grep -o 'mean_ms=[0-9.]*' "$WORK/post-1-$run$pair.txt" | cut -d= -f2) $totals_before $(latency_totals)" |
+            awk '{ printf "%.3f %.3f %.3f\n", $1, ($8 - $4) * 1000 / ($9 - $5), ($6 - $2) * 1000 / ($7 - $3) }' >>"$WORK/split-1"
         bare_1 "bare1-$run-$pair"
         awk -v post="$(grep -o 'p50_ms=[0-9.]*' "$WORK/post-1-$run$pair.txt" | cut -d= -f2)" \
             -v before="$(json_key "bare1-$run-$((pair - 1))" start_1_p50_ms)" -v after="$(json_key "bare1-$run-$pair" start_1_p50_ms)" \
             'BEGIN { printf "%.3f\n", post - (before + after) / 2 }' >>"$WORK/added-1"
-        say "api: 1-connection create p50 minus its bare neighbours: $(tail -1 "$WORK/added-1") ms"
+        say "api: 1-connection create p50 minus its bare neighbours: $(tail -1 "$WORK/added-1") ms;" \
+            "means (client route StartWorkflowExecution): $(tail -1 "$WORK/split-1") ms"
     done
     python_1 "python1-$run"
     # The bare starts at BENCH_CONCURRENCY run before and after the concurrent creates: every start leaves an open
@@ -192,6 +209,9 @@ y50_1=$(json_figure python1- start_1_p50_ms); y99_1=$(json_figure python1- start
 added_1=$(median <"$WORK/added-1" | awk '{ printf "%+.2f\n", $1 }')
 added_1_range=$(sort -g "$WORK/added-1" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%+.2f … %+.2f", lo, hi }')
 added_n=$(minus "$p50_n" "$b50_n")
+# The split of the 1-connection run whose own time (client minus RPC) is the median one, so its parts add up.
+read -r own_mean client_mean route_mean rpc_mean < <(awk '{ printf "%.3f %s\n", $1 - $3, $0 }' "$WORK/split-1" |
+    sort -g | awk '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)] }')
 
 {
     echo "## api"
@@ -219,6 +239,20 @@ added_n=$(minus "$p50_n" "$b50_n")
     echo "| bare StartWorkflowExecution, TemporalBridge | $BENCH_CONCURRENCY | $brps_n | $b50_n | $b99_n | | |"
     echo "| \`GET /api/orders/{id}/status\` (completed order: query refused, row from PostgreSQL) | $BENCH_CONCURRENCY | $srps | $sp50 | $sp99 | | $(cpu_per_request status-n) |"
     echo "| \`GET /healthz\` (the HTTP stack alone) | 1 | $hrps | $hp50 | $hp99 | | $(cpu_per_request health-1) |"
+    echo
+    echo "Where a 1-connection create's time goes: means over the same requests, so the dev server's drift cancels"
+    echo "(wrk's mean, and the sums and counts of order-api's own \`http_server_request_duration\` for the route and"
+    echo "\`temporal_request_latency\` for StartWorkflowExecution read from its \`/metrics\` before and after each run;"
+    echo "of the $((BENCH_RUNS * BENCH_API_PAIRS)) 1-connection runs, the one whose own time is the median). Means carry the dev server's"
+    echo "tail, which the p50s above do not."
+    echo
+    echo "| part of a create (1 connection) | mean ms |"
+    echo "|---|---:|"
+    echo "| the whole request, as wrk saw it | $client_mean |"
+    echo "| StartWorkflowExecution, as order-api timed it (the call the bare rows time) | $rpc_mean |"
+    echo "| the route around it (\`RequestMetricsMiddleware\` inwards): validation, the \`pending\` row, the 201 body | $(minus "$route_mean" "$rpc_mean") |"
+    echo "| outside the route's timing: the outer middlewares, HTTP parsing, the socket reads and writes, waking the event loop and wrk | $(minus "$client_mean" "$route_mean") |"
+    echo "| **order-api's own time** (the whole request minus its Temporal call) | **$(minus "$own_mean" 0)** |"
     echo
     echo "Medians of $BENCH_RUNS runs; wrk, the API, the dev server and PostgreSQL share this machine's $(nproc) cores."
     load_note "$load_start" "$(load_average)"
