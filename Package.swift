@@ -77,6 +77,7 @@ let package = Package(
         // No pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM refuses with a warning on every build.
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .systemLibrary(name: "CSched", path: "Sources/CSched"),
         // Tells GnuTLS's library constructor, in both executables, to skip its work (skip_init.c).
         .target(
             name: "CGnuTLSSkipInit",
@@ -137,7 +138,7 @@ let package = Package(
             name: "OrderWorker",
             dependencies: [
                 "OrderCore", "OrderStore", "OrderStatusFeed", "PostgresClient", "RedisClient", "TemporalBridge",
-                "OpsHTTP", "CMalloc", "CGnuTLSSkipInit",
+                "OpsHTTP", "CMalloc", "CSched", "CGnuTLSSkipInit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -61,20 +61,24 @@ start_servers() {
 
 shipped_environment() {
     echo POSTGRES_DB="$SHIPPED_DB" TEMPORAL_HOST_PORT="127.0.0.1:$TEMPORAL_PORT_SHIPPED" TEMPORAL_TASK_QUEUE="$1" \
-        REDIS_URL="redis://127.0.0.1:$REDIS_PORT_SHIPPED" WORKER_METRICS_PORT="$METRICS_PORT"
+        REDIS_URL="redis://127.0.0.1:$REDIS_PORT_SHIPPED" WORKER_METRICS_PORT="$METRICS_PORT" WORKER_CPUS="$(last_cpu)"
 }
 
-# start_worker ours|python QUEUE [SECONDS]: the worker under test, polling QUEUE (waited for up to SECONDS),
-# metrics on METRICS_PORT. Ours runs under the command in WORKER_WRAPPER (an array) when set, e.g. valgrind.
+# start_worker ours|ours-spread|python QUEUE [SECONDS]: the worker under test, polling QUEUE (waited for up to
+# SECONDS), metrics on METRICS_PORT. ours-spread is ours on every CPU (WORKER_CPUS empty). Ours runs under the
+# command in WORKER_WRAPPER (an array) when set, e.g. valgrind.
 start_worker() {
     local impl=$1 queue=$2 seconds=${3:-60} log="$LOGS/bench-shipped-$1.log"
     # Each worker reads its code from disk, not from what the linker or pip just wrote (drop_page_cache.py says why).
     local drop_page_cache=("$BENCH_PYTHON" "$ROOT/Benchmarks/python/drop_page_cache.py")
     # shellcheck disable=SC2046 # the environment is words
-    if [ "$impl" = ours ]; then
+    if [ "$impl" != python ]; then
         "${drop_page_cache[@]}" "$WORKER_BIN"
+        local spread=()
+        [ "$impl" = ours-spread ] && spread=(WORKER_CPUS=)
         # The peer runs OrderWorkflow as it was before the fraud screen; FRAUD_SCREEN=off is that code path.
-        env $(shipped_environment "$queue") FRAUD_SCREEN=off ${WORKER_WRAPPER[@]+"${WORKER_WRAPPER[@]}"} \
+        env $(shipped_environment "$queue") FRAUD_SCREEN=off ${spread[@]+"${spread[@]}"} \
+            ${WORKER_WRAPPER[@]+"${WORKER_WRAPPER[@]}"} \
             "$WORKER_BIN" run --no-migrate >"$log" 2>&1 &
     else
         "${drop_page_cache[@]}" --python

@@ -59,6 +59,10 @@ release_build() {
 }
 release_bin() { swift_release "$1" --show-bin-path; }
 
+# last_cpu: the highest-numbered CPU this shell may use. `make run` keeps the worker's threads there
+# (WORKER_CPUS, docs/configuration.md): its thread hand-offs stay on one CPU.
+last_cpu() { awk '/^Cpus_allowed_list/ { n = split($2, cpu, /[,-]/); print cpu[n] }' /proc/self/status; }
+
 # need_temporal: stops with what to do when the Temporal CLI is not installed.
 need_temporal() { [ -x "$TEMPORAL_CLI" ] || die "the Temporal CLI is not at $TEMPORAL_CLI; run 'make deps'"; }
 

@@ -21,6 +21,7 @@ struct ConfigTests {
         #expect(config.api == APISettings(host: "127.0.0.1", port: 8080))
         #expect(config.workerMetrics == WorkerMetricsSettings(host: "127.0.0.1", port: 9464))
         #expect(config.workerMetrics.isEnabled)
+        #expect(config.workerCPUs == nil)
         #expect(config.logLevel == .info)
         #expect(config.redisURL == nil)
         #expect(config.payment.maxAmount == Money(cents: 1_000_000))
@@ -44,7 +45,7 @@ struct ConfigTests {
             "PAYMENT_MAX_AMOUNT": "500.5", "PAYMENT_FAILURE_RATE": "0.25", "PAYMENT_DELAY_MS": "150",
             "ACTIVITY_MAX_ATTEMPTS": "3", "ACTIVITY_INITIAL_INTERVAL_MS": "200", "FRAUD_SCREEN": "Off",
             "FRAUD_VELOCITY_MAX_ORDERS": "7", "FRAUD_VELOCITY_MAX_AMOUNT": "900", "FRAUD_VELOCITY_WINDOW_SECONDS": "60",
-            "WORKER_METRICS_HOST": "0.0.0.0", "WORKER_METRICS_PORT": "9470",
+            "WORKER_METRICS_HOST": "0.0.0.0", "WORKER_METRICS_PORT": "9470", "WORKER_CPUS": "0-2,5",
         ])
         #expect(config.postgres == PostgresSettings(host: "db", port: 6543, user: "u", password: "p", database: "d"))
         #expect(
@@ -55,6 +56,7 @@ struct ConfigTests {
         #expect(config.temporal.usesTLS)
         #expect(config.api == APISettings(host: "0.0.0.0", port: 9090))
         #expect(config.workerMetrics == WorkerMetricsSettings(host: "0.0.0.0", port: 9470))
+        #expect(config.workerCPUs?.cpus == [0, 1, 2, 5])
         #expect(config.logLevel == .debug)
         #expect(config.redisURL == "redis://localhost:6379")
         #expect(
@@ -106,6 +108,8 @@ struct ConfigTests {
             ("FRAUD_SCREEN", "maybe"), ("FRAUD_VELOCITY_MAX_ORDERS", "0"), ("FRAUD_VELOCITY_MAX_AMOUNT", "-3"),
             ("FRAUD_VELOCITY_WINDOW_SECONDS", "0"),
             ("WORKER_METRICS_PORT", "65536"), ("WORKER_METRICS_PORT", "-1"), ("WORKER_METRICS_PORT", "off"),
+            ("WORKER_CPUS", "one"), ("WORKER_CPUS", "3-1"), ("WORKER_CPUS", "-1"), ("WORKER_CPUS", "0,,1"),
+            ("WORKER_CPUS", "99999"),
         ])
     func invalid(variable: String, value: String) {
         do {

@@ -63,6 +63,40 @@ struct OrderWorkerBinaryTests {
         #expect(worker.log.contains("worker stopped"))
     }
 
+    @Test func keepsEveryThreadOnTheCPUsOfWorkerCPUs() async throws {
+        let binary = try await WorkerProcess.binary()
+        let cpu = try #require(Self.cpusAllowed(in: "/proc/self/status")?.cpus.last)
+        let worker = try WorkerProcess(
+            binary: binary,
+            environment: ["WORKER_CPUS": "\(cpu)", "TEMPORAL_TASK_QUEUE": WorkerTestDatabase.uniqueId("wtest-cpus")])
+        #expect(await worker.waitForLog("worker started", timeout: .seconds(30)), "log: \(worker.log)")
+        let task = "/proc/\(worker.process.processIdentifier)/task"
+        let threads = try FileManager.default.contentsOfDirectory(atPath: task)
+        #expect(threads.count > 5, "the pool, gRPC's and the database's threads, not only the main one")
+        for thread in threads {
+            #expect(Self.cpusAllowed(in: "\(task)/\(thread)/status")?.cpus == [cpu], "thread \(thread)")
+        }
+        worker.signal(SIGTERM)
+        #expect(await worker.waitForExit(timeout: .seconds(30)) == 0)
+    }
+
+    @Test func refusesCPUsItMayNotUse() async throws {
+        let binary = try await WorkerProcess.binary()
+        let worker = try WorkerProcess(binary: binary, environment: ["WORKER_CPUS": "4095"])
+        let status = await worker.waitForExit(timeout: .seconds(30))
+        #expect(status != nil && status != 0)
+        #expect(worker.log.contains("WORKER_CPUS=4095: cannot keep the worker's threads there"), "log: \(worker.log)")
+        #expect(worker.log.contains("this process may use CPUs"))
+    }
+
+    /// `Cpus_allowed_list` of a `/proc` status file.
+    private static func cpusAllowed(in statusFile: String) -> CPUList? {
+        guard let status = try? String(contentsOfFile: statusFile, encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") })
+        else { return nil }
+        return CPUList(parsing: line.dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces))
+    }
+
     @Test func stopsAtOnceWhenTheNamespaceDoesNotExist() async throws {
         let binary = try await WorkerProcess.binary()
         let started = ContinuousClock.now

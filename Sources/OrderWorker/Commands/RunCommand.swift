@@ -39,6 +39,8 @@ struct RunCommand: AsyncParsableCommand {
         ])
         LoggingSetup.bootstrap(level: config.logLevel)
         let logger = LoggingSetup.logger("order-worker", level: config.logLevel)
+        // Before the connections start their threads, so those inherit the set.
+        if let cpus = config.workerCPUs { try CPUAffinity.restrict(to: cpus) }
         print("order-worker: \(config.summary)")
         // Visible at once even when stdout is a file or a pipe (compose logs, supervisors).
         fflush(nil)

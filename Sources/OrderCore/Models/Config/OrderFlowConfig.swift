@@ -11,6 +11,8 @@ public struct OrderFlowConfig: Sendable {
     public var api: APISettings
     /// The worker's operations port (`/metrics`, `/healthz`, `/readyz`).
     public var workerMetrics: WorkerMetricsSettings
+    /// The CPUs the worker's threads may run on; nil leaves them on every CPU the process may use.
+    public var workerCPUs: CPUList?
     public var logLevel: Logger.Level
     /// Redis is optional: nil keeps rate limiting in each process and turns off the live status feed.
     public var redisURL: String?
@@ -50,6 +52,7 @@ public struct OrderFlowConfig: Sendable {
         api = APISettings(host: try S.apiHost.read(from: config), port: try S.apiPort.read(from: config))
         workerMetrics = WorkerMetricsSettings(
             host: try S.workerMetricsHost.read(from: config), port: try S.workerMetricsPort.read(from: config))
+        workerCPUs = try S.workerCPUs.read(from: config)
         logLevel = try S.logLevel.read(from: config)
         redisURL = try S.redisURL.read(from: config)
         rateLimit = RateLimitSettings(
@@ -118,6 +121,7 @@ public struct OrderFlowConfig: Sendable {
             "temporal_ui=\(temporal.uiURL)",
             "api=\(api.host):\(api.port)",
             "worker_metrics=\(workerMetrics.isEnabled ? "\(workerMetrics.host):\(workerMetrics.port)" : "off")",
+            "worker_cpus=\(workerCPUs.map(\.description) ?? "all")",
             "log_level=\(logLevel.rawValue)",
             "redis=\(redisURL.map(Self.redactingCredentials) ?? "off")",
             "rate_limit=\(rateLimit.isEnabled ? "\(rateLimit.perMinute)/min burst \(rateLimit.burst)" : "off")",

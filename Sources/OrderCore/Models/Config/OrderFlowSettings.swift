@@ -84,6 +84,9 @@ public enum OrderFlowSettings {
     public static let workerMetricsPort = Setting(
         "worker.metrics.port", .integer(in: 0...65535), default: workerMetrics.port,
         "port of the worker's /metrics, /healthz and /readyz; 0 turns them off")
+    public static let workerCPUs = Setting(
+        "worker.cpus", .optional(.cpuList, unset: "(all)"), default: CPUList?.none,
+        "CPUs the worker's threads run on, as taskset -c lists them (e.g. 1 or 0-3); one keeps its hand-offs local")
     public static let logLevel = Setting(
         "log.level", .logLevel, default: Logger.Level.info, "trace, debug, info, notice, warning, error or critical")
 
@@ -139,8 +142,9 @@ public enum OrderFlowSettings {
         postgresAcquireTimeout, postgresStatementTimeout, postgresLockTimeout, postgresConnectTimeout,
         postgresKeepalivesIdle, postgresKeepalivesInterval, postgresKeepalivesCount, postgresTCPUserTimeout,
         temporalHostPort, temporalNamespace, temporalTaskQueue, temporalTLSCA, temporalTLSCert, temporalTLSKey,
-        temporalAPIKey, temporalUIURL, apiHost, apiPort, workerMetricsHost, workerMetricsPort, logLevel, redisURL,
-        rateLimitPerMinute, rateLimitBurst, paymentMaxAmount, paymentFailureRate, paymentDelay, activityMaxAttempts,
-        activityInitialInterval, localActivities, fraudScreen, fraudMaxOrders, fraudMaxAmount, fraudWindowSeconds,
+        temporalAPIKey, temporalUIURL, apiHost, apiPort, workerMetricsHost, workerMetricsPort, workerCPUs, logLevel,
+        redisURL, rateLimitPerMinute, rateLimitBurst, paymentMaxAmount, paymentFailureRate, paymentDelay,
+        activityMaxAttempts, activityInitialInterval, localActivities, fraudScreen, fraudMaxOrders, fraudMaxAmount,
+        fraudWindowSeconds,
     ]
 }

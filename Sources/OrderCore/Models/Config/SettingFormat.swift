@@ -130,6 +130,18 @@ extension SettingFormat where Value == Money {
     }
 }
 
+extension SettingFormat where Value == CPUList {
+    static var cpuList: Self {
+        Self(
+            parse: { text throws(Unusable) in
+                guard let list = CPUList(parsing: text) else {
+                    throw Unusable(expected: "CPU numbers and ranges, e.g. 1 or 0-3,6")
+                }
+                return list
+            }, text: { $0.description })
+    }
+}
+
 extension SettingFormat where Value == Logger.Level {
     /// swift-log's level names, and `warn` for `warning`.
     static var logLevel: Self {
