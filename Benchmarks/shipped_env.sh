@@ -61,7 +61,7 @@ start_servers() {
 
 shipped_environment() {
     echo POSTGRES_DB="$SHIPPED_DB" TEMPORAL_HOST_PORT="127.0.0.1:$TEMPORAL_PORT_SHIPPED" TEMPORAL_TASK_QUEUE="$1" \
-        REDIS_URL="redis://127.0.0.1:$REDIS_PORT_SHIPPED" WORKER_METRICS_PORT="$METRICS_PORT" WORKER_CPUS="$(last_cpu)"
+        REDIS_URL="redis://127.0.0.1:$REDIS_PORT_SHIPPED" WORKER_METRICS_PORT="$METRICS_PORT" WORKER_CPUS="$(quiet_cpu)"
 }
 
 # start_worker ours|ours-spread|python QUEUE [SECONDS]: the worker under test, polling QUEUE (waited for up to

@@ -59,9 +59,24 @@ release_build() {
 }
 release_bin() { swift_release "$1" --show-bin-path; }
 
-# last_cpu: the highest-numbered CPU this shell may use. `make run` keeps the worker's threads there
-# (WORKER_CPUS, docs/configuration.md): its thread hand-offs stay on one CPU.
-last_cpu() { awk '/^Cpus_allowed_list/ { n = split($2, cpu, /[,-]/); print cpu[n] }' /proc/self/status; }
+# quiet_cpu: of the CPUs this shell may use, the one that has served the fewest device interrupts. `make run`
+# keeps the worker's threads there (WORKER_CPUS, docs/configuration.md): its thread hand-offs stay on one CPU,
+# away from the one taking the disk's and the network's interrupts.
+quiet_cpu() {
+    awk 'FNR == NR {
+             if ($1 != "Cpus_allowed_list:") next
+             n = split($2, parts, ",")
+             for (i = 1; i <= n; i++) { m = split(parts[i], r, "-"); for (c = r[1] + 0; c <= r[m] + 0; c++) allowed[c] = 1 }
+             next
+         }
+         FNR == 1 { columns = NF; for (i = 1; i <= NF; i++) { sub(/^CPU/, "", $i); cpu[i] = $i }; next }
+         $1 ~ /^[0-9]+:$/ { for (i = 2; i <= columns + 1; i++) served[cpu[i - 1]] += $i }
+         END {
+             best = -1
+             for (c in allowed) if (best < 0 || served[c] + 0 < served[best] + 0 || (served[c] + 0 == served[best] + 0 && c + 0 < best + 0)) best = c
+             print best
+         }' /proc/self/status /proc/interrupts
+}
 
 # need_temporal: stops with what to do when the Temporal CLI is not installed.
 need_temporal() { [ -x "$TEMPORAL_CLI" ] || die "the Temporal CLI is not at $TEMPORAL_CLI; run 'make deps'"; }

@@ -13,7 +13,7 @@ start() {
     # The live status feed and the shared rate limiter; an explicitly empty REDIS_URL= turns them off.
     export REDIS_URL="${REDIS_URL-redis://127.0.0.1:${REDIS_PORT:-6379}}"
     # The worker on one CPU, beside the servers it shares the machine with; an empty WORKER_CPUS= lifts it.
-    export WORKER_CPUS="${WORKER_CPUS-$(last_cpu)}"
+    export WORKER_CPUS="${WORKER_CPUS-$(quiet_cpu)}"
     say "migrating $POSTGRES_DB"
     "$worker" migrate >>"$LOGS/migrate.log" 2>&1 || die "migration failed; see $LOGS/migrate.log"
     if pid_alive "$WORKER_PIDFILE"; then

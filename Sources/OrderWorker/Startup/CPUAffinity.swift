@@ -13,7 +13,7 @@ enum CPUAffinity {
     /// Restricts every thread the process has now; threads made later inherit the set from their maker.
     static func restrict(to list: CPUList) throws(CPUAffinityError) {
         var set = cpu_set_t()
-        for cpu in list.cpus where cpu < MemoryLayout<cpu_set_t>.size * 8 {
+        for cpu in list.cpus {
             withUnsafeMutableBytes(of: &set) { $0[cpu / 8] |= UInt8(1 << (cpu % 8)) }
         }
         let threads = threadIDs()

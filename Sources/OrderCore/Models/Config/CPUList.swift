@@ -4,8 +4,8 @@ public struct CPUList: Sendable, Equatable, CustomStringConvertible {
     /// Distinct and ascending.
     public let cpus: [Int]
 
-    /// Any number below this is accepted (the kernel's own limit on this machine may be lower).
-    static let limit = 4096
+    /// glibc's `CPU_SETSIZE`: the CPUs an affinity set can name.
+    public static let limit = 1024
 
     /// Nil when `text` is not such a list.
     public init?(parsing text: String) {
@@ -20,7 +20,7 @@ public struct CPUList: Sendable, Equatable, CustomStringConvertible {
         self.cpus = cpus.sorted()
     }
 
-    /// Ranges where they run on: `0-3,6`.
+    /// The list form, consecutive CPUs as ranges: `0-3,6`.
     public var description: String {
         var parts: [String] = []
         var index = cpus.startIndex
