@@ -8,7 +8,7 @@ import OrderCore
 /// database connection's thread, Redis): each pass wakes a sleeping thread. Woken on the CPU of the thread that
 /// woke it, that costs a local switch; on another CPU, an inter-processor interrupt, which in a virtual machine
 /// exits to the hypervisor (a pipe round trip between two threads here: 7.5 µs on one CPU, 52 µs across two).
-/// On one CPU the shipped configuration's worker used ~18 % less CPU per order (BENCHMARKS.md).
+/// On one CPU the shipped configuration's worker used ~13 % less CPU per order (BENCHMARKS.md).
 enum CPUAffinity {
     /// Restricts every thread the process has now; threads made later inherit the set from their maker.
     static func restrict(to list: CPUList) throws(CPUAffinityError) {
