@@ -43,7 +43,7 @@ import Testing
         cache.checkIn(again)
         #expect(cache.checkOut("b") != nil)
         // "a" finishes and leaves: "c" comes in.
-        cache.remove("a")
+        cache.remove(a)
         let c = try await third.value
         #expect(cache.count == 2)
         cache.checkIn(c)

@@ -96,10 +96,15 @@ final class WorkflowCache: @unchecked Sendable {
         for entry in overflow { Self.evict(entry) }
     }
 
-    /// Removes the run and stops its code (the holder, if any, still checks it in).
-    func remove(_ runId: String) {
-        let entry: CachedWorkflow? = lock.withLock { entries.removeValue(forKey: runId) }
-        if let entry { Self.evict(entry) }
+    /// Stops the entry's code and drops it from the cache if it is still the run's entry (the holder,
+    /// if any, still checks it in). A task that held an older entry of the run (a duplicate, or one
+    /// the server timed out) must not drop the entry a later task of the run has since cached.
+    func remove(_ entry: CachedWorkflow) {
+        lock.withLock {
+            let runId = entry.run.runId
+            if entries[runId] === entry { entries.removeValue(forKey: runId) }
+        }
+        Self.evict(entry)
     }
 
     func removeAll() {

@@ -68,7 +68,7 @@ final class WorkflowTaskHandler: Sendable {
                         entry, events: events, task: task, liveActivities: liveActivities, received: received,
                         current: &current, currentReceived: &currentReceived, logger: logger)
                 else {
-                    shared.cache.remove(runId)
+                    shared.cache.remove(entry)
                     return nil
                 }
                 activation = result
@@ -90,7 +90,7 @@ final class WorkflowTaskHandler: Sendable {
                         entry, activation: &activation, current: &current, currentReceived: &currentReceived,
                         logger: logger)
                 else {
-                    shared.cache.remove(runId)
+                    shared.cache.remove(entry)
                     return nil
                 }
             }
@@ -127,28 +127,27 @@ final class WorkflowTaskHandler: Sendable {
                 eager?.releaseAll()
                 throw error
             }
-            if entry.run.isFinished { shared.cache.remove(runId) }
+            if entry.run.isFinished { shared.cache.remove(entry) }
             Self.countRunEnd(commands, run: entry.run, series: series)
             return eager?.dispatch(response)
         } catch let error as TemporalRPCError where error.code == .notFound {
             logger.info("workflow task no longer exists (stale token)", metadata: ["error": "\(error.message)"])
-            shared.cache.remove(runId)
         } catch is CancellationError {
-            shared.cache.remove(runId)
+            // Evicted or shutting down: the task times out and comes back.
         } catch let error as TemporalRPCError {
             // Fetching history or responding failed: a transport or server problem, not the
-            // workflow's. The run may or may not have been advanced on the server, so it is dropped;
-            // the task times out and comes back (with full history), and nothing is written into the
-            // workflow's history about the hiccup.
+            // workflow's. The run may or may not have been advanced on the server; the task times
+            // out and comes back (with full history), and nothing is written into the workflow's
+            // history about the hiccup.
             logger.warning(
                 "workflow task abandoned after a call failed; the server will time it out and retry",
                 metadata: ["error": "\(error)", "attempt": "\(current.attempt)"])
-            shared.cache.remove(runId)
         } catch {
-            shared.cache.remove(runId)
             failed = true
             await fail(current, error: error, logger: logger)
         }
+        // The run this task drove may now be ahead of the server's history: dropped, a later task replays it.
+        if let held { shared.cache.remove(held) }
         return nil
     }
 
@@ -312,7 +311,7 @@ final class WorkflowTaskHandler: Sendable {
                     "cached_started": "\(entry.run.lastActivatedStartedEventId)",
                     "previous_started": "\(task.previousStartedEventID)",
                 ])
-            shared.cache.remove(runId)
+            shared.cache.remove(entry)
             shared.cache.checkIn(entry)
         }
         shared.count { $0.cacheMisses += 1 }
