@@ -71,7 +71,7 @@ import Testing
         let heartbeats = zip(types, types.dropFirst()).filter {
             $0 == .workflowTaskCompleted && $1 == .workflowTaskScheduled
         }
-        #expect(!heartbeats.isEmpty, "\(types)")
+        #expect(!heartbeats.isEmpty, "\(types), worker: \(worker.statistics)")
         // Replaying the history with the heartbeat in it gives the same run.
         var history = Temporal_Api_History_V1_History()
         history.events = events
