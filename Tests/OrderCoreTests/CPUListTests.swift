@@ -15,6 +15,12 @@ struct CPUListTests {
         #expect(list.description == shown)
     }
 
+    @Test func aListOfNumbersIsSortedAndDistinct() {
+        let list = CPUList(cpus: [7, 0, 2, 1, 7])
+        #expect(list.cpus == [0, 1, 2, 7])
+        #expect(list.description == "0-2,7")
+    }
+
     @Test("anything else is refused", arguments: ["", "a", "1-", "-1", "2-1", "1,,2", "1-2-3", "0x1", "1024", " 1"])
     func refuses(text: String) {
         #expect(CPUList(parsing: text) == nil)

@@ -86,7 +86,9 @@ struct OrderWorkerBinaryTests {
         let status = await worker.waitForExit(timeout: .seconds(30))
         #expect(status != nil && status != 0)
         #expect(worker.log.contains("WORKER_CPUS=1023: cannot keep the worker's threads there"), "log: \(worker.log)")
-        #expect(worker.log.contains("this process may use CPUs"))
+        // The worker inherits this process's CPUs and names them, in the list form.
+        let allowed = try #require(Self.cpusAllowed(in: "/proc/self/status"))
+        #expect(worker.log.contains("this process may use CPUs \(allowed): choose among them"), "log: \(worker.log)")
     }
 
     /// `Cpus_allowed_list` of a `/proc` status file.

@@ -12,10 +12,7 @@ import OrderCore
 enum CPUAffinity {
     /// Restricts every thread the process has now; threads made later inherit the set from their maker.
     static func restrict(to list: CPUList) throws(CPUAffinityError) {
-        var set = cpu_set_t()
-        for cpu in list.cpus {
-            withUnsafeMutableBytes(of: &set) { $0[cpu / 8] |= UInt8(1 << (cpu % 8)) }
-        }
+        var set = affinitySet(of: list)
         let threads = threadIDs()
         for thread in threads.isEmpty ? [0] : threads
         where csched_set_affinity(thread, MemoryLayout<cpu_set_t>.size, &set) != 0 {
@@ -40,23 +37,36 @@ enum CPUAffinity {
     }
 
     /// What the process may use, for the error message (`Cpus_allowed_list` of `/proc/self/status`).
-    static func allowedCPUs() -> String {
+    static func allowedCPUs() -> CPUList? {
         var set = cpu_set_t()
-        guard csched_get_affinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 else { return "unknown" }
-        let cpus = withUnsafeBytes(of: set) { bytes in
-            (0..<bytes.count * 8).filter { bytes[$0 / 8] & UInt8(1 << ($0 % 8)) != 0 }
+        guard csched_get_affinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 else { return nil }
+        return cpuList(of: set)
+    }
+
+    // cpu_set_t is a bit mask, CPU n at bit n % 8 of byte n / 8 (glibc's CPU_SET and CPU_ISSET, macros Swift
+    // does not import).
+    private static func affinitySet(of list: CPUList) -> cpu_set_t {
+        var set = cpu_set_t()
+        withUnsafeMutableBytes(of: &set) { bytes in
+            for cpu in list.cpus { bytes[cpu / 8] |= UInt8(1 << (cpu % 8)) }
         }
-        return cpus.isEmpty ? "unknown" : CPUList(parsing: cpus.map(String.init).joined(separator: ","))!.description
+        return set
+    }
+
+    private static func cpuList(of set: cpu_set_t) -> CPUList {
+        withUnsafeBytes(of: set) { bytes in
+            CPUList(cpus: (0..<bytes.count * 8).filter { bytes[$0 / 8] & UInt8(1 << ($0 % 8)) != 0 })
+        }
     }
 }
 
 struct CPUAffinityError: Error, CustomStringConvertible {
     let requested: CPUList
-    let allowed: String
+    let allowed: CPUList?
     let errno: Int32
 
     var description: String {
         "WORKER_CPUS=\(requested): cannot keep the worker's threads there (\(String(cString: strerror(errno)))); "
-            + "this process may use CPUs \(allowed): choose among them, or unset WORKER_CPUS"
+            + "this process may use CPUs \(allowed.map(\.description) ?? "unknown"): choose among them, or unset WORKER_CPUS"
     }
 }

@@ -7,6 +7,9 @@ public struct CPUList: Sendable, Equatable, CustomStringConvertible {
     /// glibc's `CPU_SETSIZE`: the CPUs an affinity set can name.
     public static let limit = 1024
 
+    /// The list of `cpus` (numbers below `limit`), in any order, repeats ignored.
+    public init(cpus: some Sequence<Int>) { self.cpus = Set(cpus).sorted() }
+
     /// Nil when `text` is not such a list.
     public init?(parsing text: String) {
         var cpus = Set<Int>()
@@ -17,7 +20,7 @@ public struct CPUList: Sendable, Equatable, CustomStringConvertible {
             else { return nil }
             cpus.formUnion(first...last)
         }
-        self.cpus = cpus.sorted()
+        self.init(cpus: cpus)
     }
 
     /// The list form, consecutive CPUs as ranges: `0-3,6`.
