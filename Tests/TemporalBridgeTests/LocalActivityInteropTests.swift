@@ -93,10 +93,10 @@ enum LocalActivityInterop {
         try expectReplaysOnlyAsLocalActivities(try LocalActivityInterop.committedPythonHistory())
     }
 
-    @Test func aHistoryWrittenByThePythonSDKNowReplaysHere() throws {
+    @Test func aHistoryWrittenByThePythonSDKNowReplaysHere() async throws {
         let file = PatchInterop.temporaryFile("python-local-activity-history")
         defer { try? FileManager.default.removeItem(at: file) }
-        let output = try WorkflowClientInteropTests.runPython([
+        let output = try await WorkflowClientInteropTests.runPython([
             LocalActivityInterop.script, "record", TransportTestSupport.target, file.path,
         ])
         let summary = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
@@ -138,7 +138,7 @@ enum LocalActivityInterop {
         let file = PatchInterop.temporaryFile("swift-local-activity-history")
         defer { try? FileManager.default.removeItem(at: file) }
         try history.jsonUTF8Data().write(to: file)
-        let output = try WorkflowClientInteropTests.runPython([LocalActivityInterop.script, "replay", file.path])
+        let output = try await WorkflowClientInteropTests.runPython([LocalActivityInterop.script, "replay", file.path])
         let verdict = try #require(try JSONSerialization.jsonObject(with: output) as? [String: String])
         #expect(verdict["local"] == "ok", "\(verdict)")
         let remote = try #require(verdict["remote"])
@@ -187,7 +187,7 @@ enum LocalActivityInterop {
         let file = PatchInterop.temporaryFile("swift-local-activity-heartbeat")
         defer { try? FileManager.default.removeItem(at: file) }
         try history.jsonUTF8Data().write(to: file)
-        let output = try WorkflowClientInteropTests.runPython([LocalActivityInterop.script, "replay", file.path])
+        let output = try await WorkflowClientInteropTests.runPython([LocalActivityInterop.script, "replay", file.path])
         let verdict = try #require(try JSONSerialization.jsonObject(with: output) as? [String: String])
         #expect(verdict["local"] == "ok", "\(verdict)")
     }

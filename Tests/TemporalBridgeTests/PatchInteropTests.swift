@@ -51,10 +51,10 @@ enum PatchInterop {
         try expectReplaysOnlyWithThePatch(try PatchInterop.committedPythonHistory())
     }
 
-    @Test func aHistoryWrittenByThePythonSDKNowReplaysHere() throws {
+    @Test func aHistoryWrittenByThePythonSDKNowReplaysHere() async throws {
         let file = PatchInterop.temporaryFile("python-patch-history")
         defer { try? FileManager.default.removeItem(at: file) }
-        let output = try WorkflowClientInteropTests.runPython([
+        let output = try await WorkflowClientInteropTests.runPython([
             PatchInterop.script, "record", TransportTestSupport.target, file.path,
         ])
         let summary = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
@@ -85,7 +85,7 @@ enum PatchInterop {
         let file = PatchInterop.temporaryFile("swift-patch-history")
         defer { try? FileManager.default.removeItem(at: file) }
         try history.jsonUTF8Data().write(to: file)
-        let output = try WorkflowClientInteropTests.runPython([PatchInterop.script, "replay", file.path])
+        let output = try await WorkflowClientInteropTests.runPython([PatchInterop.script, "replay", file.path])
         let verdict = try #require(try JSONSerialization.jsonObject(with: output) as? [String: String])
         #expect(verdict["patched"] == "ok")
         // Code from before the patch must trip over our non-deprecated marker, as on a Python history.

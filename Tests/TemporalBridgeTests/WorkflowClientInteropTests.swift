@@ -17,7 +17,7 @@ struct WorkflowClientInteropTests {
         let handle = try await f.start(
             f.newId("interop"), args: [input, "second"], options: .init(memo: ["source": "swift"]))
 
-        let output = try Self.runPython([Self.script, handle.workflowId, TransportTestSupport.target])
+        let output = try await Self.runPython([Self.script, handle.workflowId, TransportTestSupport.target])
         let json = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
         #expect(json["status"] as? String == "RUNNING")
         #expect(json["workflow_type"] as? String == "TestWorkflow")
@@ -37,14 +37,40 @@ struct WorkflowClientInteropTests {
         await f.cleanUp(handle)
     }
 
-    static func runPython(_ arguments: [String]) throws -> Data {
-        let process = Process()
+    /// Runs the Python SDK script to its end and returns its standard output. The process is waited for on a thread
+    /// of its own: blocked on Swift's cooperative pool (two threads here) for the seconds the SDK takes to start, it
+    /// starved this process's workers, and a test with a 3 s workflow task timeout saw its first task time out.
+    static func runPython(_ arguments: [String]) async throws -> Data {
         // The test venv made by `make deps` holds the Python SDK; PYTHON overrides it.
         let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         let python =
             ProcessInfo.processInfo.environment["PYTHON"]
             ?? repoRoot.appendingPathComponent(".venv/bin/python").path
+        let run = try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try PythonRun(python, arguments) }) }.start()
+        }
+        if run.status != 0 {
+            Issue.record(
+                """
+                \(python) \(arguments.joined(separator: " ")) exited \(run.status) \
+                (\(run.killedBySignal ? "signal" : "exit")): \
+                \(String(decoding: run.errors, as: UTF8.self)) \(String(decoding: run.output, as: UTF8.self))
+                """)
+        }
+        return run.output
+    }
+}
+
+/// One finished run of a Python script; the initialiser blocks until the process ends.
+private struct PythonRun: Sendable {
+    let status: Int32
+    let killedBySignal: Bool
+    let output: Data
+    let errors: Data
+
+    init(_ python: String, _ arguments: [String]) throws {
+        let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = arguments
         let stdout = Pipe()
@@ -52,17 +78,10 @@ struct WorkflowClientInteropTests {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        output = stdout.fileHandleForReading.readDataToEndOfFile()
+        errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        if process.terminationStatus != 0 {
-            Issue.record(
-                """
-                \(python) \(arguments.joined(separator: " ")) exited \(process.terminationStatus) \
-                (\(process.terminationReason == .uncaughtSignal ? "signal" : "exit")): \
-                \(String(decoding: errors, as: UTF8.self)) \(String(decoding: output, as: UTF8.self))
-                """)
-        }
-        return output
+        status = process.terminationStatus
+        killedBySignal = process.terminationReason == .uncaughtSignal
     }
 }
