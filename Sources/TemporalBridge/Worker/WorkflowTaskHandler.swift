@@ -34,8 +34,8 @@ final class WorkflowTaskHandler: Sendable {
         let received = ContinuousClock.now
         let series = shared.metrics.workflow(task.workflowType.name)
         shared.workflowTaskFigures.taskStarted()
-        var failed = false
-        defer { shared.workflowTaskFigures.taskEnded(failed: failed) }
+        var failure: (any Error)?
+        defer { shared.workflowTaskFigures.taskEnded(failed: failure != nil) }
         shared.count { $0.workflowTasks += 1 }
         if task.hasScheduledTime && task.hasStartedTime {
             shared.metrics.workflowTaskScheduleToStart.record(
@@ -143,11 +143,12 @@ final class WorkflowTaskHandler: Sendable {
                 "workflow task abandoned after a call failed; the server will time it out and retry",
                 metadata: ["error": "\(error)", "attempt": "\(current.attempt)"])
         } catch {
-            failed = true
-            await fail(current, error: error, logger: logger)
+            failure = error
         }
-        // The run this task drove may now be ahead of the server's history: dropped, a later task replays it.
+        // The run this task drove may now be ahead of the server's history: dropped (before a failure is reported and
+        // the next attempt may arrive), a later task replays it.
         if let held { shared.cache.remove(held) }
+        if let failure { await fail(current, error: failure, logger: logger) }
         return nil
     }
 
