@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make bench, api: what order-api adds on top of Temporal. wrk (BENCH_CONCURRENCY connections) on
-#   - POST /api/orders (a Lua script gives every request its own order_id) → 201, a workflow started;
+# make bench, api: what order-api adds on top of Temporal. `orderflow-bench post` (one keep-alive connection, a
+# client as lean as the bare one below) and wrk (BENCH_CONCURRENCY connections) on
+#   - POST /api/orders (every request its own order_id) → 201, a workflow started;
 #   - GET /api/orders/{id}/status of a completed order (the live query is refused as the workflow is
 #     closed, the answer comes from PostgreSQL);
 # and, in the same run against the same private dev server, the bare StartWorkflowExecution round trip
@@ -11,11 +12,12 @@
 # The 1-connection figure is robust to drift: each 1-connection create run sits between two bare runs at 1 caller
 # and the report gives the median of the differences; the Temporal Python SDK client's start_workflow at 1 caller
 # runs in the same sequence, for the Python figure beside ours. For those same 1-connection requests the report splits
-# their mean time: wrk's whole request against order-api's own latency metrics for the route and for its
+# their mean time: the client's whole request against order-api's own latency metrics for the route and for its
 # StartWorkflowExecution (sums and counts from /metrics around each run), so the dev server's drift cancels.
 # Sizes: BENCH_WRK_SECONDS per wrk run (default 10; CI passes 2), BENCH_CONCURRENCY, BENCH_RUNS (median),
-# BENCH_API_PAIRS bracketed 1-connection runs per run (3), BENCH_API_BARE_COUNT starts per bracketing bare run
-# (300), BENCH_COUNT (starts per bare-client phase at BENCH_CONCURRENCY). Writes "$BENCH_OUT/api.md".
+# BENCH_API_PAIRS bracketed 1-connection runs per run (3), BENCH_API_BARE_COUNT starts per bracketing bare run and
+# creates per 1-connection run (300), BENCH_COUNT (starts per bare-client phase at BENCH_CONCURRENCY). Writes
+# "$BENCH_OUT/api.md".
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$ROOT/Benchmarks/lib.sh"
 
@@ -132,6 +134,14 @@ post warmup 0 "$BENCH_CONCURRENCY" 2
 measure warmup-status 0 "$BENCH_CONCURRENCY" 2 -s "$WORK/report.lua" "$API_URL/api/orders/$ORDER_ID/status"
 "$DRIVER" client --order-starts --address "$TEMPORAL_HOST_PORT" --count 20 --unary-count 20 --concurrency "$BENCH_CONCURRENCY" >/dev/null
 
+# post_1 NAME: BENCH_API_BARE_COUNT creates at 1 connection through the lean client, into NAME.json, and the API's
+# CPU time meanwhile (ms) into NAME.cpu.
+post_1() {
+    local cpu_before; cpu_before=$(proc_cpu_ms "$API_PID")
+    "$DRIVER" post --port "$API_PORT_BENCH" --count "$BENCH_API_BARE_COUNT" --prefix "bench-$$-$1" --json \
+        >"$WORK/$1.json" || die "orderflow-bench post failed"
+    echo $(($(proc_cpu_ms "$API_PID") - cpu_before)) >"$WORK/$1.cpu"
+}
 # bare NAME: the bare starts at 1 and BENCH_CONCURRENCY callers, into NAME.json.
 bare() {
     "$DRIVER" client --order-starts --address "$TEMPORAL_HOST_PORT" --count "$BENCH_COUNT" --unary-count 20 \
@@ -168,12 +178,12 @@ for run in $(seq 1 "$BENCH_RUNS"); do
     bare_1 "bare1-$run-0"
     for pair in $(seq 1 "$BENCH_API_PAIRS"); do
         totals_before=$(latency_totals)
-        post post-1 "$run$pair" 1 "$BENCH_WRK_SECONDS"
-        # The same requests' means, whole (wrk) and in parts (the API's metrics): "client route rpc", in ms.
-        echo "$(grep -o 'mean_ms=[0-9.]*' "$WORK/post-1-$run$pair.txt" | cut -d= -f2) $totals_before $(latency_totals)" |
+        post_1 "post1-$run-$pair"
+        # The same requests' means, whole (the client) and in parts (the API's metrics): "client route rpc", in ms.
+        echo "$(json_key "post1-$run-$pair" post_1_mean_ms) $totals_before $(latency_totals)" |
             awk '{ printf "%.3f %.3f %.3f\n", $1, ($8 - $4) * 1000 / ($9 - $5), ($6 - $2) * 1000 / ($7 - $3) }' >>"$WORK/split-1"
         bare_1 "bare1-$run-$pair"
-        awk -v post="$(grep -o 'p50_ms=[0-9.]*' "$WORK/post-1-$run$pair.txt" | cut -d= -f2)" \
+        awk -v post="$(json_key "post1-$run-$pair" post_1_p50_ms)" \
             -v before="$(json_key "bare1-$run-$((pair - 1))" start_1_p50_ms)" -v after="$(json_key "bare1-$run-$pair" start_1_p50_ms)" \
             'BEGIN { printf "%.3f\n", post - (before + after) / 2 }' >>"$WORK/added-1"
         say "api: 1-connection create p50 minus its bare neighbours: $(tail -1 "$WORK/added-1") ms;" \
@@ -199,7 +209,8 @@ cpu_per_request() { paste <(cat "$WORK/$1"-[0-9]*.txt | grep -o 'api_cpu_ms=[0-9
 json_figure() { cat "$WORK/$1"*.json | grep -o "\"$2\": *[-0-9.eE+]*" | sed 's/.*: *//' | median; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f\n", a - b }'; }
 
-p50_1=$(wrk_figure post-1 p50_ms); p99_1=$(wrk_figure post-1 p99_ms); rps_1=$(per_second post-1)
+p50_1=$(json_figure post1- post_1_p50_ms); p99_1=$(json_figure post1- post_1_p99_ms); rps_1=$(json_figure post1- post_1_per_s)
+cpu_1=$(for cpu in "$WORK"/post1-*.cpu; do awk -v n="$BENCH_API_BARE_COUNT" '{ printf "%.3f\n", $1 / n }' "$cpu"; done | median)
 p50_n=$(wrk_figure post-n p50_ms); p99_n=$(wrk_figure post-n p99_ms); rps_n=$(per_second post-n)
 sp50=$(wrk_figure status-n p50_ms); sp99=$(wrk_figure status-n p99_ms); srps=$(per_second status-n)
 hp50=$(wrk_figure health-1 p50_ms); hp99=$(wrk_figure health-1 p99_ms); hrps=$(per_second health-1)
@@ -216,12 +227,14 @@ read -r own_mean client_mean route_mean rpc_mean < <(awk '{ printf "%.3f %s\n", 
 {
     echo "## api"
     echo
-    echo "\`order-api\` under wrk (${BENCH_WRK_SECONDS} s per run, $BENCH_WRK_THREADS threads) beside the bare"
+    echo "\`order-api\` at 1 connection under \`orderflow-bench post\` (a keep-alive client as lean as the bare one: a"
+    echo "blocking socket, the request made before the clock starts; wrk at one connection adds a millisecond or more of"
+    echo "its own), at $BENCH_CONCURRENCY under wrk (${BENCH_WRK_SECONDS} s per run, $BENCH_WRK_THREADS threads), beside the bare"
     echo "StartWorkflowExecution round trip through TemporalBridge (\`orderflow-bench client --order-starts\`: the"
     echo "request the API sends, OrderWorkflow with the input of docs/workflow.md and the API's id policies),"
     echo "against the same private in-memory dev server in the same run; no worker while measuring. A create is: JSON"
     echo "parse and validation, StartWorkflowExecution with the \`pending\` row written to PostgreSQL meanwhile, the"
-    echo "201 body. **Added at 1 connection**: each 1-connection create run ($BENCH_WRK_SECONDS s) sits between two"
+    echo "201 body. **Added at 1 connection**: each 1-connection create run ($BENCH_API_BARE_COUNT creates) sits between two"
     echo "bare runs at 1 caller ($BENCH_API_BARE_COUNT starts each) and is compared with their mean; the figure is the median"
     echo "of those $((BENCH_RUNS * BENCH_API_PAIRS)) differences (their range beside it), which cancels most of the drift a shared machine"
     echo "and the server's growing pile of open workflows put into any one median. Target: under 0.5 ms. At"
@@ -232,7 +245,7 @@ read -r own_mean client_mean route_mean rpc_mean < <(awk '{ printf "%.3f %s\n", 
     echo
     echo "| what | callers | req/s | p50 ms | p99 ms | API added p50 ms | API CPU ms/request |"
     echo "|---|---|---|---|---|---|---|"
-    echo "| \`POST /api/orders\` (201) | 1 | $rps_1 | $p50_1 | $p99_1 | **$added_1** (range $added_1_range) | $(cpu_per_request post-1) |"
+    echo "| \`POST /api/orders\` (201) | 1 | $rps_1 | $p50_1 | $p99_1 | **$added_1** (range $added_1_range) | $cpu_1 |"
     echo "| bare StartWorkflowExecution, TemporalBridge | 1 | $brps_1 | $b50_1 | $b99_1 | | |"
     echo "| bare \`start_workflow\`, Temporal Python SDK client | 1 | $yrps_1 | $y50_1 | $y99_1 | | |"
     echo "| \`POST /api/orders\` (201) | $BENCH_CONCURRENCY | $rps_n | $p50_n | $p99_n | $added_n | $(cpu_per_request post-n) |"
@@ -241,20 +254,20 @@ read -r own_mean client_mean route_mean rpc_mean < <(awk '{ printf "%.3f %s\n", 
     echo "| \`GET /healthz\` (the HTTP stack alone) | 1 | $hrps | $hp50 | $hp99 | | $(cpu_per_request health-1) |"
     echo
     echo "Where a 1-connection create's time goes: means over the same requests, so the dev server's drift cancels"
-    echo "(wrk's mean, and the sums and counts of order-api's own \`http_server_request_duration\` for the route and"
+    echo "(the client's mean, and the sums and counts of order-api's own \`http_server_request_duration\` for the route and"
     echo "\`temporal_request_latency\` for StartWorkflowExecution read from its \`/metrics\` before and after each run;"
     echo "of the $((BENCH_RUNS * BENCH_API_PAIRS)) 1-connection runs, the one whose own time is the median). Means carry the dev server's"
     echo "tail, which the p50s above do not."
     echo
     echo "| part of a create (1 connection) | mean ms |"
     echo "|---|---:|"
-    echo "| the whole request, as wrk saw it | $client_mean |"
+    echo "| the whole request, as the client saw it | $client_mean |"
     echo "| StartWorkflowExecution, as order-api timed it (the call the bare rows time) | $rpc_mean |"
     echo "| the route around it (\`RequestMetricsMiddleware\` inwards): validation, the \`pending\` row, the 201 body | $(minus "$route_mean" "$rpc_mean") |"
-    echo "| outside the route's timing: the outer middlewares, HTTP parsing, the socket reads and writes, waking the event loop and wrk | $(minus "$client_mean" "$route_mean") |"
+    echo "| outside the route's timing: the outer middlewares, HTTP parsing, the socket reads and writes, waking the event loop and the client | $(minus "$client_mean" "$route_mean") |"
     echo "| **order-api's own time** (the whole request minus its Temporal call) | **$(minus "$own_mean" 0)** |"
     echo
-    echo "Medians of $BENCH_RUNS runs; wrk, the API, the dev server and PostgreSQL share this machine's $(nproc) cores."
+    echo "Medians of $BENCH_RUNS runs; the clients, the API, the dev server and PostgreSQL share this machine's $(nproc) cores."
     load_note "$load_start" "$(load_average)"
 } >"$BENCH_OUT/api.md"
 cat "$BENCH_OUT/api.md"

@@ -8,8 +8,8 @@ struct OrderFlowBenchCommand: AsyncParsableCommand {
         commandName: "orderflow-bench",
         abstract: "Benchmark drivers and workers for make bench.",
         subcommands: [
-            ClientBenchmark.self, WorkflowWorkerBenchmark.self, WorkflowLoadBenchmark.self, OrderLoadBenchmark.self,
-            ReplayRecordBenchmark.self, ReplayBenchmark.self,
+            ClientBenchmark.self, PostBenchmark.self, WorkflowWorkerBenchmark.self, WorkflowLoadBenchmark.self,
+            OrderLoadBenchmark.self, ReplayRecordBenchmark.self, ReplayBenchmark.self,
         ]
     )
 }
