@@ -175,9 +175,12 @@ let package = Package(
             ],
             path: "Benchmarks/OrderFlowBench"
         ),
+        // What several test targets share: running a command off the cooperative pool, the `temporal` CLI's path.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore"]),
-        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "ThreadConfinement"]),
-        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient"]),
+        .testTarget(
+            name: "PostgresClientTests", dependencies: ["PostgresClient", "ThreadConfinement", "TestSupport"]),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "OrderStoreTests", dependencies: ["OrderStore", "OrderCore", "PostgresClient"]),
         .testTarget(
             name: "OpsHTTPTests",
@@ -187,13 +190,15 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .testTarget(name: "TemporalBridgeTests", dependencies: ["TemporalBridge"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "TemporalBridgeTests", dependencies: ["TemporalBridge", "TestSupport"], resources: [.copy("Fixtures")]
+        ),
         // The replay fixtures are read through #filePath (the recording test rewrites them in place).
         .testTarget(
             name: "OrderWorkerTests",
             dependencies: [
                 "OrderWorker", "OrderCore", "OrderStore", "OrderStatusFeed", "PostgresClient", "RedisClient",
-                "TemporalBridge",
+                "TemporalBridge", "TestSupport",
             ],
             exclude: ["Fixtures"]),
         .testTarget(

@@ -1,6 +1,7 @@
 import Foundation
 import OrderCore
 import TemporalBridge
+import TestSupport
 import Testing
 
 @testable import OrderWorker

@@ -3,6 +3,7 @@ import OrderCore
 import OrderStore
 import PostgresClient
 import TemporalBridge
+import TestSupport
 import Testing
 
 @testable import OrderWorker

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RedisClient
+import TestSupport
 
 /// The shared Redis the tests use (`services.sh up` starts it): host and port of REDIS_URL, else 127.0.0.1:6379.
 enum RedisTestSupport {

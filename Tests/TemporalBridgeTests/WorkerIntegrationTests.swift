@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TestSupport
 import Testing
 
 @testable import TemporalBridge
@@ -77,23 +78,11 @@ enum WorkerTestSupport {
         return (worker, task)
     }
 
-    /// Runs the `temporal` CLI without blocking a cooperative thread.
+    /// Runs the `temporal` CLI against the test server: its standard output, then its standard error.
     static func cli(_ arguments: [String]) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [TemporalCLI.path] + arguments + ["--address", TransportTestSupport.target]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let output = OutputBox()
-        pipe.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        pipe.fileHandleForReading.readabilityHandler = nil
-        output.append(pipe.fileHandleForReading.readDataToEndOfFile())
-        return output.text
+        let output = try await CommandLineTool.run(
+            [TemporalCLI.path] + arguments + ["--address", TransportTestSupport.target])
+        return output.text + output.stderr
     }
 
     static func waitUntil(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws {
@@ -112,13 +101,6 @@ final class StoppedAfter: @unchecked Sendable {
     private var elapsed: Duration?
     func set(_ value: Duration) { lock.withLock { elapsed = value } }
     var value: Duration? { lock.withLock { elapsed } }
-}
-
-final class OutputBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func append(_ more: Data) { lock.withLock { data.append(more) } }
-    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }
 
 @Suite(.serialized) struct WorkerIntegrationTests {

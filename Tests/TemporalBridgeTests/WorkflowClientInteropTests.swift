@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemporalBridge
@@ -37,9 +38,9 @@ struct WorkflowClientInteropTests {
         await f.cleanUp(handle)
     }
 
-    /// Runs the Python SDK script to its end and returns its standard output. The process is waited for on a thread
-    /// of its own: blocked on Swift's cooperative pool (two threads here) for the seconds the SDK takes to start, it
-    /// starved this process's workers, and a test with a 3 s workflow task timeout saw its first task time out.
+    /// Runs the Python SDK script to its end and returns its standard output, waited for off the cooperative pool
+    /// (`CommandLineTool`): blocked there (two threads here) for the seconds the SDK takes to start, it starved this
+    /// process's workers, and a test with a 3 s workflow task timeout saw its first task time out.
     static func runPython(_ arguments: [String]) async throws -> Data {
         // The test venv made by `make deps` holds the Python SDK; PYTHON overrides it.
         let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -47,41 +48,14 @@ struct WorkflowClientInteropTests {
         let python =
             ProcessInfo.processInfo.environment["PYTHON"]
             ?? repoRoot.appendingPathComponent(".venv/bin/python").path
-        let run = try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try PythonRun(python, arguments) }) }.start()
-        }
+        let run = try await CommandLineTool.run([python] + arguments)
         if run.status != 0 {
             Issue.record(
                 """
                 \(python) \(arguments.joined(separator: " ")) exited \(run.status) \
-                (\(run.killedBySignal ? "signal" : "exit")): \
-                \(String(decoding: run.errors, as: UTF8.self)) \(String(decoding: run.output, as: UTF8.self))
+                (\(run.killedBySignal ? "signal" : "exit")): \(run.stderr) \(run.text)
                 """)
         }
-        return run.output
-    }
-}
-
-/// One finished run of a Python script; the initialiser blocks until the process ends.
-private struct PythonRun: Sendable {
-    let status: Int32
-    let killedBySignal: Bool
-    let output: Data
-    let errors: Data
-
-    init(_ python: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        output = stdout.fileHandleForReading.readDataToEndOfFile()
-        errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        status = process.terminationStatus
-        killedBySignal = process.terminationReason == .uncaughtSignal
+        return run.stdout
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The built `order-worker` executable run as a child process, its output in a log file.
 final class WorkerProcess: @unchecked Sendable {

@@ -4,10 +4,11 @@ import Foundation
     import Glibc
 #endif
 
-/// Runs a command to completion on its own thread (posix_spawn + waitpid). Foundation's
-/// `Process.waitUntilExit` was seen to hang forever in the test runner after the child exited.
-enum ChildProcess {
-    static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+/// Runs a command to completion on its own thread (posix_spawn + waitpid), its standard output and error in one
+/// text. Foundation's `Process.waitUntilExit` was seen to hang forever in the test runner after the child exited.
+public enum ChildProcess {
+    public static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String)
+    {
         let logPath = NSTemporaryDirectory() + "child-\(UUID().uuidString).log"
         defer { unlink(logPath) }
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in

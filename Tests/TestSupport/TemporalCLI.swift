@@ -2,12 +2,12 @@ import Foundation
 
 /// The `temporal` CLI the tests run: `TEMPORAL_CLI` when set (scripts/lib.sh sets it), else the project venv's
 /// (`make deps` installs it in .venv/bin), else the first `temporal` on PATH.
-enum TemporalCLI {
-    static let path: String = {
+public enum TemporalCLI {
+    public static let path: String = {
         if let configured = ProcessInfo.processInfo.environment["TEMPORAL_CLI"], !configured.isEmpty {
             return configured
         }
-        // This file is Tests/TemporalBridgeTests/TemporalCLI.swift: the package root is two folders up.
+        // This file is Tests/TestSupport/TemporalCLI.swift: the package root is two folders up.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let venv = root.appendingPathComponent(".venv/bin/temporal").path

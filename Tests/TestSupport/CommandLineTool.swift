@@ -1,15 +1,16 @@
 import Foundation
 
-/// Runs a command-line tool (found on PATH) to completion, capturing its output.
-enum CommandLineTool {
-    struct Output {
-        let status: Int32
-        let stdout: Data
-        let stderr: String
-        var text: String { String(decoding: stdout, as: UTF8.self) }
+/// Runs a command-line tool (a path, or a name found on PATH) to completion, capturing its output.
+public enum CommandLineTool {
+    public struct Output: Sendable {
+        public let status: Int32
+        public let killedBySignal: Bool
+        public let stdout: Data
+        public let stderr: String
+        public var text: String { String(decoding: stdout, as: UTF8.self) }
     }
 
-    static func run(_ arguments: [String]) async throws -> Output {
+    public static func run(_ arguments: [String]) async throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -28,7 +29,8 @@ enum CommandLineTool {
             while process.isRunning { usleep(10_000) }
         }
         return Output(
-            status: process.terminationStatus, stdout: output, stderr: String(decoding: errors, as: UTF8.self))
+            status: process.terminationStatus, killedBySignal: process.terminationReason == .uncaughtSignal,
+            stdout: output, stderr: String(decoding: errors, as: UTF8.self))
     }
 
     private static func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
@@ -36,20 +38,4 @@ enum CommandLineTool {
             Thread { continuation.resume(returning: work()) }.start()
         }
     }
-
-    /// `temporal workflow show -o json`: the run's history in the proto3 JSON the replayer reads.
-    static func historyJSON(workflowId: String, address: String) async throws -> Data {
-        let output = try await run([
-            TemporalCLI.path, "workflow", "show", "--workflow-id", workflowId, "--address", address, "--output", "json",
-        ])
-        guard output.status == 0 else {
-            throw CommandFailed("temporal workflow show failed (\(output.status)): \(output.stderr)")
-        }
-        return output.stdout
-    }
-}
-
-struct CommandFailed: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
