@@ -135,12 +135,13 @@ measure warmup-status 0 "$BENCH_CONCURRENCY" 2 -s "$WORK/report.lua" "$API_URL/a
 "$DRIVER" client --order-starts --address "$TEMPORAL_HOST_PORT" --count 20 --unary-count 20 --concurrency "$BENCH_CONCURRENCY" >/dev/null
 
 # post_1 NAME: BENCH_API_BARE_COUNT creates at 1 connection through the lean client, into NAME.json, and the API's
-# CPU time meanwhile (ms) into NAME.cpu.
+# CPU time per request meanwhile (ms; the client's untimed warm-up requests counted too) into NAME.cpu.
 post_1() {
     local cpu_before; cpu_before=$(proc_cpu_ms "$API_PID")
     "$DRIVER" post --port "$API_PORT_BENCH" --count "$BENCH_API_BARE_COUNT" --prefix "bench-$$-$1" --json \
         >"$WORK/$1.json" || die "orderflow-bench post failed"
-    echo $(($(proc_cpu_ms "$API_PID") - cpu_before)) >"$WORK/$1.cpu"
+    awk -v cpu=$(($(proc_cpu_ms "$API_PID") - cpu_before)) -v n="$(json_key "$1" requests)" \
+        'BEGIN { printf "%.3f\n", cpu / n }' >"$WORK/$1.cpu"
 }
 # bare NAME: the bare starts at 1 and BENCH_CONCURRENCY callers, into NAME.json.
 bare() {
@@ -210,7 +211,7 @@ json_figure() { cat "$WORK/$1"*.json | grep -o "\"$2\": *[-0-9.eE+]*" | sed 's/.
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f\n", a - b }'; }
 
 p50_1=$(json_figure post1- post_1_p50_ms); p99_1=$(json_figure post1- post_1_p99_ms); rps_1=$(json_figure post1- post_1_per_s)
-cpu_1=$(for cpu in "$WORK"/post1-*.cpu; do awk -v n="$BENCH_API_BARE_COUNT" '{ printf "%.3f\n", $1 / n }' "$cpu"; done | median)
+cpu_1=$(cat "$WORK"/post1-*.cpu | median)
 p50_n=$(wrk_figure post-n p50_ms); p99_n=$(wrk_figure post-n p99_ms); rps_n=$(per_second post-n)
 sp50=$(wrk_figure status-n p50_ms); sp99=$(wrk_figure status-n p99_ms); srps=$(per_second status-n)
 hp50=$(wrk_figure health-1 p50_ms); hp99=$(wrk_figure health-1 p99_ms); hrps=$(per_second health-1)

@@ -24,8 +24,10 @@ struct PostBenchmark: ParsableCommand {
     @Option(help: "order-api's port on 127.0.0.1.")
     var port = 8080
 
-    @Option(help: "Orders to create (after 20 unmeasured ones).")
+    @Option(help: "Orders to create, timed (after \(Self.warmUp) untimed ones).")
     var count = 300
+
+    static let warmUp = 20
 
     @Option(help: "Order id prefix; ids are <prefix>-<random tag>-<n>, new in every run.")
     var prefix = "bench-post"
@@ -52,7 +54,7 @@ struct PostBenchmark: ParsableCommand {
                 + "Content-Length: \(body.count)\r\n\r\n"
             return Array(head.utf8) + body
         }
-        for index in 0..<20 { _ = try connection.exchange(request("\(prefix)-\(runTag)-warmup-\(index)")) }
+        for index in 0..<Self.warmUp { _ = try connection.exchange(request("\(prefix)-\(runTag)-warmup-\(index)")) }
 
         let clock = ContinuousClock()
         var latencies: [Duration] = []
@@ -71,7 +73,8 @@ struct PostBenchmark: ParsableCommand {
         let mean = latencies.map(ClientBenchmark.seconds).reduce(0, +) / Double(count) * 1000
         if json {
             let report: [String: ReportValue] = [
-                "count": .number(Double(count)), "client_cpu_ms": .number(Double(cpu)),
+                "count": .number(Double(count)), "requests": .number(Double(count + Self.warmUp)),
+                "client_cpu_ms": .number(Double(cpu)),
                 "post_1_p50_ms": .number(phase.percentileMilliseconds(0.50)),
                 "post_1_p99_ms": .number(phase.percentileMilliseconds(0.99)),
                 "post_1_mean_ms": .number((mean * 1000).rounded() / 1000),
