@@ -54,20 +54,22 @@ struct PostBenchmark: ParsableCommand {
                 + "Content-Length: \(body.count)\r\n\r\n"
             return Array(head.utf8) + body
         }
-        for index in 0..<Self.warmUp { _ = try connection.exchange(request("\(prefix)-\(runTag)-warmup-\(index)")) }
-
         let clock = ContinuousClock()
+        func create(_ orderId: String) throws -> Duration {
+            let bytes = try request(orderId)
+            let sent = clock.now
+            let status = try connection.exchange(bytes)
+            let took = clock.now - sent
+            guard status == 201 else { throw PostBenchmarkError.status(status, order: orderId) }
+            return took
+        }
+        for index in 0..<Self.warmUp { _ = try create("\(prefix)-\(runTag)-warmup-\(index)") }
+
         var latencies: [Duration] = []
         latencies.reserveCapacity(count)
         let cpuBefore = ClientBenchmark.ProcessUsage.current()
         let began = clock.now
-        for index in 0..<count {
-            let bytes = try request("\(prefix)-\(runTag)-\(index)")
-            let sent = clock.now
-            let status = try connection.exchange(bytes)
-            latencies.append(clock.now - sent)
-            guard status == 201 else { throw PostBenchmarkError.status(status, order: "\(prefix)-\(runTag)-\(index)") }
-        }
+        for index in 0..<count { latencies.append(try create("\(prefix)-\(runTag)-\(index)")) }
         let phase = ClientBenchmark.Phase(latencies: latencies.sorted(), wall: clock.now - began)
         let cpu = ClientBenchmark.ProcessUsage.current().cpuMilliseconds - cpuBefore.cpuMilliseconds
         let mean = latencies.map(ClientBenchmark.seconds).reduce(0, +) / Double(count) * 1000

@@ -303,9 +303,10 @@ extension PostgresServerIntegration {
         /// directory, .data/postgres, and runs pg_ctl as the postgres user).
         private func restartPostgres() async throws {
             let script = TestPostgres.repositoryRoot.appendingPathComponent("scripts/services.sh").path
-            let (status, output) = try await ChildProcess.run("/bin/bash", [script, "restart-postgres"])
-            if status != 0 {
-                throw TestPostgres.Unreachable(message: "services.sh restart-postgres failed (\(status)): \(output)")
+            let result = try await CommandLineTool.run(["/bin/bash", script, "restart-postgres"])
+            if result.status != 0 {
+                throw TestPostgres.Unreachable(
+                    message: "services.sh restart-postgres failed (\(result.status)): \(result.text)\(result.stderr)")
             }
         }
     }

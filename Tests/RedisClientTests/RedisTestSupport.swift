@@ -68,14 +68,16 @@ struct PrivateRedisServer {
 
     func start() async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let result = try await ChildProcess.run(
-            "/usr/bin/redis-server",
+        let result = try await CommandLineTool.run(
             [
-                "--port", String(port), "--bind", "127.0.0.1", "--dir", directory, "--daemonize", "yes",
+                "/usr/bin/redis-server", "--port", String(port), "--bind", "127.0.0.1", "--dir", directory,
+                "--daemonize", "yes",
                 "--pidfile", directory + "/redis.pid", "--logfile", directory + "/redis.log", "--save", "",
                 "--appendonly", "no",
             ])
-        guard result.status == 0 else { throw PrivateRedisError(message: "redis-server: \(result.output)") }
+        guard result.status == 0 else {
+            throw PrivateRedisError(message: "redis-server: \(result.text)\(result.stderr)")
+        }
         let probe = RedisTestSupport.client(
             endpoint, options: RedisClientOptions(reconnectDelay: .milliseconds(50), connections: 1))
         defer { Task { await probe.close() } }
@@ -84,7 +86,7 @@ struct PrivateRedisServer {
 
     /// `SHUTDOWN NOSAVE`: the server exits at once and forgets everything (scripts included).
     func stop() async throws {
-        _ = try await ChildProcess.run("/usr/bin/redis-cli", ["-p", String(port), "shutdown", "nosave"])
+        _ = try await CommandLineTool.run(["/usr/bin/redis-cli", "-p", String(port), "shutdown", "nosave"])
         let pidFile = directory + "/redis.pid"
         let deadline = ContinuousClock.now + .seconds(10)
         while FileManager.default.fileExists(atPath: pidFile), ContinuousClock.now < deadline {
